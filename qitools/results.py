@@ -1,0 +1,123 @@
+"""The objects users hold: the engine's frames plus readable reprs (and, later, plotting)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["ControlChart"]
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, (float, np.floating)):
+        if not np.isfinite(value):
+            return "–"
+        return f"{value:.4g}"
+    return html.escape(str(value))
+
+
+@dataclass(frozen=True)
+class ControlChart:
+    """The result of :func:`qitools.control_chart` or :func:`qitools.run_chart`.
+
+    Treat it as read-only; to change an option, call the function again.
+
+    Attributes
+    ----------
+    chart : str
+        The chart type after resolving aliases (``"xmr"`` -> ``"i"``).
+    data : pandas.DataFrame
+        One row per subgroup (and facet), in time order. Columns: ``facet`` and the facet
+        column(s) (when faceted), ``x``, ``y`` (the plotted statistic, after ``multiply``), ``n``,
+        ``part``, ``baseline``, ``include``, ``cl``, ``lcl``, ``ucl``, ``sigma_signal`` (strictly
+        beyond a limit), ``runs_signal`` (the part shows non-random runs), ``long_run`` (the point
+        is in a run longer than the Anhøj limit), and when asked for ``target``, ``notes``,
+        ``part_label`` and ``point_type``.
+    summary : pandas.DataFrame
+        One row per facet and part: ``part``, ``n_obs``, ``n_useful``, ``longest_run``,
+        ``longest_run_max``, ``n_crossings``, ``n_crossings_min``, ``runs_signal``, ``cl``,
+        ``lcl``, ``ucl`` (means where limits vary), ``sigma_signals``.
+    params : Mapping
+        The options as resolved, and ``params["conventions"]``: the conventions followed where
+        the reference tools differ (sigma estimator, constants, screening, weighting).
+    """
+
+    chart: str
+    data: pd.DataFrame
+    summary: pd.DataFrame
+    params: Mapping[str, Any]
+
+    # -- convenience ----------------------------------------------------------------------------
+    @property
+    def conventions(self) -> dict[str, str]:
+        """How this chart was computed where tools differ, in plain words."""
+        return dict(self.params["conventions"])
+
+    def signals(self) -> pd.DataFrame:
+        """Rows of :attr:`data` where a rule fired: a point beyond a limit or in a too-long run."""
+        d = self.data
+        return d[d["sigma_signal"] | d["long_run"]]
+
+    # -- reprs --------------------------------------------------------------------------------
+    def _counts(self) -> dict[str, Any]:
+        s = self.summary
+        return {
+            "points": int(len(self.data)),
+            "facets": int(self.params.get("n_facets", 1)),
+            "parts": int(len(s)),
+            "sigma_signals": int(s["sigma_signals"].sum()),
+            "runs_signal": bool(s["runs_signal"].any()),
+        }
+
+    def __repr__(self) -> str:
+        c = self._counts()
+        facets = f" facets={c['facets']}" if self.params.get("facet") else ""
+        return (
+            f"<ControlChart chart={self.chart!r}{facets} points={c['points']} parts={c['parts']} "
+            f"sigma_signals={c['sigma_signals']} runs_signal={c['runs_signal']}>"
+        )
+
+    def _repr_html_(self) -> str:
+        c = self._counts()
+        p = self.params
+        head = (
+            f"<p><b>{html.escape(p['chart_description'])}</b> of {_fmt(p.get('y') or 'y')}"
+            + (f" per {_fmt(p['n'])}" if p.get("n") else "")
+            + (f" &times; {p['multiply']:g}" if p.get("multiply", 1) != 1 else "")
+            + f": {c['points']} points"
+            + (f" in {c['facets']} facets" if p.get("facet") else "")
+            + f", {c['parts']} part{'s' if c['parts'] != 1 else ''}. "
+            + f"<b>{c['sigma_signals']}</b> point{'s' if c['sigma_signals'] != 1 else ''} beyond the limits; "
+            + ("non-random runs found." if c["runs_signal"] else "no non-random runs.")
+            + "</p>"
+        )
+        summary = self.summary
+        shown = summary.head(20)
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{_fmt(v)}</td>" for v in row) + "</tr>" for row in shown.itertuples(index=False)
+        )
+        table = (
+            "<table><thead><tr>"
+            + "".join(f"<th>{html.escape(str(col))}</th>" for col in shown.columns)
+            + f"</tr></thead><tbody>{rows}</tbody></table>"
+            + (f"<p>… {len(summary) - 20} more rows in <code>.summary</code></p>" if len(summary) > 20 else "")
+        )
+        sig = self.signals()
+        if len(sig):
+            items = []
+            for row in sig.head(10).itertuples(index=False):
+                r = row._asdict()
+                where = f"{r['facet']} " if "facet" in r else ""
+                why = "beyond a limit" if r["sigma_signal"] else "in an unusually long run"
+                items.append(f"<li>{_fmt(where)}x = {_fmt(r['x'])}: y = {_fmt(r['y'])}, {why}</li>")
+            more = f"<li>… {len(sig) - 10} more (see <code>.signals()</code>)</li>" if len(sig) > 10 else ""
+            signals = f"<p>Signals:</p><ul>{''.join(items)}{more}</ul>"
+        else:
+            signals = "<p>No single point signals.</p>"
+        conv = "".join(f"<li><i>{html.escape(k)}</i>: {html.escape(v)}</li>" for k, v in self.conventions.items())
+        return f"<div>{head}{table}{signals}<details><summary>Conventions</summary><ul>{conv}</ul></details></div>"
