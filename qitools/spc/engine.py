@@ -243,16 +243,32 @@ def compute(
 
     notes_col = v.get_column(data, notes, "notes", n_rows) if notes is not None else None
 
-    # x: given values, or 1..N within each facet
+    # x: given values, or 1..N within each facet. Rows without an x cannot be placed in time:
+    # they are dropped with a warning that names them (a total or note row in an export).
+    x_col = None
     if x is not None:
         x_col = v.get_column(data, x, "x", n_rows)
-        if x_col.isna().any():
-            raise QIValueError(
-                f"x has missing values in {v.describe_rows(row_labels, x_col.isna().to_numpy())}. Each point needs its "
-                f"time (or sample number) to be placed on the chart. Fill them in or drop those rows."
+        no_x = x_col.isna().to_numpy()
+        if no_x.any():
+            warnings.warn(
+                f"x is missing in {v.describe_rows(row_labels, no_x)}; those rows cannot be placed on the chart "
+                f"and were left out. If they hold data, fill in their x; if they are total or note rows, drop them "
+                f"before charting to silence this warning.",
+                DataChangedWarning,
+                stacklevel=3,
             )
-    else:
-        x_col = None
+            keep = ~no_x
+            n_rows = int(keep.sum())
+            if n_rows == 0:
+                raise QIValueError("Every row has a missing x, so there is nothing to chart. Check the x column.")
+            x_col = x_col[keep].reset_index(drop=True)
+            y_raw = y_raw[keep]
+            n_raw = n_raw[keep] if n_raw is not None else None
+            row_labels = row_labels[keep]
+            facet_cols = [c[keep].reset_index(drop=True) for c in facet_cols]
+            notes_col = notes_col[keep].reset_index(drop=True) if notes_col is not None else None
+            if data is not None:
+                data = data.iloc[np.flatnonzero(keep)]
 
     # -- facets --------------------------------------------------------------------------------
     if facet_cols:
@@ -521,7 +537,7 @@ def compute(
             summ[name] = parts[gf]
         summ["facet"] = np.asarray(facet_labels, dtype=object)[gf] if len(facet_cols) == 2 else facet_parts[0][gf]
     summ["part"] = part_no[group_first]
-    summ["n_obs"] = np.bincount(group[include & np.isfinite(y_plot)], minlength=n_groups)
+    summ["n_obs"] = np.bincount(group[include], minlength=n_groups)
     summ["n_useful"] = runs.n_useful
     summ["longest_run"] = runs.longest_run
     summ["longest_run_max"] = runs.longest_run_max
