@@ -10,7 +10,7 @@ package (:mod:`qitools.results`).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -496,8 +496,10 @@ def compute(
     runs_signal = runs.runs_signal[group]
 
     # -- warnings on too little data -----------------------------------------------------------
-    label_of_group = _group_labels(seg_f[group_first], part_no[group_first], facet_labels, bool(facet_cols))
-    _warn_too_few(chart_name, lim.cl, lim.ucl, group, n_groups, runs.n_useful, label_of_group, base)
+    _warn_too_few(
+        chart_name, lim.cl, lim.ucl, group, n_groups, runs.n_useful, base,
+        lambda: _group_labels(seg_f[group_first], part_no[group_first], facet_labels, bool(facet_cols)),
+    )
 
     # -- per-point table ----------------------------------------------------------------------
     out: dict[str, Any] = {}
@@ -614,6 +616,8 @@ def _point_type(special: np.ndarray, high: np.ndarray, improvement: str) -> np.n
 def _group_labels(gf: np.ndarray, gpart: np.ndarray, facet_labels: list[Any], faceted: bool) -> list[str]:
     if faceted:
         return [f"facet {facet_labels[f]!r} part {p}" for f, p in zip(gf, gpart)]
+    if len(gpart) == 1:
+        return ["the chart"]
     return [f"part {p}" for p in gpart]
 
 
@@ -624,7 +628,8 @@ def _describe_groups(labels: list[str], mask: np.ndarray) -> str:
 
 
 def _warn_too_few(chart: str, cl: np.ndarray, ucl: np.ndarray, group: np.ndarray, n_groups: int,
-                  n_useful: np.ndarray, labels: list[str], base: np.ndarray) -> None:
+                  n_useful: np.ndarray, base: np.ndarray, make_labels: Callable[[], list[str]]) -> None:
+    """Warn about parts without limits, with zero-width limits, or too short for the runs analysis."""
     n_base = np.bincount(group[base], minlength=n_groups)
     if chart not in _NO_LIMITS:
         lim_ok = np.zeros(n_groups, dtype=bool)
@@ -635,7 +640,7 @@ def _warn_too_few(chart: str, cl: np.ndarray, ucl: np.ndarray, group: np.ndarray
             need = "2 points (one moving range)" if chart in ("i", "mr", "t", "pp", "up") else (
                 "subgroups of 2 or more observations" if chart in _OBS_CHARTS else "1 point with data")
             warnings.warn(
-                f"No control limits could be computed for {_describe_groups(labels, bad)}: "
+                f"No control limits could be computed for {_describe_groups(make_labels(), bad)}: "
                 f"the {CHART_DESCRIPTIONS[chart]} needs at least {need} in the baseline. "
                 f"Those limits are NaN; add data or merge the part with its neighbour.",
                 TooFewPointsWarning,
@@ -648,7 +653,7 @@ def _warn_too_few(chart: str, cl: np.ndarray, ucl: np.ndarray, group: np.ndarray
         zero &= n_base > 1
         if zero.any():
             warnings.warn(
-                f"The limits have zero width for {_describe_groups(labels, zero)} because the values do not vary "
+                f"The limits have zero width for {_describe_groups(make_labels(), zero)} because the values do not vary "
                 f"in the baseline. Every other value will be a signal; check the data (a constant series is often "
                 f"a data-entry default).",
                 TooFewPointsWarning,
@@ -656,10 +661,13 @@ def _warn_too_few(chart: str, cl: np.ndarray, ucl: np.ndarray, group: np.ndarray
             )
     few = (n_useful < MIN_USEFUL_FOR_RUNS) & (n_base > 0)
     if few.any():
+        labels = make_labels()
+        counts = [f"{labels[i]} has {n_useful[i]}" for i in np.flatnonzero(few)[:5]]
+        more = f" and {int(few.sum()) - 5} more" if few.sum() > 5 else ""
         warnings.warn(
             f"The runs analysis needs at least {MIN_USEFUL_FOR_RUNS} useful points (not on the centre line, "
-            f"not excluded) to be reliable; {_describe_groups(labels, few)} has fewer. Its runs results are "
-            f"given but have little power to detect a shift.",
+            f"not excluded, not missing) to be reliable; {', '.join(counts)}{more}. Those runs results are "
+            f"given but have little power to detect a shift: collect more points before judging.",
             TooFewPointsWarning,
             stacklevel=4,
         )
