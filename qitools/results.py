@@ -110,8 +110,7 @@ class ControlChart:
         sig = self.signals()
         if len(sig):
             items = []
-            for row in sig.head(10).itertuples(index=False):
-                r = row._asdict()
+            for r in sig.head(10).to_dict("records"):
                 where = f"{r['facet']} " if "facet" in r else ""
                 why = "beyond a limit" if r["sigma_signal"] else "in an unusually long run"
                 items.append(f"<li>{_fmt(where)}x = {_fmt(r['x'])}: y = {_fmt(r['y'])}, {why}</li>")

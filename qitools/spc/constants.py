@@ -48,7 +48,7 @@ _erf = np.frompyfunc(math.erf, 1, 1)
 
 
 def _norm_cdf(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + _erf(z / _SQRT2).astype(float))
+    return 0.5 * (1.0 + np.asarray(_erf(z / _SQRT2), dtype=float))
 
 
 @lru_cache(maxsize=1)

@@ -63,9 +63,7 @@ def _resolve_chart(chart: Any) -> str:
     names = list(CHARTS) + list(CHART_ALIASES)
     if isinstance(chart, str) and chart.lower() in CHART_ALIASES and chart == chart.lower():
         return CHART_ALIASES[chart]
-    name = v.require_one_of(
-        "chart", chart, names, hint="See qi.CHART_TYPES for what each chart is for."
-    )
+    name = v.require_one_of("chart", chart, names, hint="See qi.CHART_TYPES for what each chart is for.")
     return CHART_ALIASES.get(name, name)
 
 
@@ -107,7 +105,9 @@ def _x_kind(x: pd.Series) -> str:
     return "other"
 
 
-def _match_keys(keys: np.ndarray, xkey: np.ndarray, x_kind: str, x_values: pd.Series, role: str, given: Any) -> np.ndarray:
+def _match_keys(
+    keys: np.ndarray, xkey: np.ndarray, x_kind: str, x_values: pd.Series, role: str, given: Any
+) -> np.ndarray:
     """Map user x values to keys, failing with a clear message when one is not an x value."""
     if x_kind == "other":
         lookup = {val: k for val, k in zip(x_values.to_numpy(dtype=object), xkey)}
@@ -115,7 +115,11 @@ def _match_keys(keys: np.ndarray, xkey: np.ndarray, x_kind: str, x_values: pd.Se
         out = np.array([lookup.get(val, np.nan) for val in keys], dtype=float)
     else:
         present = np.isin(keys, xkey)
-        missing = list(np.asarray(given if isinstance(given, (list, tuple, np.ndarray, pd.Series, pd.Index)) else [given], dtype=object)[~present])
+        missing = list(
+            np.asarray(
+                given if isinstance(given, (list, tuple, np.ndarray, pd.Series, pd.Index)) else [given], dtype=object
+            )[~present]
+        )
         out = keys.astype(float)
     if missing:
         lo, hi = x_values.min(), x_values.max()
@@ -138,7 +142,10 @@ def _per_facet_value(name: str, value: Any, facet_labels: list[Any]) -> np.ndarr
                 f"`{name}` has keys that are not facets: {unknown!r}. The facets are "
                 f"{facet_labels[:10]!r}{' ...' if n_f > 10 else ''}."
             )
-        return np.array([v.require_finite_number(f"{name}[{k!r}]", value[k]) if k in value else np.nan for k in facet_labels], dtype=float)
+        return np.array(
+            [v.require_finite_number(f"{name}[{k!r}]", value[k]) if k in value else np.nan for k in facet_labels],
+            dtype=float,
+        )
     return np.full(n_f, v.require_finite_number(name, value))
 
 
@@ -187,7 +194,9 @@ def compute(
     chart_name = _resolve_chart(chart)
     rules = _check_rules(rules)
     if improvement is not None:
-        improvement = v.require_one_of("improvement", improvement, IMPROVEMENT, hint="Or None when neither direction is better.")
+        improvement = v.require_one_of(
+            "improvement", improvement, IMPROVEMENT, hint="Or None when neither direction is better."
+        )
     agg = v.require_one_of("agg", agg, AGG)
     multiply = v.require_positive("multiply", multiply)
     if not isinstance(screen_mr, (bool, np.bool_)):
@@ -206,9 +215,14 @@ def compute(
             f"e.g. n='patients' or n='bed_days'). Without one, use chart='c' for counts or chart='i' for measurements."
         )
     if chart_name in _NO_N and n is not None:
-        instead = {"c": "chart='u' for counts per unit of exposure", "g": "chart='g' without n",
-                   "t": "chart='t' without n", "mr": "chart='mr' without n",
-                   "xbar": "one row per observation and no n", "s": "one row per observation and no n"}[chart_name]
+        instead = {
+            "c": "chart='u' for counts per unit of exposure",
+            "g": "chart='g' without n",
+            "t": "chart='t' without n",
+            "mr": "chart='mr' without n",
+            "xbar": "one row per observation and no n",
+            "s": "one row per observation and no n",
+        }[chart_name]
         raise QIValueError(
             f"A {CHART_DESCRIPTIONS[chart_name]} does not use a denominator, but n= was given. "
             f"Use {instead}, or drop n=."
@@ -223,10 +237,13 @@ def compute(
     y_raw = v.as_numeric(y_col, "y", y_name, row_labels)
     n_raw = None
     if n is not None:
-        n_raw = v.as_numeric(v.get_column(data, n, "n", n_rows), "n", repr(n) if isinstance(n, str) else "n", row_labels)
+        n_raw = v.as_numeric(
+            v.get_column(data, n, "n", n_rows), "n", repr(n) if isinstance(n, str) else "n", row_labels
+        )
 
     facet_cols: list[Any] = []
     facet_names: list[str] = []
+    facet_labels: list[Any]
     if facet is not None:
         specs = list(facet) if isinstance(facet, (list, tuple)) else [facet]
         if not 1 <= len(specs) <= 2:
@@ -239,7 +256,11 @@ def compute(
                     f"Every row must belong to a facet (a ward, a practice ...). Fill them in or drop those rows."
                 )
             facet_cols.append(col)
-            facet_names.append(str(spec) if isinstance(spec, Hashable) and not isinstance(spec, (list, np.ndarray)) else f"facet{i + 1}")
+            facet_names.append(
+                str(spec)
+                if isinstance(spec, Hashable) and not isinstance(spec, (list, np.ndarray))
+                else f"facet{i + 1}"
+            )
 
     notes_col = v.get_column(data, notes, "notes", n_rows) if notes is not None else None
 
@@ -281,7 +302,10 @@ def compute(
         if len(codes) == 2:
             combined = codes[0] * len(uniques[1]) + codes[1]
             present, fcode = np.unique(combined, return_inverse=True)
-            facet_parts = [np.asarray(uniques[0])[present // len(uniques[1])], np.asarray(uniques[1])[present % len(uniques[1])]]
+            facet_parts = [
+                np.asarray(uniques[0])[present // len(uniques[1])],
+                np.asarray(uniques[1])[present % len(uniques[1])],
+            ]
             facet_labels = [f"{a} | {b}" for a, b in zip(*facet_parts)]
         else:
             fcode = codes[0]
@@ -322,13 +346,17 @@ def compute(
     # -- user x values: exclude, freeze, part --------------------------------------------------
     exclude_keys = None
     if exclude is not None:
-        ex_list = list(exclude) if isinstance(exclude, (list, tuple, set, np.ndarray, pd.Series, pd.Index)) else [exclude]
+        ex_list = (
+            list(exclude) if isinstance(exclude, (list, tuple, set, np.ndarray, pd.Series, pd.Index)) else [exclude]
+        )
         exclude_keys = _match_keys(_key_of_values(ex_list, x_kind, "exclude"), xkey, x_kind, x_col, "exclude", ex_list)
     freeze_key = None
     if freeze is not None:
         if isinstance(freeze, (list, tuple, np.ndarray, pd.Series)):
             raise QIValueError("freeze= takes one x value: the last point of the baseline period.")
-        freeze_key = float(_match_keys(_key_of_values(freeze, x_kind, "freeze"), xkey, x_kind, x_col, "freeze", freeze)[0])
+        freeze_key = float(
+            _match_keys(_key_of_values(freeze, x_kind, "freeze"), xkey, x_kind, x_col, "freeze", freeze)[0]
+        )
     part_col = None
     part_keys = None
     if part is not None:
@@ -341,7 +369,9 @@ def compute(
                 )
         else:
             p_list = list(part) if isinstance(part, (list, tuple, np.ndarray, pd.Series, pd.Index)) else [part]
-            part_keys = np.unique(_match_keys(_key_of_values(p_list, x_kind, "part"), xkey, x_kind, x_col, "part", p_list))
+            part_keys = np.unique(
+                _match_keys(_key_of_values(p_list, x_kind, "part"), xkey, x_kind, x_col, "part", p_list)
+            )
 
     # -- sort by facet, then x -----------------------------------------------------------------
     order = np.lexsort((xkey, fcode))
@@ -400,7 +430,11 @@ def compute(
             y_stat = count.copy()
         if multi:
             k_rows = np.diff(np.r_[starts, n_rows])
-            _warn_aggregated(int(np.sum(k_rows > 1)), "y and n were summed per x" if ns is not None else "y was summed per x", facet_cols)
+            _warn_aggregated(
+                int(np.sum(k_rows > 1)),
+                "y and n were summed per x" if ns is not None else "y was summed per x",
+                facet_cols,
+            )
     else:
         n_stat = np.full(n_seg, np.nan)
         if multi:
@@ -413,7 +447,11 @@ def compute(
                     y_stat = total if agg == "sum" else total / k
                 y_stat[k == 0] = np.nan
             k_rows = np.diff(np.r_[starts, n_rows])
-            _warn_aggregated(int(np.sum(k_rows > 1)), f"y was aggregated with {agg}() per x. Pass agg='sum' or agg='median' to change this", facet_cols)
+            _warn_aggregated(
+                int(np.sum(k_rows > 1)),
+                f"y was aggregated with {agg}() per x. Pass agg='sum' or agg='median' to change this",
+                facet_cols,
+            )
         else:
             y_stat = ys.copy()
 
@@ -497,7 +535,13 @@ def compute(
 
     # -- warnings on too little data -----------------------------------------------------------
     _warn_too_few(
-        chart_name, lim.cl, lim.ucl, group, n_groups, runs.n_useful, base,
+        chart_name,
+        lim.cl,
+        lim.ucl,
+        group,
+        n_groups,
+        runs.n_useful,
+        base,
         lambda: _group_labels(seg_f[group_first], part_no[group_first], facet_labels, bool(facet_cols)),
     )
 
@@ -591,7 +635,9 @@ def _count_within(change: np.ndarray, facet_start: np.ndarray) -> np.ndarray:
 def _group_nanmean(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
     ok = np.isfinite(values)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.bincount(group[ok], weights=values[ok], minlength=n_groups) / np.bincount(group[ok], minlength=n_groups)
+        return np.bincount(group[ok], weights=values[ok], minlength=n_groups) / np.bincount(
+            group[ok], minlength=n_groups
+        )
 
 
 def _joined_notes(notes_col: pd.Series, order: np.ndarray, seg: np.ndarray, n_seg: int) -> np.ndarray:
@@ -627,8 +673,16 @@ def _describe_groups(labels: list[str], mask: np.ndarray) -> str:
     return shown + (f" and {idx.size - 5} more" if idx.size > 5 else "")
 
 
-def _warn_too_few(chart: str, cl: np.ndarray, ucl: np.ndarray, group: np.ndarray, n_groups: int,
-                  n_useful: np.ndarray, base: np.ndarray, make_labels: Callable[[], list[str]]) -> None:
+def _warn_too_few(
+    chart: str,
+    cl: np.ndarray,
+    ucl: np.ndarray,
+    group: np.ndarray,
+    n_groups: int,
+    n_useful: np.ndarray,
+    base: np.ndarray,
+    make_labels: Callable[[], list[str]],
+) -> None:
     """Warn about parts without limits, with zero-width limits, or too short for the runs analysis."""
     n_base = np.bincount(group[base], minlength=n_groups)
     if chart not in _NO_LIMITS:
@@ -637,8 +691,11 @@ def _warn_too_few(chart: str, cl: np.ndarray, ucl: np.ndarray, group: np.ndarray
         lim_ok[group[ok]] = True
         bad = ~lim_ok
         if bad.any():
-            need = "2 points (one moving range)" if chart in ("i", "mr", "t", "pp", "up") else (
-                "subgroups of 2 or more observations" if chart in _OBS_CHARTS else "1 point with data")
+            need = (
+                "2 points (one moving range)"
+                if chart in ("i", "mr", "t", "pp", "up")
+                else ("subgroups of 2 or more observations" if chart in _OBS_CHARTS else "1 point with data")
+            )
             warnings.warn(
                 f"No control limits could be computed for {_describe_groups(make_labels(), bad)}: "
                 f"the {CHART_DESCRIPTIONS[chart]} needs at least {need} in the baseline. "
@@ -728,7 +785,7 @@ def conventions(chart: str, screen_mr: bool) -> dict[str, str]:
         "mr": "mean of the baseline moving ranges",
         "xbar": "mean of the subgroup means, weighted by subgroup size",
         "s": "s-bar: mean of the subgroup standard deviations when all subgroups are the same size, "
-             "otherwise the pooled standard deviation (Montgomery eq. 6.31)",
+        "otherwise the pooled standard deviation (Montgomery eq. 6.31)",
         "p": "total events / total denominator over the baseline (weighted by n)",
         "np": "n x p-bar, p-bar = total events / total denominator over the baseline",
         "pp": "total events / total denominator over the baseline (weighted by n)",
@@ -761,7 +818,9 @@ def conventions(chart: str, screen_mr: bool) -> dict[str, str]:
                 else "not screened (as the NIST, Montgomery and NHS Making Data Count spreadsheet examples)"
             )
     elif chart in ("xbar", "s"):
-        c["sigma"] = "s-bar / c4(n), with c4 from the gamma function (exact); limits use A3(n_i), B3(n_i), B4(n_i) per subgroup"
+        c["sigma"] = (
+            "s-bar / c4(n), with c4 from the gamma function (exact); limits use A3(n_i), B3(n_i), B4(n_i) per subgroup"
+        )
     elif chart in ("p", "np"):
         c["sigma"] = "binomial: sqrt(p-bar (1 - p-bar) / n_i) per point"
     elif chart in ("c", "u"):

@@ -61,8 +61,9 @@ def binom_quantile_half(p: float, trials: int) -> int:
             if total * den >= target:
                 return k
         return trials
-    k = np.arange(trials + 1, dtype=float)
-    logpmf = np.concatenate(([0.0], np.cumsum(np.log(trials - k[:-1]) - np.log(k[1:])))) - trials * np.log(2.0)
+    ks = np.arange(trials + 1, dtype=float)
+    steps = np.cumsum(np.log(trials - ks[:-1]) - np.log(ks[1:]))  # log C(trials, k) by recursion
+    logpmf = np.concatenate((np.zeros(1), steps)) - trials * np.log(2.0)
     cdf = np.cumsum(np.exp(logpmf))
     return int(np.searchsorted(cdf, p, side="left"))
 

@@ -172,7 +172,9 @@ def require_positive(name: str, value: Any) -> float:
     """A finite number > 0 (for ``multiply``)."""
     number = require_finite_number(name, value)
     if number <= 0:
-        raise QIValueError(f"`{name}` must be greater than 0; got {value!r}. It scales y and the limits, e.g. 1000 for 'per 1000'.")
+        raise QIValueError(
+            f"`{name}` must be greater than 0; got {value!r}. It scales y and the limits, e.g. 1000 for 'per 1000'."
+        )
     return number
 
 

@@ -32,8 +32,20 @@ class TestResultShape:
         cc = qi.control_chart(df, x="month", y="falls", n="days", chart="u", multiply=1000)
         for col in ["x", "y", "n", "part", "baseline", "include", "cl", "lcl", "ucl", "sigma_signal", "runs_signal"]:
             assert col in cc.data.columns
-        for col in ["part", "n_obs", "n_useful", "longest_run", "longest_run_max", "n_crossings",
-                    "n_crossings_min", "runs_signal", "cl", "lcl", "ucl", "sigma_signals"]:
+        for col in [
+            "part",
+            "n_obs",
+            "n_useful",
+            "longest_run",
+            "longest_run_max",
+            "n_crossings",
+            "n_crossings_min",
+            "runs_signal",
+            "cl",
+            "lcl",
+            "ucl",
+            "sigma_signals",
+        ]:
             assert col in cc.summary.columns
         assert isinstance(cc, qi.ControlChart)
 
@@ -267,7 +279,9 @@ class TestBadInput:
 
     def test_missing_column_lists_columns(self):
         df = pd.DataFrame({"Falls": [1, 2], "month": [1, 2]})
-        with pytest.raises(QIValueError, match=r"Column 'falls' \(given as y=\) is not in the data\. Did you mean 'Falls'\?"):
+        with pytest.raises(
+            QIValueError, match=r"Column 'falls' \(given as y=\) is not in the data\. Did you mean 'Falls'\?"
+        ):
             qi.control_chart(df, x="month", y="falls")
 
     def test_column_name_without_data(self):
