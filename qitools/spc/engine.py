@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -531,6 +531,10 @@ def compute(
     useful = include & np.isfinite(diff) & ~on_line
     side = np.where(useful, np.sign(diff), 0).astype(np.int8)
     runs = runs_analysis(group, side, n_groups)
+    if chart_name == "mr":
+        # consecutive moving ranges share a point, so they are autocorrelated and the runs limits do
+        # not hold: the statistics are reported but never signal (as in qicharts2)
+        runs = replace(runs, runs_signal=np.zeros(n_groups, dtype=bool), in_long_run=np.zeros_like(runs.in_long_run))
     runs_signal = runs.runs_signal[group]
 
     # -- warnings on too little data -----------------------------------------------------------
@@ -827,6 +831,12 @@ def conventions(chart: str, screen_mr: bool) -> dict[str, str]:
         c["sigma"] = "Poisson: sqrt(c-bar) (c chart) or sqrt(u-bar / n_i) (u chart) per point"
     elif chart == "g":
         c["sigma"] = "geometric: sqrt(mean x (mean + 1))"
+    if chart == "mr":
+        c["runs analysis"] = (
+            "statistics reported, but never a signal: consecutive moving ranges share a point, so they are "
+            "autocorrelated and the Anhøj limits do not apply (as in qicharts2)"
+        )
+        return c
     c["runs analysis"] = (
         "Anhøj: longest run > round(log2(n)) + 3 or crossings < qbinom(0.05, n - 1, 0.5), n = useful points "
         "(not on the centre line, not excluded, not missing); over every point of the part"

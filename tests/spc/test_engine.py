@@ -111,6 +111,7 @@ class TestGapsAndOrder:
         assert np.isnan(cc.data["y"].iloc[1])
         np.testing.assert_allclose(cc.data["cl"].iloc[0], 13 / 80)
 
+    @pytest.mark.filterwarnings("ignore:The runs analysis needs:qitools.TooFewPointsWarning")
     def test_unsorted_x_is_sorted_with_a_warning(self):
         df = pd.DataFrame({"x": [3, 1, 2, 4], "y": [30.0, 10, 20, 40]})
         with pytest.warns(DataChangedWarning, match="not in time order"):
@@ -125,12 +126,14 @@ class TestGapsAndOrder:
             warnings.simplefilter("ignore", TooFewPointsWarning)
             qi.control_chart(df, x="x", y="y", facet="ward")
 
+    @pytest.mark.filterwarnings("ignore:The runs analysis needs:qitools.TooFewPointsWarning")
     def test_duplicate_x_is_aggregated_with_mean_and_warns(self):
         df = pd.DataFrame({"x": [1, 1, 2, 3], "y": [2.0, 4, 5, 6]})
         with pytest.warns(DataChangedWarning, match=r"aggregated with mean\(\)"):
             cc = qi.control_chart(df, x="x", y="y", chart="i")
         assert list(cc.data["y"]) == [3, 5, 6]
 
+    @pytest.mark.filterwarnings("ignore:The runs analysis needs:qitools.TooFewPointsWarning")
     def test_duplicate_x_is_summed_for_count_charts(self):
         df = pd.DataFrame({"x": [1, 1, 2, 3], "y": [2, 4, 5, 6], "n": [10, 10, 20, 20]})
         with pytest.warns(DataChangedWarning, match="summed"):
@@ -232,6 +235,7 @@ class TestFacets:
 
 
 class TestOtherCharts:
+    @pytest.mark.filterwarnings("ignore:The runs analysis needs:qitools.TooFewPointsWarning")
     def test_constant_series_has_zero_width_limits(self):
         with pytest.warns(TooFewPointsWarning, match="zero width"):
             cc = qi.control_chart(y=[5.0] * 15, chart="i")
@@ -240,6 +244,7 @@ class TestOtherCharts:
         assert cc.summary["n_useful"].iloc[0] == 0
         assert not cc.summary["runs_signal"].iloc[0]
 
+    @pytest.mark.filterwarnings("ignore:The runs analysis needs:qitools.TooFewPointsWarning")
     def test_too_few_points_gives_nan_limits_and_warns(self):
         with pytest.warns(TooFewPointsWarning, match="No control limits"):
             cc = qi.control_chart(y=[5.0], chart="i")

@@ -1,0 +1,112 @@
+"""Shared fixtures for the qitools test-suite.
+
+* ``rng``: a seeded numpy Generator, so that every random test is reproducible.
+* ``data_dir``: the folder of reference tables (``tests/data``), located from this file
+  so that the suite runs from any working directory and any clone.
+* ``assert_limits_close``: compares control limits allowing for a documented difference
+  in control-chart constants (see the function's docstring).
+* an autouse fixture that closes matplotlib figures after each test, without importing
+  matplotlib when a test did not use it (``import qitools`` must not pull it in).
+* a deterministic Hypothesis profile ("qitools"), loaded by default.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+try:  # Hypothesis is a test dependency; keep conftest importable without it.
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile(
+        "qitools",
+        derandomize=True,  # same examples on every run and every machine
+        deadline=None,
+        max_examples=40,
+        print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    settings.load_profile("qitools")
+except ImportError:  # pragma: no cover
+    pass
+
+DATA_DIR = Path(__file__).parent / "data"
+
+RNG_SEED = 20240601
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    """A seeded random generator (fresh for each test)."""
+    return np.random.default_rng(RNG_SEED)
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """Folder holding the reference tables (see tests/data/README.md)."""
+    return DATA_DIR
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close any matplotlib figures a test left open.
+
+    Harmless without matplotlib: it is only touched if a test already imported it.
+    """
+    yield
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:
+        plt.close("all")
+
+
+def assert_limits_close(ours, ref, cl, rtol_halfwidth, atol=0.0, err_msg=""):
+    """Assert control limits agree, allowing a relative error on the half-width.
+
+    qitools computes control-chart constants exactly (d2(2) = 2/sqrt(pi) = 1.1283792,
+    D4(2) = 3.26653) where qicharts2 and several textbooks use rounded table values
+    (1.128, 3.267, 2.66). The centre line is unaffected, but the distance between a limit
+    and the centre line (the half-width) then differs by up to ~5e-4 relative. So this
+    checks, element-wise::
+
+        |ours - ref| <= rtol_halfwidth * |ref - cl| + 1e-9 * max(1, |ref|) + atol
+
+    ``atol`` adds the rounding tolerance of a printed reference value. Where ``ref`` is
+    exactly 0 (a lower limit clipped at zero), ``ours`` must be 0 too. NaN must match NaN.
+    """
+    ours = np.asarray(ours, dtype=float)
+    ref = np.asarray(ref, dtype=float)
+    cl = np.broadcast_to(np.asarray(cl, dtype=float), ref.shape)
+    ours = np.broadcast_to(ours, ref.shape)
+    nan_ref, nan_ours = np.isnan(ref), np.isnan(ours)
+    assert np.array_equal(nan_ref, nan_ours), (
+        f"{err_msg}: missing limits differ at positions {np.flatnonzero(nan_ref != nan_ours)}"
+    )
+    ok = ~nan_ref
+    clipped = ok & (ref == 0.0)
+    if clipped.any():
+        np.testing.assert_allclose(
+            ours[clipped], 0.0, rtol=0, atol=1e-12,
+            err_msg=f"{err_msg}: reference limit is clipped at 0, ours must be 0 too",
+        )
+    tol = rtol_halfwidth * np.abs(ref - cl) + 1e-9 * np.maximum(1.0, np.abs(ref)) + atol
+    diff = np.abs(ours - ref)
+    bad = ok & ~(diff <= tol)
+    if bad.any():
+        idx = np.flatnonzero(bad)[:10]
+        lines = [
+            f"  [{i}] ours={ours[i]!r} ref={ref[i]!r} cl={cl[i]!r} |diff|={diff[i]:.3g} tol={tol[i]:.3g}"
+            for i in idx
+        ]
+        raise AssertionError(
+            f"{err_msg}: {bad.sum()} of {ok.sum()} limits differ beyond "
+            f"rtol_halfwidth={rtol_halfwidth} (+atol={atol}):\n" + "\n".join(lines)
+        )
+
+
+@pytest.fixture(name="assert_limits_close", scope="session")
+def _assert_limits_close_fixture():
+    """The :func:`assert_limits_close` helper, as a fixture for the test modules."""
+    return assert_limits_close
