@@ -174,3 +174,173 @@ def runs_analysis(group: np.ndarray, side: np.ndarray, n_groups: int) -> RunsRes
         runs_signal=signal,
         in_long_run=in_long_run,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# primitives for point rules: every one works on the subsequence of considered points (missing and
+# excluded points are skipped, so a run or a trend continues across a gap) and never lets a run
+# continue from one group (facet x part) into the next.
+
+
+def _subsequence(group: np.ndarray, considered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    idx = np.flatnonzero(considered)
+    return idx, group[idx]
+
+
+def _scatter(n: int, idx: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    out = np.zeros(n, dtype=bool)
+    out[idx] = flags
+    return out
+
+
+def flag_runs(group: np.ndarray, key: np.ndarray, considered: np.ndarray, k: int) -> np.ndarray:
+    """Flag every point in a run of ``k`` or more consecutive considered points with the same
+    non-zero ``key`` (e.g. +1 above / -1 below the centre line; 0 breaks a run)."""
+    idx, g = _subsequence(group, considered)
+    if idx.size == 0:
+        return np.zeros(group.size, dtype=bool)
+    kk = key[idx]
+    new = np.ones(idx.size, dtype=bool)
+    new[1:] = (g[1:] != g[:-1]) | (kk[1:] != kk[:-1])
+    run_id = np.cumsum(new) - 1
+    length = np.bincount(run_id)
+    return _scatter(group.size, idx, (kk != 0) & (length[run_id] >= k))
+
+
+def flag_step_runs(group: np.ndarray, y: np.ndarray, considered: np.ndarray, k: int,
+                   skip_ties: bool = False, alternate: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Flag trends: ``k`` or more consecutive considered points each higher (or each lower) than the
+    one before, i.e. ``k - 1`` steps of the same sign; with ``alternate``, ``k`` points going up and
+    down in turn. Returns the flags and the direction per point (+1 up, -1 down, 0 none).
+
+    With ``skip_ties`` a value equal to the previous one neither makes nor breaks a trend (IHI);
+    otherwise a tie breaks it.
+    """
+    idx, g = _subsequence(group, considered)
+    flags = np.zeros(group.size, dtype=bool)
+    direction = np.zeros(group.size, dtype=np.int8)
+    if idx.size < 2:
+        return flags, direction
+    v = y[idx]
+    if skip_ties:
+        tie = np.zeros(idx.size, dtype=bool)
+        tie[1:] = (g[1:] == g[:-1]) & (v[1:] == v[:-1])
+        keep = ~tie
+        idx, g, v = idx[keep], g[keep], v[keep]
+        if idx.size < 2:
+            return flags, direction
+    step = np.sign(np.diff(v)).astype(np.int8)
+    step[g[1:] != g[:-1]] = 0  # no step across groups
+    key = step * np.where(np.arange(step.size) % 2 == 0, 1, -1).astype(np.int8) if alternate else step
+    new = np.ones(step.size, dtype=bool)
+    new[1:] = (key[1:] != key[:-1]) | (step[1:] == 0) | (step[:-1] == 0)
+    run_id = np.cumsum(new) - 1
+    length = np.bincount(run_id)
+    good = (step != 0) & (length[run_id] >= k - 1)
+    # step j joins points j and j + 1 (of the subsequence): flag both ends of every good step
+    point_flag = np.zeros(idx.size, dtype=bool)
+    point_flag[:-1] |= good
+    point_flag[1:] |= good
+    flags[idx] = point_flag
+    if not alternate:
+        d = np.zeros(idx.size, dtype=np.int8)
+        d[:-1] = np.where(good, step, 0)
+        d[1:] = np.where(good & (d[1:] == 0), step, d[1:])
+        direction[idx] = d
+    return flags, direction
+
+
+def flag_k_of_m(group: np.ndarray, beyond: np.ndarray, considered: np.ndarray, k: int, m: int) -> np.ndarray:
+    """Flag the ``beyond`` points inside any window of ``m`` consecutive considered points (of one
+    group) that holds ``k`` or more of them. Windows are cut short at the start of a group, so the
+    first ``k`` points of a part can already fire."""
+    idx, g = _subsequence(group, considered)
+    n = idx.size
+    if n == 0:
+        return np.zeros(group.size, dtype=bool)
+    b = beyond[idx].astype(np.int64)
+    cs = np.concatenate(([0], np.cumsum(b)))
+    pos = np.arange(n)
+    gstart = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    first = gstart[np.cumsum(np.r_[True, g[1:] != g[:-1]]) - 1]  # index of the group's first point
+    lo = np.maximum(pos - m + 1, first)
+    window = cs[pos + 1] - cs[lo]
+    hit = window >= k
+    # mark coverage [lo, pos] of every qualifying window with a difference array
+    cover = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(cover, lo[hit], 1)
+    np.add.at(cover, pos[hit] + 1, -1)
+    covered = np.cumsum(cover[:-1]) > 0
+    return _scatter(group.size, idx, covered & (b > 0))
+
+
+# ---------------------------------------------------------------------------------------------
+# the runs test of Perla, Provost & Murray (2011): too few or too many runs, from the exact
+# distribution of the number of runs (Swed & Eisenhart 1943)
+
+
+@lru_cache(maxsize=4096)
+def runs_limits(n_above: int, n_below: int, alpha: float = 0.05) -> tuple[float, float]:
+    """Smallest and largest number of runs that are not a signal, for ``n_above`` points above and
+    ``n_below`` below the centre line (two-sided level ``alpha``: ``alpha / 2`` in each tail).
+
+    A part has too few runs when its number of runs is below the first value, too many when it is
+    above the second. From the exact distribution of the number of runs given both counts (Swed &
+    Eisenhart 1943): with :math:`n_1, n_2` points on each side and :math:`k \\ge 1`,
+    :math:`P(R = 2k) = 2\\binom{n_1-1}{k-1}\\binom{n_2-1}{k-1}/\\binom{n}{n_1}` and
+    :math:`P(R = 2k+1) = [\\binom{n_1-1}{k-1}\\binom{n_2-1}{k} + \\binom{n_1-1}{k}\\binom{n_2-1}{k-1}]
+    /\\binom{n}{n_1}`.
+
+    Examples
+    --------
+    >>> from qitools.spc.rules import runs_limits
+    >>> runs_limits(10, 10)
+    (7.0, 15.0)
+    """
+    n1, n2 = int(n_above), int(n_below)
+    if n1 < 1 or n2 < 1:
+        return (np.nan, np.nan)
+    n = n1 + n2
+    counts = {}
+    for r in range(2, n + 1):
+        k = r // 2
+        if r % 2 == 0:
+            c = 2 * comb(n1 - 1, k - 1) * comb(n2 - 1, k - 1)
+        else:
+            c = comb(n1 - 1, k - 1) * comb(n2 - 1, k) + comb(n1 - 1, k) * comb(n2 - 1, k - 1)
+        if c:
+            counts[r] = c
+    total = comb(n, n1)
+    num, den = (alpha / 2).as_integer_ratio()
+    # lower: smallest r with P(R <= r) > alpha/2; upper: largest r with P(R >= r) > alpha/2 (exact)
+    acc = 0
+    lower = upper = np.nan
+    for r in sorted(counts):
+        acc += counts[r]
+        if acc * den > num * total:
+            lower = float(r)
+            break
+    acc = 0
+    for r in sorted(counts, reverse=True):
+        acc += counts[r]
+        if acc * den > num * total:
+            upper = float(r)
+            break
+    return (lower, upper)
+
+
+def runs_test(group: np.ndarray, side: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per group: number of runs of useful points (``side`` != 0), and its lower and upper limits."""
+    above = np.bincount(group[side > 0], minlength=n_groups)
+    below = np.bincount(group[side < 0], minlength=n_groups)
+    idx = np.flatnonzero(side != 0)
+    g, s = group[idx], side[idx]
+    new = np.ones(idx.size, dtype=bool)
+    new[1:] = (g[1:] != g[:-1]) | (s[1:] != s[:-1])
+    n_runs = np.bincount(g[new], minlength=n_groups).astype(float)
+    pairs, inverse = np.unique(np.stack([above, below], axis=1), axis=0, return_inverse=True)
+    limits = np.array([runs_limits(int(a), int(b)) for a, b in pairs], dtype=float).reshape(-1, 2)
+    lo = limits[inverse.ravel(), 0]
+    hi = limits[inverse.ravel(), 1]
+    n_runs[(above + below) == 0] = np.nan
+    return n_runs, lo, hi
