@@ -52,6 +52,7 @@ from typing import Callable
 import numpy as np
 
 from .constants import B3, B4, D3, D4, c4, d2
+from .groups import seg_count, seg_max, seg_mean, seg_min, seg_sum
 
 __all__ = ["ChartInput", "ChartLimits", "CHARTS", "CHART_ALIASES", "CHART_DESCRIPTIONS"]
 
@@ -67,6 +68,7 @@ class ChartInput:
 
     group: np.ndarray  # int group code, contiguous blocks
     n_groups: int
+    starts: np.ndarray  # index of each group's first point
     y: np.ndarray  # statistic per subgroup (proportion, rate, mean, value ...), before multiply
     n: np.ndarray  # denominator or subgroup size (NaN where not used)
     count: np.ndarray  # numerator sums for p/np/u/c charts (NaN otherwise)
@@ -93,16 +95,15 @@ class ChartLimits:
 
 
 def _gsum(ci: ChartInput, values: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    return np.bincount(ci.group[mask], weights=values[mask], minlength=ci.n_groups)
+    return seg_sum(values, mask, ci.starts)
 
 
 def _gcount(ci: ChartInput, mask: np.ndarray) -> np.ndarray:
-    return np.bincount(ci.group[mask], minlength=ci.n_groups).astype(float)
+    return seg_count(mask, ci.starts).astype(float)
 
 
 def _gmean(ci: ChartInput, values: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return _gsum(ci, values, mask) / _gcount(ci, mask)
+    return seg_mean(values, mask, ci.starts)
 
 
 def group_median(group: np.ndarray, values: np.ndarray, mask: np.ndarray, n_groups: int) -> np.ndarray:
@@ -194,10 +195,8 @@ def _sbar(ci: ChartInput) -> np.ndarray:
     mean_s = _gmean(ci, ci.s, ok)
     with np.errstate(invalid="ignore", divide="ignore"):
         pooled = np.sqrt(_gsum(ci, (ci.n - 1) * ci.s**2, ok) / (_gsum(ci, ci.n, ok) - count))
-    n_min = np.full(ci.n_groups, np.inf)
-    n_max = np.full(ci.n_groups, -np.inf)
-    np.minimum.at(n_min, ci.group[ok], ci.n[ok])
-    np.maximum.at(n_max, ci.group[ok], ci.n[ok])
+    n_min = seg_min(ci.n, ok, ci.starts)
+    n_max = seg_max(ci.n, ok, ci.starts)
     return np.where(n_min == n_max, mean_s, pooled)
 
 

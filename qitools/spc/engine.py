@@ -19,6 +19,7 @@ import pandas as pd
 
 from . import validate as v
 from .charts import CHART_ALIASES, CHART_DESCRIPTIONS, CHARTS, ChartInput
+from .groups import seg_count, seg_mean
 from .errors import DataChangedWarning, QITypeError, QIValueError, TooFewPointsWarning
 from .rules import runs_analysis
 
@@ -250,11 +251,6 @@ def compute(
             raise QIValueError(f"facet= takes one or two column names; got {len(specs)}.")
         for i, spec in enumerate(specs):
             col = v.get_column(data, spec, "facet", n_rows)
-            if col.isna().any():
-                raise QIValueError(
-                    f"The facet column {spec!r} has missing values in {v.describe_rows(row_labels, col.isna().to_numpy())}. "
-                    f"Every row must belong to a facet (a ward, a practice ...). Fill them in or drop those rows."
-                )
             facet_cols.append(col)
             facet_names.append(
                 str(spec)
@@ -295,22 +291,24 @@ def compute(
     if facet_cols:
         codes = []
         uniques = []
-        for col in facet_cols:
-            c, u = pd.factorize(col, sort=True)
-            codes.append(c.astype(np.int64))
+        for spec, col in zip(facet_names, facet_cols):
+            c, u = _factorize_sorted(col)
+            if c.size and c.min() < 0:
+                raise QIValueError(
+                    f"The facet column {spec!r} has missing values in {v.describe_rows(row_labels, c < 0)}. "
+                    f"Every row must belong to a facet (a ward, a practice ...). Fill them in or drop those rows."
+                )
+            codes.append(c)
             uniques.append(u)
         if len(codes) == 2:
             combined = codes[0] * len(uniques[1]) + codes[1]
             present, fcode = np.unique(combined, return_inverse=True)
-            facet_parts = [
-                np.asarray(uniques[0])[present // len(uniques[1])],
-                np.asarray(uniques[1])[present % len(uniques[1])],
-            ]
+            facet_parts = [uniques[0].take(present // len(uniques[1])), uniques[1].take(present % len(uniques[1]))]
             facet_labels = [f"{a} | {b}" for a, b in zip(*facet_parts)]
         else:
             fcode = codes[0]
-            facet_parts = [np.asarray(uniques[0])]
-            facet_labels = list(uniques[0])
+            facet_parts = [uniques[0]]
+            facet_labels = uniques[0].to_numpy(dtype=object).tolist()
         fcode = fcode.astype(np.int64)
     else:
         fcode = np.zeros(n_rows, dtype=np.int64)
@@ -374,7 +372,12 @@ def compute(
             )
 
     # -- sort by facet, then x -----------------------------------------------------------------
-    order = np.lexsort((xkey, fcode))
+    if n_rows < 2 or bool(
+        np.all((fcode[1:] > fcode[:-1]) | ((fcode[1:] == fcode[:-1]) & (xkey[1:] >= xkey[:-1])))
+    ):
+        order = np.arange(n_rows)  # already sorted (the usual case): skip the O(n log n) sort
+    else:
+        order = np.lexsort((xkey, fcode))
     is_sorted = bool(np.all(order[1:] > order[:-1])) if n_rows > 1 else True
     if not is_sorted:
         f_sorted = fcode[order]
@@ -486,7 +489,7 @@ def compute(
     # -- baseline, include, base ---------------------------------------------------------------
     if freeze_key is not None:
         baseline = seg_xkey <= freeze_key
-        has_base = np.bincount(group[baseline], minlength=n_groups) > 0
+        has_base = seg_count(baseline, group_first) > 0
         baseline = baseline | ~has_base[group]
     else:
         baseline = np.ones(n_seg, dtype=bool)
@@ -504,6 +507,7 @@ def compute(
     ci = ChartInput(
         group=group,
         n_groups=n_groups,
+        starts=group_first,
         y=y_stat,
         n=n_stat,
         count=count if chart_name in _SUM_CHARTS else np.full(n_seg, np.nan),
@@ -553,8 +557,8 @@ def compute(
     out: dict[str, Any] = {}
     if facet_cols:
         for name, parts in zip(facet_names, facet_parts):
-            out[name] = parts[seg_f]
-        out["facet"] = np.asarray(facet_labels, dtype=object)[seg_f] if len(facet_cols) == 2 else facet_parts[0][seg_f]
+            out[name] = parts.take(seg_f)
+        out["facet"] = np.asarray(facet_labels, dtype=object)[seg_f] if len(facet_cols) == 2 else out[facet_names[0]]
     out["x"] = x_col.iloc[first].to_numpy()
     out["y"] = y_plot
     out["n"] = n_stat
@@ -584,20 +588,20 @@ def compute(
     gf = seg_f[group_first]
     if facet_cols:
         for name, parts in zip(facet_names, facet_parts):
-            summ[name] = parts[gf]
-        summ["facet"] = np.asarray(facet_labels, dtype=object)[gf] if len(facet_cols) == 2 else facet_parts[0][gf]
+            summ[name] = parts.take(gf)
+        summ["facet"] = np.asarray(facet_labels, dtype=object)[gf] if len(facet_cols) == 2 else summ[facet_names[0]]
     summ["part"] = part_no[group_first]
-    summ["n_obs"] = np.bincount(group[include], minlength=n_groups)
+    summ["n_obs"] = seg_count(include, group_first)
     summ["n_useful"] = runs.n_useful
     summ["longest_run"] = runs.longest_run
     summ["longest_run_max"] = runs.longest_run_max
     summ["n_crossings"] = runs.n_crossings
     summ["n_crossings_min"] = runs.n_crossings_min
     summ["runs_signal"] = runs.runs_signal
-    summ["cl"] = _group_nanmean(cl_p, group, n_groups)
-    summ["lcl"] = _group_nanmean(lcl_p, group, n_groups)
-    summ["ucl"] = _group_nanmean(ucl_p, group, n_groups)
-    summ["sigma_signals"] = np.bincount(group[sigma_signal], minlength=n_groups)
+    summ["cl"] = seg_mean(cl_p, np.isfinite(cl_p), group_first)
+    summ["lcl"] = seg_mean(lcl_p, np.isfinite(lcl_p), group_first)
+    summ["ucl"] = seg_mean(ucl_p, np.isfinite(ucl_p), group_first)
+    summ["sigma_signals"] = seg_count(sigma_signal, group_first)
     if chart_name == "g":
         summ["mean"] = lim.extra["mean"] * multiply
     if chart_name in ("i", "xbar", "c", "mr"):
@@ -630,18 +634,32 @@ def compute(
     return SPCResult(chart_name, data_out, summary_out, params)
 
 
+def _factorize_sorted(col: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes (sorted order of the labels; -1 for missing) and labels of a facet column.
+
+    Data usually arrive grouped by facet, so only the first row of each run of equal labels is
+    factorized and the codes are repeated: the same codes as ``pd.factorize(sort=True)``, several
+    times faster on hundreds of thousands of rows.
+    """
+    n = len(col)
+    values = col.to_numpy()
+    if n > 1 and values.dtype != object and not np.issubdtype(values.dtype, np.number):
+        values = col.to_numpy(dtype=object)
+    head = np.ones(n, dtype=bool)
+    if n > 1:
+        head[1:] = values[1:] != values[:-1]
+    heads = np.flatnonzero(head)
+    if heads.size * 2 > n:
+        codes, uniques = pd.factorize(col, sort=True)
+        return codes.astype(np.int64), pd.Index(uniques)
+    head_codes, uniques = pd.factorize(col.iloc[heads], sort=True)
+    return np.repeat(head_codes.astype(np.int64), np.diff(np.r_[heads, n])), pd.Index(uniques)
+
+
 def _count_within(change: np.ndarray, facet_start: np.ndarray) -> np.ndarray:
     """1, 2, ... counting ``change`` points, restarting at each facet start."""
     c = np.cumsum(change)
     return (c - c[np.flatnonzero(facet_start)][np.cumsum(facet_start) - 1] + 1).astype(np.int64)
-
-
-def _group_nanmean(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
-    ok = np.isfinite(values)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.bincount(group[ok], weights=values[ok], minlength=n_groups) / np.bincount(
-            group[ok], minlength=n_groups
-        )
 
 
 def _joined_notes(notes_col: pd.Series, order: np.ndarray, seg: np.ndarray, n_seg: int) -> np.ndarray:
@@ -688,7 +706,7 @@ def _warn_too_few(
     make_labels: Callable[[], list[str]],
 ) -> None:
     """Warn about parts without limits, with zero-width limits, or too short for the runs analysis."""
-    n_base = np.bincount(group[base], minlength=n_groups)
+    n_base = seg_count(base, np.flatnonzero(np.r_[True, group[1:] != group[:-1]]))
     if chart not in _NO_LIMITS:
         lim_ok = np.zeros(n_groups, dtype=bool)
         ok = np.isfinite(ucl)

@@ -1,0 +1,751 @@
+"""Benchmark qitools' SPC engine against a plain-numpy floor and the speed targets of its issue.
+
+Run from the repository root::
+
+    python benchmarks/bench_spc.py              # full run (about 10 s on 2 cores)
+    python benchmarks/bench_spc.py --quick      # smoke run: small workloads, 3 repeats
+    python benchmarks/bench_spc.py --repeat 21  # more repeats per workload (default 11)
+
+Each workload is timed with ``time.perf_counter`` after one warm-up call and reported as the median
+of the repeats. Beside every qitools timing stands a *numpy floor*: the same numbers computed here,
+independently of qitools, with plain vectorised numpy on pre-sorted arrays (facet codes, y, n). The
+floor is both a speed yardstick (qitools should be at most 10x slower) and a correctness cross-check:
+after timing, the centre lines, limits, sigma signals and Anhoej runs counts of qitools and the floor
+must agree, or the script exits non-zero.
+
+The workload generators (``make_i_workload``, ``make_p_workload``) and the floor functions
+(``floor_i_chart``, ``floor_p_chart``, ``floor_anhoej``, ``qbinom05``) are importable, so that new
+rows (Making Data Count rules, funnel plots) can be added to ``WORKLOADS``.
+
+Exit status: 0 when qitools and the floor agree (even if a speed target is missed: this is a
+report); 1 when they disagree or qitools raises; 2 when qitools cannot be imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "D2",
+    "D3",
+    "D4",
+    "SEED",
+    "WORKLOADS",
+    "Workload",
+    "anhoej_limits",
+    "compare_with_floor",
+    "facet_starts",
+    "floor_anhoej",
+    "floor_i_chart",
+    "floor_p_chart",
+    "main",
+    "make_i_workload",
+    "make_p_workload",
+    "measure_import",
+    "qbinom05",
+    "time_call",
+    "time_calls",
+]
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SEED = 2026
+
+# Shewhart constants for moving ranges of two observations, computed rather than typed in:
+# d2 = E(|X1 - X2|)/sigma = 2/sqrt(pi); d3 = sd(|X1 - X2|)/sigma = sqrt(2 - 4/pi).
+D2 = 2.0 / math.sqrt(math.pi)  # 1.128379...
+D3 = math.sqrt(2.0 - 4.0 / math.pi)  # 0.852502...
+D4 = 1.0 + 3.0 * D3 / D2  # 3.266531... (the "3.267" of Nelson 1982 screening)
+
+# Figures quoted by the client for the same workloads in R, measured by the client on the same
+# machine, NOT in this run. Context only.
+R_CONTEXT = {
+    "i_100k": {"qicharts2": 46.0, "NHSRplotthedots": 2.0},
+    "i_facets": {"qicharts2": 53.0, "NHSRplotthedots": 2.0},
+}
+
+
+# --------------------------------------------------------------------------------------------------
+# Workload generators
+# --------------------------------------------------------------------------------------------------
+
+
+def _facet_labels(n_facets: int) -> np.ndarray:
+    width = max(4, len(str(n_facets)))
+    return np.array([f"unit{i + 1:0{width}d}" for i in range(n_facets)], dtype=object)
+
+
+def _to_frame(labels, codes, x, y, n=None, facet: bool = True) -> pd.DataFrame:
+    cols: dict[str, Any] = {}
+    if facet:
+        cols["unit"] = labels[codes]
+    cols["x"] = x
+    cols["y"] = y
+    if n is not None:
+        cols["n"] = n
+    return pd.DataFrame(cols)
+
+
+def make_i_workload(
+    n_facets: int = 1, n_points: int = 100_000, seed: int = SEED
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Synthetic I-chart data: normal y with planted shifts and a few outliers.
+
+    Returns ``(df, arrays)``. ``df`` has columns ``unit`` (only when ``n_facets > 1``), ``x``
+    (1..n_points within each facet) and ``y``, sorted by facet then x, as a user would pass it.
+    ``arrays`` holds the same data as pre-sorted numpy arrays for the floor: ``codes`` (int64
+    facet codes 0..n_facets-1, non-decreasing), ``y`` (float64) and ``n_facets``.
+    """
+    rng = np.random.default_rng(seed)
+    total = n_facets * n_points
+    codes = np.repeat(np.arange(n_facets, dtype=np.int64), n_points)
+    pos = np.tile(np.arange(n_points, dtype=np.int64), n_facets)
+    level = rng.normal(100.0, 15.0, size=n_facets)
+    spread = rng.uniform(3.0, 8.0, size=n_facets)
+    y = level[codes] + spread[codes] * rng.standard_normal(total)
+    if n_facets == 1:
+        # A long series: a handful of sustained shifts (runs signals) and isolated outliers.
+        for at, frac, size in [(0.20, 0.004, 1.5), (0.55, 0.010, -1.0), (0.90, 0.020, 0.8)]:
+            start, length = int(at * n_points), max(12, int(frac * n_points))
+            y[start : start + length] += size * spread[0]
+        n_out = max(3, n_points // 10_000)
+        idx = rng.choice(n_points, size=n_out, replace=False)
+        y[idx] += rng.choice([-1.0, 1.0], size=n_out) * 5.0 * spread[0]
+    else:
+        # ~15% of facets shift by 1.5 sd over their last 15 points (a runs signal);
+        # ~5% of facets get one outlier of 4.5 sd (a sigma signal).
+        shifted = rng.random(n_facets) < 0.15
+        late = pos >= n_points - 15
+        y += np.where(shifted[codes] & late, 1.5 * spread[codes], 0.0)
+        outlier_facets = np.flatnonzero(rng.random(n_facets) < 0.05)
+        where = outlier_facets * n_points + rng.integers(0, n_points, size=outlier_facets.size)
+        y[where] += 4.5 * spread[outlier_facets]
+    x = pos + 1
+    labels = _facet_labels(n_facets)
+    df = _to_frame(labels, codes, x, y, facet=n_facets > 1)
+    return df, {"codes": codes, "y": y, "n_facets": n_facets}
+
+
+def make_p_workload(
+    n_facets: int = 10_000, n_points: int = 60, seed: int = SEED
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Synthetic p-chart data: binomial y out of n ~ U{50..500}, with shifts in some facets.
+
+    Returns ``(df, arrays)`` like :func:`make_i_workload`; ``df`` has ``unit``, ``x``, ``y`` and
+    ``n`` (int64 counts); ``arrays`` has ``codes``, ``y``, ``n``, ``n_facets``.
+    """
+    rng = np.random.default_rng(seed + 1)
+    total = n_facets * n_points
+    codes = np.repeat(np.arange(n_facets, dtype=np.int64), n_points)
+    pos = np.tile(np.arange(n_points, dtype=np.int64), n_facets)
+    p0 = rng.uniform(0.03, 0.6, size=n_facets)
+    p = p0[codes].copy()
+    shifted = rng.random(n_facets) < 0.15  # an improvement over the last 20 points
+    p = np.where(shifted[codes] & (pos >= n_points - 20), p * 0.7, p)
+    spike = np.flatnonzero(rng.random(n_facets) < 0.05)  # one bad point
+    where = spike * n_points + rng.integers(0, n_points, size=spike.size)
+    p[where] = np.minimum(0.95, p[where] * 1.6)
+    n = rng.integers(50, 501, size=total).astype(np.float64)
+    y = rng.binomial(n.astype(np.int64), p).astype(np.float64)
+    x = pos + 1
+    labels = _facet_labels(n_facets)
+    # Counts are integers in the frame, as pandas reads them from a CSV export.
+    df = _to_frame(labels, codes, x, y.astype(np.int64), n=n.astype(np.int64), facet=True)
+    return df, {"codes": codes, "y": y, "n": n, "n_facets": n_facets}
+
+
+# --------------------------------------------------------------------------------------------------
+# The numpy floor
+# --------------------------------------------------------------------------------------------------
+
+
+@cache
+def _qbinom05_scalar(size: int) -> int:
+    """R's ``qbinom(0.05, size, 0.5)``: the smallest k with P(X <= k) >= 0.05, X ~ Bin(size, 1/2).
+
+    Exact binomial CDF from log-factorials (cumulative sums of logs), no scipy. R applies a
+    relative fuzz of 64 * DBL_EPSILON to p before searching; so do we.
+    """
+    if size < 0:
+        return -1  # undefined; callers mask it out
+    if size == 0:
+        return 0
+    k = np.arange(size + 1, dtype=np.float64)
+    logfact = np.concatenate(([0.0], np.cumsum(np.log(np.arange(1, size + 1, dtype=np.float64)))))
+    logpmf = logfact[size] - logfact - logfact[::-1] - size * math.log(2.0)
+    cdf = np.cumsum(np.exp(logpmf))
+    p = 0.05 * (1.0 - 64.0 * np.finfo(float).eps)
+    return int(k[np.searchsorted(cdf, p, side="left")])
+
+
+def qbinom05(sizes: np.ndarray) -> np.ndarray:
+    """Vectorised ``qbinom(0.05, sizes, 0.5)`` via a cache keyed by size (one entry per distinct n).
+
+    The loop runs over *distinct* sizes not yet cached (at most ~60 for 60-point facets, and zero
+    after the warm-up), never per facet or per point.
+    """
+    sizes = np.asarray(sizes, dtype=np.int64)
+    uniq, inv = np.unique(sizes, return_inverse=True)
+    table = np.fromiter((_qbinom05_scalar(int(s)) for s in uniq), dtype=np.int64, count=uniq.size)
+    return table[inv].reshape(sizes.shape)
+
+
+def anhoej_limits(n_useful: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Anhoej critical values: ``longest_run_max = round(log2(n)) + 3`` and
+    ``n_crossings_min = qbinom(0.05, n - 1, 0.5)``, as float arrays (NaN where n_useful == 0)."""
+    n_useful = np.asarray(n_useful)
+    ok = n_useful > 0
+    safe = np.where(ok, n_useful, 1)
+    lr_max = np.where(ok, np.round(np.log2(safe)) + 3, np.nan)
+    nc_min = np.where(ok, qbinom05(safe - 1), np.nan)
+    return lr_max, nc_min
+
+
+def facet_starts(codes: np.ndarray) -> np.ndarray:
+    """Index of the first point of each facet in sorted ``codes`` (every facet non-empty)."""
+    change = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+    return np.concatenate(([0], change)) if codes.size else change
+
+
+def _seg_sum(values: np.ndarray, starts: np.ndarray, dtype: Any = None) -> np.ndarray:
+    """Sum of each contiguous segment starting at ``starts`` (segments are non-empty)."""
+    return np.add.reduceat(values, starts, dtype=dtype) if starts.size else np.zeros(0, dtype or values.dtype)
+
+
+def _spread(per_facet: np.ndarray, starts: np.ndarray, size: int) -> np.ndarray:
+    """Per-facet values repeated over each facet's points."""
+    return np.repeat(per_facet, np.diff(np.append(starts, size)))
+
+
+@np.errstate(invalid="ignore", divide="ignore")  # facets without data give NaN
+def floor_anhoej(codes: np.ndarray, y: np.ndarray, cl: np.ndarray, starts: np.ndarray) -> dict[str, np.ndarray]:
+    """Anhoej runs analysis per facet, vectorised over all facets at once.
+
+    ``codes`` the facet codes, ``y`` the plotted values and ``cl`` the centre line per point,
+    sorted by facet then x;
+    ``starts`` the first index of each facet (:func:`facet_starts`). Useful points are non-NaN and
+    not exactly on the centre line. Returns per-facet arrays ``n_useful``, ``longest_run``,
+    ``n_crossings``, ``longest_run_max``, ``n_crossings_min``, ``runs_signal``.
+    """
+    size = y.size
+    useful = ~np.isnan(y) & (y != cl)
+    n_useful = _seg_sum(useful.view(np.int8), starts, dtype=np.int64)
+    idx = np.flatnonzero(useful)  # positions of the useful points
+    above = y[idx] > cl[idx]
+    cu = codes[idx]
+    new_facet = np.ones(idx.size, dtype=bool)  # the first useful point of its facet
+    np.not_equal(cu[1:], cu[:-1], out=new_facet[1:])
+    side_change = np.zeros(idx.size, dtype=bool)
+    np.not_equal(above[1:], above[:-1], out=side_change[1:])
+    crossing = np.zeros(size, dtype=np.int8)  # marked at the crossing point's own position
+    crossing[idx] = side_change & ~new_facet
+    n_cross = _seg_sum(crossing, starts, dtype=np.int64)
+    run_start = np.flatnonzero(new_facet | side_change)
+    run_len = np.zeros(size, dtype=np.int64)  # each run's length at its first point's position
+    run_len[idx[run_start]] = np.diff(np.append(run_start, idx.size))
+    longest = np.maximum.reduceat(run_len, starts) if starts.size else np.zeros(0, np.int64)
+    lr_max, nc_min = anhoej_limits(n_useful)
+    signal = (longest > lr_max) | (n_cross < nc_min)
+    return {
+        "n_useful": n_useful,
+        "longest_run": longest,
+        "n_crossings": n_cross,
+        "longest_run_max": lr_max,
+        "n_crossings_min": nc_min,
+        "runs_signal": signal,
+    }
+
+
+@np.errstate(invalid="ignore", divide="ignore")  # facets without data give NaN
+def floor_i_chart(codes: np.ndarray, y: np.ndarray, screen_mr: bool = True) -> dict[str, np.ndarray]:
+    """I chart (individuals) for every facet at once, from arrays sorted by facet then x.
+
+    cl = mean(y); MR_i = |y_i - y_{i-1}| within a facet; with ``screen_mr`` moving ranges above
+    D4 * mean(MR) are dropped once (Nelson 1982) before sigma = mean(MR) / d2; limits cl +/- 3 sigma.
+    Returns per-point ``y``, ``cl``, ``lcl``, ``ucl``, ``sigma_signal``, ``point_runs_signal`` and
+    the per-facet runs analysis of :func:`floor_anhoej`.
+    """
+    size = y.size
+    starts = facet_starts(codes)
+    valid = ~np.isnan(y)
+    cl_f = _seg_sum(np.where(valid, y, 0.0), starts) / _seg_sum(valid.view(np.int8), starts, dtype=np.int64)
+    # mr[i] = |y[i] - y[i-1]|, the moving range ending at point i; invalid at a facet's first point
+    mr = np.empty(size)
+    mr[0:1] = np.nan
+    np.abs(np.diff(y), out=mr[1:])
+    mr[starts] = np.nan
+    mr_ok = ~np.isnan(mr)
+    mr0 = np.where(mr_ok, mr, 0.0)
+    mr_bar = _seg_sum(mr0, starts) / _seg_sum(mr_ok.view(np.int8), starts, dtype=np.int64)
+    if screen_mr:
+        keep = mr_ok & (mr <= D4 * _spread(mr_bar, starts, size))
+        mr_bar = _seg_sum(np.where(keep, mr, 0.0), starts) / _seg_sum(keep.view(np.int8), starts, dtype=np.int64)
+    sigma_f = mr_bar / D2
+    cl = _spread(cl_f, starts, size)
+    sigma = _spread(sigma_f, starts, size)
+    lcl = cl - 3.0 * sigma
+    ucl = cl + 3.0 * sigma
+    out = floor_anhoej(codes, y, cl, starts)
+    out.update(
+        cl=cl,
+        lcl=lcl,
+        ucl=ucl,
+        y=y,
+        sigma_signal=(y < lcl) | (y > ucl),
+        point_runs_signal=_spread(out["runs_signal"], starts, size),
+    )
+    return out
+
+
+@np.errstate(invalid="ignore", divide="ignore")  # facets without data give NaN
+def floor_p_chart(codes: np.ndarray, y: np.ndarray, n: np.ndarray) -> dict[str, np.ndarray]:
+    """p chart for every facet at once: pbar = sum(y)/sum(n); sigma_i = sqrt(pbar(1-pbar)/n_i);
+    lcl = max(0, pbar - 3 sigma_i), ucl = min(1, pbar + 3 sigma_i); plotted value p_i = y_i/n_i.
+    Inputs sorted by facet then x, without missing values."""
+    size = y.size
+    starts = facet_starts(codes)
+    pbar_f = _seg_sum(y, starts) / _seg_sum(n, starts)
+    p = y / n
+    cl = _spread(pbar_f, starts, size)
+    s = np.sqrt(cl * (1.0 - cl) / n)
+    lcl = np.maximum(cl - 3.0 * s, 0.0)
+    ucl = np.minimum(cl + 3.0 * s, 1.0)
+    out = floor_anhoej(codes, p, cl, starts)
+    out.update(
+        cl=cl,
+        lcl=lcl,
+        ucl=ucl,
+        y=p,
+        sigma_signal=(p < lcl) | (p > ucl),
+        point_runs_signal=_spread(out["runs_signal"], starts, size),
+    )
+    return out
+
+
+FACET_KEYS = ("n_useful", "longest_run", "n_crossings", "longest_run_max", "n_crossings_min", "runs_signal")
+
+
+# --------------------------------------------------------------------------------------------------
+# Cross-check qitools against the floor
+# --------------------------------------------------------------------------------------------------
+
+
+def _describe_mismatch(name: str, got: np.ndarray, want: np.ndarray, where: np.ndarray, labels) -> str:
+    idx = np.flatnonzero(where)
+
+    def show(v: Any) -> str:
+        return f"{float(v):.12g}" if np.asarray(v).dtype.kind == "f" else str(v.item() if hasattr(v, "item") else v)
+
+    ex = "; ".join(f"{labels[i]}: qitools={show(got[i])} floor={show(want[i])}" for i in idx[:3])
+    return f"{name}: {idx.size} of {where.size} differ (e.g. {ex})"
+
+
+def compare_with_floor(cc: Any, floor: dict[str, np.ndarray], facet: str | None, rtol: float = 1e-9) -> list[str]:
+    """Compare a qitools ControlChart with the floor; return a list of mismatch descriptions
+    (empty when they agree). Per point: y, cl, lcl, ucl (allclose), sigma_signal and runs_signal
+    (equal). Per facet: the Anhoej runs counts and critical values (equal)."""
+    problems: list[str] = []
+    data = cc.data
+    sort_cols = (["facet"] if facet and "facet" in data.columns else []) + ["x"]
+    data = data.sort_values(sort_cols, kind="stable")
+    if len(data) != len(floor["cl"]):
+        return [f"cc.data has {len(data)} rows; the floor has {len(floor['cl'])} points"]
+    labels = (
+        (data["facet"].astype(str) + " x=" + data["x"].astype(str)).to_numpy()
+        if "facet" in data.columns
+        else ("x=" + data["x"].astype(str)).to_numpy()
+    )
+    for col in ("y", "cl", "lcl", "ucl"):
+        if col not in data.columns:
+            problems.append(f"cc.data has no column {col!r}")
+            continue
+        got = data[col].to_numpy(dtype=float)
+        want = floor[col]
+        try:
+            np.testing.assert_allclose(got, want, rtol=rtol, atol=1e-12, equal_nan=True)
+        except AssertionError:
+            bad = ~np.isclose(got, want, rtol=rtol, atol=1e-12, equal_nan=True)
+            problems.append(_describe_mismatch(col, got, want, bad, labels))
+    for col, key in (("sigma_signal", "sigma_signal"), ("runs_signal", "point_runs_signal")):
+        if col not in data.columns:
+            problems.append(f"cc.data has no column {col!r}")
+            continue
+        got = data[col].to_numpy(dtype=bool, na_value=False)
+        want = floor[key]
+        if not np.array_equal(got, want):
+            problems.append(_describe_mismatch(col, got, want, got != want, labels))
+
+    summ = cc.summary
+    if facet and "facet" in summ.columns:
+        summ = summ.sort_values("facet", kind="stable")
+    if len(summ) != len(floor["n_useful"]):
+        problems.append(f"cc.summary has {len(summ)} rows; the floor has {len(floor['n_useful'])} facets")
+        return problems
+    flabels = summ["facet"].astype(str).to_numpy() if "facet" in summ.columns else np.array(["(all)"] * len(summ))
+    for key in FACET_KEYS:
+        if key not in summ.columns:
+            problems.append(f"cc.summary has no column {key!r}")
+            continue
+        want = np.asarray(floor[key], dtype=float)
+        got = summ[key].to_numpy(dtype=float, na_value=np.nan)
+        same = (got == want) | (np.isnan(got) & np.isnan(want))
+        if not same.all():
+            problems.append("summary." + _describe_mismatch(key, got, want, ~same, flabels))
+    return problems
+
+
+# --------------------------------------------------------------------------------------------------
+# Timing
+# --------------------------------------------------------------------------------------------------
+
+
+def time_calls(
+    fns: list[Callable[[], Any]], repeat: int, budget_s: float = 25.0
+) -> list[tuple[float, list[float], Any]]:
+    """Time several functions, interleaved, with perf_counter; one (median s, times, last result) each.
+
+    Each function is called once to warm up; then, ``repeat`` times, each function is called once
+    in turn. Interleaving exposes all of them to the same background load, so their ratio is
+    steadier than that of two separate timing loops. If the warm-up shows that the repeats would
+    take more than ``budget_s`` seconds, fewer are made (at least one); the caller reports the
+    count actually used.
+    """
+    results: list[Any] = []
+    warm = 0.0
+    for fn in fns:
+        gc.collect()
+        t0 = time.perf_counter()
+        results.append(fn())
+        warm += time.perf_counter() - t0
+    if warm > 0 and warm * repeat > budget_s:
+        repeat = max(1, int(budget_s / warm))
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeat):
+        for i, fn in enumerate(fns):
+            gc.collect()
+            t0 = time.perf_counter()
+            results[i] = fn()
+            times[i].append(time.perf_counter() - t0)
+    return [(statistics.median(t), t, r) for t, r in zip(times, results, strict=True)]
+
+
+def time_call(fn: Callable[[], Any], repeat: int, budget_s: float = 25.0) -> tuple[float, list[float], Any]:
+    """Time one function: see :func:`time_calls`."""
+    return time_calls([fn], repeat, budget_s)[0]
+
+
+_IMPORT_SNIPPET = textwrap.dedent(
+    """
+    import sys, time, json
+    t0 = time.perf_counter()
+    import qitools
+    t = time.perf_counter() - t0
+    heavy = [m for m in ("matplotlib", "scipy", "ipywidgets", "IPython") if m in sys.modules]
+    print(json.dumps({"seconds": t, "heavy": heavy}))
+    """
+)
+
+
+def measure_import(runs: int = 5) -> dict[str, Any]:
+    """``import qitools`` in ``runs`` fresh interpreters (the repository root on sys.path first).
+
+    Returns the median import time in seconds (measured inside the child, excluding interpreter
+    start-up), the median wall time of the whole child process, and which heavy modules
+    (matplotlib, scipy, ipywidgets, IPython) the import pulled in.
+    """
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO_ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env.pop("MPLBACKEND", None)
+    secs, walls, heavy = [], [], set()
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-c", _IMPORT_SNIPPET], check=False, capture_output=True, text=True, env=env, cwd=REPO_ROOT
+        )
+        walls.append(time.perf_counter() - t0)
+        if proc.returncode != 0:
+            raise RuntimeError(proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "import failed")
+        rec = json.loads(proc.stdout.strip().splitlines()[-1])
+        secs.append(rec["seconds"])
+        heavy.update(rec["heavy"])
+    return {"seconds": statistics.median(secs), "wall": statistics.median(walls), "heavy": sorted(heavy), "runs": runs}
+
+
+# --------------------------------------------------------------------------------------------------
+# Workloads
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Workload:
+    """One benchmark row: how to make the data, call qitools, compute the floor, and the targets."""
+
+    key: str
+    label: str  # e.g. "I chart + Anhoej"; the sizes are appended in the table
+    sizes: tuple[int, int]  # (facets, points per facet) of the full run
+    quick_sizes: tuple[int, int]  # the same for --quick
+    make: Callable[[int, int], tuple[pd.DataFrame, dict[str, Any]]]  # (facets, points) -> (df, arrays)
+    run_qitools: Callable[[Any, pd.DataFrame], Any]  # (qi module, df) -> result
+    run_floor: Callable[[dict[str, Any]], dict[str, np.ndarray]]  # arrays -> floor results
+    facet: str | None
+    max_ms: float | None = None  # absolute target (full size only)
+    max_ratio: float | None = 10.0  # qitools / floor
+    #: (result, floor, facet) -> list of mismatch descriptions; a row whose result is not a
+    #: control chart (a funnel plot, say) brings its own
+    compare: Callable[[Any, dict[str, np.ndarray], str | None], list[str]] | None = None
+
+    def title(self, quick: bool = False) -> str:
+        facets, points = self.quick_sizes if quick else self.sizes
+        if self.facet is None:
+            return f"{self.label}, 1 series x {points:,} points"
+        return f"{self.label}, {facets:,} facets x {points:,}"
+
+
+WORKLOADS: list[Workload] = [
+    Workload(
+        key="i_100k",
+        label="I chart",
+        sizes=(1, 100_000),
+        quick_sizes=(1, 10_000),
+        make=make_i_workload,
+        run_qitools=lambda qi, df: qi.control_chart(df, x="x", y="y", chart="i"),
+        run_floor=lambda a: floor_i_chart(a["codes"], a["y"]),
+        facet=None,
+        max_ms=50.0,
+    ),
+    Workload(
+        key="i_facets",
+        label="I chart + Anhoej",
+        sizes=(1_000, 60),
+        quick_sizes=(100, 60),
+        make=make_i_workload,
+        run_qitools=lambda qi, df: qi.control_chart(df, x="x", y="y", chart="i", facet="unit"),
+        run_floor=lambda a: floor_i_chart(a["codes"], a["y"]),
+        facet="unit",
+        max_ms=50.0,
+    ),
+    Workload(
+        key="p_facets",
+        label="p chart + Anhoej",
+        sizes=(10_000, 60),
+        quick_sizes=(1_000, 60),
+        make=make_p_workload,
+        run_qitools=lambda qi, df: qi.control_chart(df, x="x", y="y", n="n", chart="p", facet="unit"),
+        run_floor=lambda a: floor_p_chart(a["codes"], a["y"], a["n"]),
+        facet="unit",
+        max_ms=None,
+    ),
+]
+
+IMPORT_TARGET_S = 0.5
+
+
+# --------------------------------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------------------------------
+
+
+def _fmt_ms(s: float | None) -> str:
+    if s is None or (isinstance(s, float) and math.isnan(s)):
+        return "-"
+    ms = s * 1000.0
+    return f"{ms:,.1f}" if ms < 1000 else f"{ms:,.0f}"
+
+
+def _machine_line() -> str:
+    try:
+        affinity = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        affinity = os.cpu_count()
+    try:
+        load = f"load average {os.getloadavg()[0]:.2f}"
+    except (AttributeError, OSError):
+        load = "load average n/a"
+    return (
+        f"python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
+        f"cpus {os.cpu_count()} (usable {affinity}), {platform.system()} {platform.machine()}, {load}"
+    )
+
+
+def _print_table(rows: list[list[str]]) -> None:
+    header = ["workload", "rows", "qitools ms", "floor ms", "qitools/floor", "target", "result"]
+    widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header))]
+    align = ["<", ">", ">", ">", ">", "<", "<"]
+    line = "  ".join(f"{h:{a}{w}}" for h, a, w in zip(header, align, widths))
+    print(line)
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print("  ".join(f"{c!s:{a}{w}}" for c, a, w in zip(r, align, widths)))
+
+
+def _run_workload(
+    w: Workload, qi: Any, repeat: int, quick: bool
+) -> tuple[list[str], tuple[str, list[str], str], dict[str, Any]]:
+    """Time one workload (qitools, then the floor) and cross-check them: (table row, check, record)."""
+    title = w.title(quick)
+    df, arrays = w.make(*(w.quick_sizes if quick else w.sizes))
+    rec: dict[str, Any] = {"rows": len(df)}
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            (q_med, q_times, cc), (f_med, f_times, floor) = time_calls(
+                [lambda: w.run_qitools(qi, df), lambda: w.run_floor(arrays)], repeat
+            )
+    except Exception as exc:  # noqa: BLE001 - report it in the table, do not crash
+        row = [title, f"{len(df):,}", "ERROR", "-", "-", "-", f"{type(exc).__name__}: {exc}"[:60]]
+        rec["error"] = repr(exc)
+        return row, (title, [f"qitools raised {type(exc).__name__}: {exc}"], ""), rec
+    ratio = q_med / f_med
+    targets, verdicts = [], []
+    if w.max_ms is not None:
+        targets.append(f"<{w.max_ms:g} ms")
+        if not quick:
+            verdicts.append(q_med * 1000 < w.max_ms)
+    if w.max_ratio is not None:
+        targets.append(f"<={w.max_ratio:g}x floor")
+        verdicts.append(ratio <= w.max_ratio)
+    verdict = ("pass" if all(verdicts) else "FAIL") + (" (ratio only)" if quick and w.max_ms else "")
+    note = f" [{len(q_times)} repeats]" if len(q_times) != repeat else ""
+    row = [title, f"{len(df):,}", _fmt_ms(q_med) + note, _fmt_ms(f_med), f"{ratio:,.1f}x", ", ".join(targets), verdict]
+    try:
+        problems = (w.compare or compare_with_floor)(cc, floor, w.facet)
+    except Exception as exc:  # noqa: BLE001
+        problems = [f"comparison failed: {type(exc).__name__}: {exc}"]
+    n_sig, n_runs = int(np.sum(floor["sigma_signal"])), int(np.sum(floor["runs_signal"]))
+    counts = f" ({n_sig:,} points beyond limits, {n_runs:,} of {len(floor['runs_signal']):,} series with a runs signal)"
+    messages = sorted({f"{type(m.message).__name__}: {m.message}" for m in caught})
+    if messages:
+        counts += "".join(f"\n    qitools warned: {m[:300]}" for m in messages)
+    rec.update(
+        qitools_s=q_times,
+        floor_s=f_times,
+        qitools_median_s=q_med,
+        floor_median_s=f_med,
+        ratio=ratio,
+        verdict=verdict,
+        agree=not problems,
+        problems=problems,
+        warnings=messages,
+        n_sigma_signals=n_sig,
+        n_runs_signals=n_runs,
+    )
+    return row, (title, problems, counts), rec
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the report; return the exit status (see the module docstring)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smoke run: small workloads, 3 repeats")
+    parser.add_argument(
+        "--repeat", type=int, default=None, help="timed repeats per workload (default 11; 3 with --quick)"
+    )
+    keys = ", ".join(w.key for w in WORKLOADS)
+    parser.add_argument("--only", nargs="*", default=None, help=f"run only these rows: {keys} and/or import")
+    parser.add_argument("--json", type=Path, default=None, help="also write the results to this JSON file")
+    args = parser.parse_args(argv)
+    repeat = args.repeat if args.repeat is not None else (3 if args.quick else 11)
+    if repeat < 1:
+        parser.error("--repeat must be at least 1")
+    selected = set(args.only) if args.only else None
+    if selected is not None and selected - {w.key for w in WORKLOADS} - {"import"}:
+        parser.error(f"--only takes {keys} or import; got {', '.join(sorted(selected))}")
+
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
+    quick_note = " (QUICK smoke run: reduced sizes, absolute targets not judged)" if args.quick else ""
+    print("qitools SPC benchmark" + quick_note)
+    print("machine: " + _machine_line())
+    try:
+        import qitools as qi
+    except Exception as exc:  # noqa: BLE001 - report, do not crash with a traceback
+        print(f"cannot import qitools: {type(exc).__name__}: {exc}")
+        return 2
+    if not hasattr(qi, "control_chart"):
+        print("qitools has no control_chart yet (is qitools/__init__.py written?)")
+        return 2
+    where = Path(getattr(qi, "__file__", None) or ".").resolve().parent
+    where_txt = where.relative_to(REPO_ROOT).as_posix() if where.is_relative_to(REPO_ROOT) else str(where)
+    print(f"qitools {getattr(qi, '__version__', '?')} from {where_txt}/")
+    print(
+        f"timing: median of {repeat} repeats after 1 warm-up, time.perf_counter; qitools and floor calls"
+        " interleaved (fewer repeats where a call is slow; the row then says how many)"
+    )
+    print()
+
+    rows: list[list[str]] = []
+    checks: list[tuple[str, list[str], str]] = []
+    results: dict[str, Any] = {"machine": _machine_line(), "quick": args.quick, "repeat": repeat, "workloads": {}}
+    for w in WORKLOADS:
+        if selected is None or w.key in selected:
+            row, check, rec = _run_workload(w, qi, repeat, args.quick)
+            rows.append(row)
+            checks.append(check)
+            results["workloads"][w.key] = rec
+            gc.collect()
+
+    import_failed = False
+    if selected is None or "import" in selected:
+        target = f"<{IMPORT_TARGET_S * 1000:g} ms, no matplotlib"
+        try:
+            imp = measure_import(3 if args.quick else 5)
+        except Exception as exc:  # noqa: BLE001
+            import_failed = True
+            rows.append(["import qitools (fresh interpreter)", "-", "ERROR", "-", "-", target, str(exc)[:60]])
+        else:
+            ok = imp["seconds"] < IMPORT_TARGET_S and "matplotlib" not in imp["heavy"]
+            heavy = ", ".join(imp["heavy"]) or "none"
+            title = f"import qitools (fresh interpreter, {imp['runs']} runs)"
+            verdict = ("pass" if ok else "FAIL") + f" (heavy modules: {heavy})"
+            rows.append([title, "-", _fmt_ms(imp["seconds"]), "-", "-", target, verdict])
+            results["import"] = imp
+
+    _print_table(rows)
+    print()
+    if "import" in results:
+        imp = results["import"]
+        print(
+            f"import: median {_fmt_ms(imp['seconds'])} ms inside the child; whole child process "
+            f"(interpreter start-up + import) {_fmt_ms(imp['wall'])} ms"
+        )
+    print("For context only (R, as measured by the client on the same machine, not in this run):")
+    for key in ("i_100k", "i_facets"):
+        w = next(w for w in WORKLOADS if w.key == key)
+        figures = ", ".join(f"{pkg} ~{sec:g} s" for pkg, sec in R_CONTEXT[key].items())
+        print(f"  {w.title():<38} {figures}")
+    print()
+    print("cross-check, qitools vs the numpy floor (y/cl/lcl/ucl allclose rtol=1e-9; signals and runs counts equal):")
+    disagree = False
+    for title, problems, counts in checks:
+        if problems:
+            disagree = True
+            print(f"  {title}: MISMATCH{counts}")
+            for p in problems:
+                print(f"    - {p}")
+        else:
+            print(f"  {title}: agree{counts}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, default=str))
+        print(f"\nresults written to {args.json}")
+    return 1 if (disagree or import_failed) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
