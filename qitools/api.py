@@ -176,7 +176,9 @@ def control_chart(
         agg=agg,
         notes=notes,
     )
-    return ControlChart(chart=result.chart, data=result.data, summary=result.summary, params=result.params)
+    return ControlChart(
+        chart=result.chart, data=result.data, summary=result.summary, params=result.params, icons_table=result.icons
+    )
 
 
 def run_chart(data: pd.DataFrame | None = None, **kwargs: Any) -> ControlChart:

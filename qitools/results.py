@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .spc.errors import QIValueError
+
 __all__ = ["ControlChart"]
 
 
@@ -51,6 +53,24 @@ class ControlChart:
     data: pd.DataFrame
     summary: pd.DataFrame
     params: Mapping[str, Any]
+    icons_table: pd.DataFrame | None = None
+
+    @property
+    def icons(self) -> pd.DataFrame:
+        """NHS Making Data Count icons, one row per facet.
+
+        ``variation`` is one of ``common_cause``, ``improvement_high``, ``improvement_low``,
+        ``concern_high``, ``concern_low``, ``neutral_high``, ``neutral_low`` (from the last point
+        with a value); ``assurance`` is ``pass``, ``fail`` or ``hit_or_miss`` (the target against
+        the limits at that point: can the process be relied on to meet it?) or missing where there
+        is no target or no better direction. Also ``target``, ``lcl`` and ``ucl`` used.
+        """
+        if self.icons_table is None:
+            raise QIValueError(
+                "Icons need to know which direction is better: pass improvement='increase' or "
+                "improvement='decrease' (or rules='mdc' for neutral icons) to control_chart()."
+            )
+        return self.icons_table
 
     # -- convenience ----------------------------------------------------------------------------
     @property

@@ -76,6 +76,8 @@ class ChartInput:
     base: np.ndarray  # bool: used to estimate the centre line and sigma
     screen_mr: bool
     cl_fixed: np.ndarray  # per group, internal scale; NaN where the centre line is computed
+    #: I chart: sigma = this x average moving range; 1/d2(2) normally, 2.66/3 under Making Data Count
+    i_sigma_per_mr: float = 1.0 / float(d2(2))
 
 
 @dataclass(frozen=True)
@@ -132,8 +134,8 @@ def _moving_ranges(ci: ChartInput, values: np.ndarray, mask: np.ndarray) -> tupl
     return np.abs(np.diff(v))[same], g[1:][same]
 
 
-def _mr_sigma(ci: ChartInput, values: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Sigma per group from the average moving range, screened once if ``ci.screen_mr``."""
+def _mr_bar(ci: ChartInput, values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Average moving range per group, screened once if ``ci.screen_mr``."""
     mr, g = _moving_ranges(ci, values, mask)
     count = np.bincount(g, minlength=ci.n_groups).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -143,7 +145,12 @@ def _mr_sigma(ci: ChartInput, values: np.ndarray, mask: np.ndarray) -> np.ndarra
             mr_bar = np.bincount(g[keep], weights=mr[keep], minlength=ci.n_groups) / np.bincount(
                 g[keep], minlength=ci.n_groups
             )
-    return mr_bar / _D2_2
+    return mr_bar
+
+
+def _mr_sigma(ci: ChartInput, values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Sigma per group: average moving range / d2(2)."""
+    return _mr_bar(ci, values, mask) / _D2_2
 
 
 def _centre(ci: ChartInput, computed: np.ndarray) -> np.ndarray:
@@ -169,7 +176,7 @@ def _run_limits(ci: ChartInput) -> ChartLimits:
 
 def _i_limits(ci: ChartInput) -> ChartLimits:
     cl = _centre(ci, _gmean(ci, ci.y, ci.base))
-    sigma = _mr_sigma(ci, ci.y, ci.base)
+    sigma = _mr_bar(ci, ci.y, ci.base) * ci.i_sigma_per_mr
     c, s = cl[ci.group], sigma[ci.group]
     return ChartLimits(ci.y, c, c - 3 * s, c + 3 * s, sigma)
 

@@ -18,19 +18,24 @@ import numpy as np
 import pandas as pd
 
 from . import validate as v
+from .constants import d2
 from .charts import CHART_ALIASES, CHART_DESCRIPTIONS, CHARTS, ChartInput
 from .groups import seg_count, seg_mean
 from .errors import DataChangedWarning, QITypeError, QIValueError, TooFewPointsWarning
 from .rules import runs_analysis
+from .rulesets import NEEDS_LIMITS, RULE_COLUMNS, apply_rules, mdc_rule_label
 
 __all__ = ["SPCResult", "compute", "RULES", "IMPROVEMENT", "AGG", "MIN_USEFUL_FOR_RUNS"]
 
 RULES = ("anhoej", "ihi", "western_electric", "nelson", "mdc")
-_IMPLEMENTED_RULES = ("anhoej",)
 IMPROVEMENT = ("increase", "decrease", "neutral")
 AGG = ("mean", "median", "sum")
 #: Anhøj & Olesen's critical values start at 10 useful points; fewer gets a warning
 MIN_USEFUL_FOR_RUNS = 10
+#: Making Data Count: limits from fewer baseline points than this are "trial limits"
+MDC_MIN_BASELINE = 12
+#: Making Data Count XmR limits: mean +/- 2.66 x average moving range (the MDC definition)
+MDC_XMR_FACTOR = 2.66
 
 _SUM_CHARTS = {"p", "np", "pp", "c", "u", "up"}
 _NEEDS_N = {"p", "np", "pp", "u", "up"}
@@ -54,6 +59,7 @@ class SPCResult:
     data: pd.DataFrame
     summary: pd.DataFrame
     params: dict[str, Any]
+    icons: pd.DataFrame | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -68,12 +74,13 @@ def _resolve_chart(chart: Any) -> str:
     return CHART_ALIASES.get(name, name)
 
 
-def _check_rules(rules: Any) -> str:
+def _check_rules(rules: Any, chart: str) -> str:
     name = v.require_one_of("rules", rules, RULES)
-    if name not in _IMPLEMENTED_RULES:
+    if name in NEEDS_LIMITS and chart in _NO_LIMITS:
         raise QIValueError(
-            f"rules={name!r} is not available in this version of qitools yet; only 'anhoej' "
-            f"(points beyond the limits plus Anhøj's runs analysis) is. Use rules='anhoej' for now."
+            f"rules={name!r} judges points against sigma zones, so it needs control limits, and a run chart has "
+            f"none. Use a control chart (for one value per period, chart='i'), or rules='anhoej' or rules='ihi', "
+            f"which work on run charts."
         )
     return name
 
@@ -193,7 +200,7 @@ def compute(
     """Compute a control chart; see :func:`qitools.control_chart` for the arguments."""
     # -- options -------------------------------------------------------------------------------
     chart_name = _resolve_chart(chart)
-    rules = _check_rules(rules)
+    rules = _check_rules(rules, chart_name)
     if improvement is not None:
         improvement = v.require_one_of(
             "improvement", improvement, IMPROVEMENT, hint="Or None when neither direction is better."
@@ -348,33 +355,42 @@ def compute(
             list(exclude) if isinstance(exclude, (list, tuple, set, np.ndarray, pd.Series, pd.Index)) else [exclude]
         )
         exclude_keys = _match_keys(_key_of_values(ex_list, x_kind, "exclude"), xkey, x_kind, x_col, "exclude", ex_list)
-    freeze_key = None
+    freeze_keys = None  # per facet; NaN = no freeze
     if freeze is not None:
-        if isinstance(freeze, (list, tuple, np.ndarray, pd.Series)):
-            raise QIValueError("freeze= takes one x value: the last point of the baseline period.")
-        freeze_key = float(
-            _match_keys(_key_of_values(freeze, x_kind, "freeze"), xkey, x_kind, x_col, "freeze", freeze)[0]
-        )
+        freeze_map = freeze if isinstance(freeze, Mapping) else None
+        items = freeze_map.items() if freeze_map is not None else [(None, freeze)]
+        freeze_keys = np.full(len(facet_labels), np.nan)
+        for fac, value in items:
+            if isinstance(value, (list, tuple, np.ndarray, pd.Series)):
+                raise QIValueError("freeze= takes one x value: the last point of the baseline period.")
+            key = float(_match_keys(_key_of_values(value, x_kind, "freeze"), xkey, x_kind, x_col, "freeze", value)[0])
+            if fac is None:
+                freeze_keys[:] = key
+            else:
+                freeze_keys[_facet_index(fac, facet_labels, "freeze")] = key
     part_col = None
-    part_keys = None
+    part_keys: dict[int | None, np.ndarray] | None = None  # facet code (None = all facets) -> sorted keys
     if part is not None:
         if isinstance(part, str) or v._is_column_label(data, part):
             part_col = v.get_column(data, part, "part", n_rows)
             if part_col.isna().any():
                 raise QIValueError(
-                    f"The part column {part!r} has missing values in {v.describe_rows(row_labels, part_col.isna().to_numpy())}. "
+                    f"The part column {part!r} has missing values in "
+                    f"{v.describe_rows(row_labels, part_col.isna().to_numpy())}. "
                     f"Each row must say which part (phase) it belongs to."
                 )
         else:
-            p_list = list(part) if isinstance(part, (list, tuple, np.ndarray, pd.Series, pd.Index)) else [part]
-            part_keys = np.unique(
-                _match_keys(_key_of_values(p_list, x_kind, "part"), xkey, x_kind, x_col, "part", p_list)
-            )
+            items = part.items() if isinstance(part, Mapping) else [(None, part)]
+            part_keys = {}
+            for fac, value in items:
+                p_list = list(value) if isinstance(value, (list, tuple, np.ndarray, pd.Series, pd.Index)) else [value]
+                keys = np.unique(
+                    _match_keys(_key_of_values(p_list, x_kind, "part"), xkey, x_kind, x_col, "part", p_list)
+                )
+                part_keys[None if fac is None else _facet_index(fac, facet_labels, "part")] = keys
 
     # -- sort by facet, then x -----------------------------------------------------------------
-    if n_rows < 2 or bool(
-        np.all((fcode[1:] > fcode[:-1]) | ((fcode[1:] == fcode[:-1]) & (xkey[1:] >= xkey[:-1])))
-    ):
+    if n_rows < 2 or bool(np.all((fcode[1:] > fcode[:-1]) | ((fcode[1:] == fcode[:-1]) & (xkey[1:] >= xkey[:-1])))):
         order = np.arange(n_rows)  # already sorted (the usual case): skip the O(n log n) sort
     else:
         order = np.lexsort((xkey, fcode))
@@ -473,7 +489,13 @@ def compute(
         part_no = _count_within(change, facet_start)
         part_labels = part_col.to_numpy(dtype=object)[first]
     elif part_keys is not None:
-        part_no = 1 + np.searchsorted(part_keys, seg_xkey, side="right")
+        if None in part_keys:
+            part_no = 1 + np.searchsorted(part_keys[None], seg_xkey, side="right")
+        else:  # per facet: a loop over the facets the user named, not over the data
+            part_no = np.ones(n_seg, dtype=np.int64)
+            for fac, keys in part_keys.items():
+                mine = seg_f == fac
+                part_no[mine] = 1 + np.searchsorted(keys, seg_xkey[mine], side="right")
         # renumber so that each facet's first part is 1 and parts are consecutive
         change = facet_start.copy()
         change[1:] |= part_no[1:] != part_no[:-1]
@@ -487,8 +509,9 @@ def compute(
     group_first = np.flatnonzero(new_group)
 
     # -- baseline, include, base ---------------------------------------------------------------
-    if freeze_key is not None:
-        baseline = seg_xkey <= freeze_key
+    if freeze_keys is not None:
+        fk = freeze_keys[seg_f]
+        baseline = np.isnan(fk) | (seg_xkey <= fk)
         has_base = seg_count(baseline, group_first) > 0
         baseline = baseline | ~has_base[group]
     else:
@@ -515,6 +538,7 @@ def compute(
         base=base,
         screen_mr=bool(screen_mr),
         cl_fixed=cl_fixed,
+        i_sigma_per_mr=MDC_XMR_FACTOR / 3.0 if rules == "mdc" else 1.0 / float(d2(2)),
     )
     with np.errstate(invalid="ignore", divide="ignore"):
         lim = CHARTS[chart_name](ci)
@@ -540,6 +564,17 @@ def compute(
         # not hold: the statistics are reported but never signal (as in qicharts2)
         runs = replace(runs, runs_signal=np.zeros(n_groups, dtype=bool), in_long_run=np.zeros_like(runs.in_long_run))
     runs_signal = runs.runs_signal[group]
+    considered = include & np.isfinite(y_plot)
+    rs = apply_rules(rules, group, n_groups, y_plot, cl_p, ucl_p, considered, side, sigma_signal, runs.in_long_run)
+    use_type = improvement is not None or rules == "mdc"
+    direction = improvement or "neutral"
+    point_type = _point_type(rs.special, rs.high, direction) if use_type else None
+    if rules == "mdc":
+        _warn_mdc_short(
+            base,
+            group_first,
+            lambda: _group_labels(seg_f[group_first], part_no[group_first], facet_labels, bool(facet_cols)),
+        )
 
     # -- warnings on too little data -----------------------------------------------------------
     _warn_too_few(
@@ -577,8 +612,14 @@ def compute(
         out["target"] = target_facet[seg_f]
     if notes_col is not None:
         out["notes"] = _joined_notes(notes_col, order, seg, n_seg)
-    if improvement is not None:
-        out["point_type"] = _point_type(sigma_signal | runs.in_long_run, y_plot > cl_p, improvement)
+    for name in RULE_COLUMNS[rules]:
+        if name not in out:
+            out[name] = rs.columns[name]
+    if rules == "mdc":
+        out["mdc_rule"] = mdc_rule_label(rs.columns)
+    out["special_cause"] = rs.special
+    if point_type is not None:
+        out["point_type"] = point_type
     data_out = pd.DataFrame(out)
     if x_kind == "datetime":
         data_out["x"] = pd.to_datetime(data_out["x"])
@@ -602,6 +643,9 @@ def compute(
     summ["lcl"] = seg_mean(lcl_p, np.isfinite(lcl_p), group_first)
     summ["ucl"] = seg_mean(ucl_p, np.isfinite(ucl_p), group_first)
     summ["sigma_signals"] = seg_count(sigma_signal, group_first)
+    summ["special_causes"] = seg_count(rs.special, group_first)
+    for name, values in rs.summary.items():
+        summ[name] = values
     if chart_name == "g":
         summ["mean"] = lim.extra["mean"] * multiply
     if chart_name in ("i", "xbar", "c", "mr"):
@@ -609,6 +653,22 @@ def compute(
     if target is not None:
         summ["target"] = target_facet[gf]
     summary_out = pd.DataFrame(summ)
+
+    icons = None
+    if use_type and point_type is not None:
+        icons = _icons(
+            facet_names,
+            facet_parts,
+            bool(facet_cols),
+            seg_f,
+            n_facets,
+            y_plot,
+            lcl_p,
+            ucl_p,
+            point_type,
+            direction,
+            target_facet,
+        )
 
     params = {
         "chart": chart_name,
@@ -631,7 +691,95 @@ def compute(
         "n_facets": n_facets if facet_cols else 1,
         "conventions": conventions(chart_name, bool(screen_mr)),
     }
-    return SPCResult(chart_name, data_out, summary_out, params)
+    return SPCResult(chart_name, data_out, summary_out, params, icons)
+
+
+def _facet_index(fac: Any, facet_labels: list[Any], role: str) -> int:
+    label = " | ".join(map(str, fac)) if isinstance(fac, tuple) else fac
+    if label not in facet_labels:
+        shown = facet_labels[:10]
+        raise QIValueError(
+            f"{role}= names a facet that is not in the data: {fac!r}. The facets are {shown!r}"
+            f"{' ...' if len(facet_labels) > 10 else ''}."
+        )
+    return facet_labels.index(label)
+
+
+_VARIATION = {
+    ("common_cause", "increase"): "common_cause",
+    ("common_cause", "decrease"): "common_cause",
+    ("common_cause", "neutral"): "common_cause",
+    ("special_cause_improvement", "increase"): "improvement_high",
+    ("special_cause_improvement", "decrease"): "improvement_low",
+    ("special_cause_concern", "increase"): "concern_low",
+    ("special_cause_concern", "decrease"): "concern_high",
+    ("special_cause_neutral_high", "neutral"): "neutral_high",
+    ("special_cause_neutral_low", "neutral"): "neutral_low",
+}
+
+
+def _icons(
+    facet_names: list[str],
+    facet_parts: list[pd.Index],
+    faceted: bool,
+    seg_f: np.ndarray,
+    n_facets: int,
+    y: np.ndarray,
+    lcl: np.ndarray,
+    ucl: np.ndarray,
+    point_type: np.ndarray,
+    direction: str,
+    target_facet: np.ndarray,
+) -> pd.DataFrame:
+    """Making Data Count icons per facet: variation from the last point with a value, assurance from
+    the target against the limits at the last point."""
+    has_y = np.isfinite(y)
+    idx = np.arange(y.shape[0])
+    last = np.full(n_facets, -1, dtype=np.int64)
+    np.maximum.at(last, seg_f[has_y], idx[has_y])
+    found = last >= 0
+    variation = np.full(n_facets, None, dtype=object)
+    variation[found] = [_VARIATION[(pt, direction)] for pt in point_type[last[found]]]
+    lo = np.where(found, lcl[np.maximum(last, 0)], np.nan)
+    hi = np.where(found, ucl[np.maximum(last, 0)], np.nan)
+    t = target_facet
+    assurance = np.full(n_facets, None, dtype=object)
+    ok = found & np.isfinite(t) & np.isfinite(lo) & np.isfinite(hi) & (direction != "neutral")
+    if direction == "increase":
+        verdict = np.where(t <= lo, "pass", np.where(t > hi, "fail", "hit_or_miss"))
+    else:
+        verdict = np.where(t >= hi, "pass", np.where(t < lo, "fail", "hit_or_miss"))
+    assurance[ok] = verdict[ok]
+    out: dict[str, Any] = {}
+    if faceted:
+        for name, parts in zip(facet_names, facet_parts):
+            out[name] = parts
+        if len(facet_parts) == 2:
+            out["facet"] = [f"{a} | {b}" for a, b in zip(*facet_parts)]
+        else:
+            out["facet"] = facet_parts[0]
+    out["variation"] = variation
+    out["assurance"] = assurance
+    out["target"] = t
+    out["lcl"] = lo
+    out["ucl"] = hi
+    return pd.DataFrame(out)
+
+
+def _warn_mdc_short(base: np.ndarray, group_first: np.ndarray, make_labels: Callable[[], list[str]]) -> None:
+    n_base = seg_count(base, group_first)
+    short = n_base < MDC_MIN_BASELINE
+    if short.any():
+        labels = make_labels()
+        shown = ", ".join(f"{labels[i]} has {n_base[i]}" for i in np.flatnonzero(short)[:5])
+        more = f" and {int(short.sum()) - 5} more" if short.sum() > 5 else ""
+        warnings.warn(
+            f"Making Data Count asks for at least {MDC_MIN_BASELINE} points to set limits; {shown}{more}. "
+            f"Treat those limits as trial limits, to be revised as points are added, and avoid rebasing "
+            f"(part=) or fixing (freeze=) on fewer points.",
+            TooFewPointsWarning,
+            stacklevel=3,
+        )
 
 
 def _factorize_sorted(col: pd.Series) -> tuple[np.ndarray, pd.Index]:

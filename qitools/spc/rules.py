@@ -207,8 +207,9 @@ def flag_runs(group: np.ndarray, key: np.ndarray, considered: np.ndarray, k: int
     return _scatter(group.size, idx, (kk != 0) & (length[run_id] >= k))
 
 
-def flag_step_runs(group: np.ndarray, y: np.ndarray, considered: np.ndarray, k: int,
-                   skip_ties: bool = False, alternate: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def flag_step_runs(
+    group: np.ndarray, y: np.ndarray, considered: np.ndarray, k: int, skip_ties: bool = False, alternate: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Flag trends: ``k`` or more consecutive considered points each higher (or each lower) than the
     one before, i.e. ``k - 1`` steps of the same sign; with ``alternate``, ``k`` points going up and
     down in turn. Returns the flags and the direction per point (+1 up, -1 down, 0 none).

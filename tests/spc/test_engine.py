@@ -345,8 +345,10 @@ class TestBadInput:
             qi.control_chart(y=[1, 2], multiply=0)
         with pytest.raises(QIValueError, match="improvement"):
             qi.control_chart(y=[1, 2], improvement="up")
-        with pytest.raises(QIValueError, match="not available in this version"):
+        with pytest.raises(QIValueError, match="needs control limits, and a run chart has none"):
             qi.control_chart(y=[1, 2], rules="nelson")
+        with pytest.raises(QIValueError, match="Did you mean 'nelson'"):
+            qi.control_chart(y=[1, 2], chart="i", rules="nelsen")
         with pytest.raises(QITypeError, match="DataFrame"):
             qi.control_chart("data.csv", y="y")
 
