@@ -10,7 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .explain import Explanation
 from .spc.errors import QIValueError
+from .spc.rulesets import RULE_COLUMNS, RULE_DESCRIPTIONS
 
 __all__ = ["ControlChart"]
 
@@ -79,9 +81,30 @@ class ControlChart:
         return dict(self.params["conventions"])
 
     def signals(self) -> pd.DataFrame:
-        """Rows of :attr:`data` where a rule fired: a point beyond a limit or in a too-long run."""
+        """Rows of :attr:`data` where a rule of the chosen rule set fired (``special_cause``)."""
         d = self.data
-        return d[d["sigma_signal"] | d["long_run"]]
+        return d[d["special_cause"]]
+
+    def explain(self, facet: Any = None) -> Explanation:
+        """A short plain-English reading of the chart, for people who are not statisticians.
+
+        What kind of variation the chart shows, which rule fired where (with dates), whether a
+        target is likely to be met, and what not to conclude. For a faceted chart, an overview;
+        pass ``facet=`` for one facet's reading.
+
+        Parameters
+        ----------
+        facet : optional
+            One facet value of a faceted chart.
+
+        Returns
+        -------
+        Explanation
+            A string that displays as plain text in a notebook.
+        """
+        from .explain import explain
+
+        return explain(self, facet=facet)
 
     # -- reprs --------------------------------------------------------------------------------
     def _counts(self) -> dict[str, Any]:
@@ -132,11 +155,16 @@ class ControlChart:
             items = []
             for r in sig.head(10).to_dict("records"):
                 where = f"{r['facet']} " if "facet" in r else ""
-                why = "beyond a limit" if r["sigma_signal"] else "in an unusually long run"
+                fired = [c for c in RULE_COLUMNS[self.params["rules"]] if c in r and r[c]]
+                why = "; ".join(RULE_DESCRIPTIONS[c] for c in fired) or "special cause"
                 items.append(f"<li>{_fmt(where)}x = {_fmt(r['x'])}: y = {_fmt(r['y'])}, {why}</li>")
             more = f"<li>… {len(sig) - 10} more (see <code>.signals()</code>)</li>" if len(sig) > 10 else ""
             signals = f"<p>Signals:</p><ul>{''.join(items)}{more}</ul>"
         else:
             signals = "<p>No single point signals.</p>"
+        words = "".join(f"<p>{html.escape(par)}</p>" for par in str(self.explain()).split("\n\n"))
         conv = "".join(f"<li><i>{html.escape(k)}</i>: {html.escape(v)}</li>" for k, v in self.conventions.items())
-        return f"<div>{head}{table}{signals}<details><summary>Conventions</summary><ul>{conv}</ul></details></div>"
+        return (
+            f"<div>{head}{table}{signals}<details><summary>What this chart says</summary>{words}</details>"
+            f"<details><summary>Conventions</summary><ul>{conv}</ul></details></div>"
+        )
