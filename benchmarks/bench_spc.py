@@ -80,6 +80,7 @@ D4 = 1.0 + 3.0 * D3 / D2  # 3.266531... (the "3.267" of Nelson 1982 screening)
 R_CONTEXT = {
     "i_100k": {"qicharts2": 46.0, "NHSRplotthedots": 2.0},
     "i_facets": {"qicharts2": 53.0, "NHSRplotthedots": 2.0},
+    "mdc_facets": {"NHSRplotthedots": 2.0},
 }
 
 
@@ -340,6 +341,130 @@ def floor_p_chart(codes: np.ndarray, y: np.ndarray, n: np.ndarray) -> dict[str, 
     return out
 
 
+def _flag_runs_floor(key: np.ndarray, starts_mask: np.ndarray, k: int) -> np.ndarray:
+    """Points in runs of >= k equal non-zero ``key`` values (a run never crosses a facet start)."""
+    size = key.size
+    new = starts_mask.copy()
+    new[1:] |= key[1:] != key[:-1]
+    run_start = np.flatnonzero(new)
+    run_len = np.diff(np.append(run_start, size))
+    long_run = np.repeat(run_len >= k, run_len)
+    return long_run & (key != 0)
+
+
+def _cover(first: np.ndarray, last: np.ndarray, size: int) -> np.ndarray:
+    """Mark every index in [first_j, last_j] for all j (difference array)."""
+    d = np.zeros(size + 1, dtype=np.int64)
+    np.add.at(d, first, 1)
+    np.add.at(d, last + 1, -1)
+    return np.cumsum(d[:-1]) > 0
+
+
+@np.errstate(invalid="ignore", divide="ignore")
+def floor_mdc_chart(codes: np.ndarray, y: np.ndarray, screen_mr: bool = True) -> dict[str, np.ndarray]:
+    """Making Data Count XmR chart with its four rules and icons, improvement = "increase".
+
+    Limits mean +/- 2.66 x average moving range (screened as in :func:`floor_i_chart`); rules:
+    outside the limits; 7 points in a row all increasing or all decreasing (ties break a trend);
+    2 of 3 consecutive points beyond 2 sigma on the same side (points outside the limits do not count);
+    7 points in a row on one side of the mean (a point on the mean breaks the run). Point type from
+    the first rule that fired, in that order (a trend's direction, otherwise the side of the mean);
+    the variation icon from each facet's last point. Inputs sorted by facet then x, no missing values.
+    """
+    size = y.size
+    starts = facet_starts(codes)
+    is_start = np.zeros(size, dtype=bool)
+    is_start[starts] = True
+    cl_f = _seg_sum(y, starts) / np.diff(np.append(starts, size))
+    mr = np.empty(size)
+    mr[0:1] = np.nan
+    np.abs(np.diff(y), out=mr[1:])
+    mr[starts] = np.nan
+    ok = ~np.isnan(mr)
+    mr_bar = _seg_sum(np.where(ok, mr, 0.0), starts) / _seg_sum(ok.view(np.int8), starts, dtype=np.int64)
+    if screen_mr:
+        keep = ok & (mr <= D4 * _spread(mr_bar, starts, size))
+        mr_bar = _seg_sum(np.where(keep, mr, 0.0), starts) / _seg_sum(keep.view(np.int8), starts, dtype=np.int64)
+    cl = _spread(cl_f, starts, size)
+    half = _spread(2.66 * mr_bar, starts, size)
+    lcl, ucl = cl - half, cl + half
+    outside = (y > ucl) | (y < lcl)
+    side = np.sign(y - cl).astype(np.int8)
+    shift = _flag_runs_floor(side, is_start, 7)
+    # trend: steps between consecutive points of a facet; 6 equal non-zero steps = 7 points
+    step = np.zeros(size, dtype=np.int8)  # step[i]: from point i-1 to point i (0 at a facet start)
+    step[1:] = np.sign(np.diff(y))
+    step[starts] = 0
+    good = _flag_runs_floor(step, is_start | (step == 0), 6) & (step != 0)
+    trend = good.copy()
+    trend[:-1] |= good[1:]  # the point before each good step is in the trend too
+    trend_dir = np.where(good, step, 0)
+    trend_dir[:-1] = np.where(good[1:] & (trend_dir[:-1] == 0), step[1:], trend_dir[:-1])
+    # two of three beyond 2 sigma on one side, inside the limits
+    two = np.zeros(size, dtype=bool)
+    pos = np.arange(size)
+    first_of_facet = _spread(starts, starts, size)
+    for sgn in (1, -1):
+        close = (sgn * (y - cl) > half * 2 / 3) & ~outside
+        cs = np.concatenate(([0], np.cumsum(close)))
+        lo = np.maximum(pos - 2, first_of_facet)
+        hit = (cs[pos + 1] - cs[lo]) >= 2
+        two |= _cover(lo[hit], pos[hit], size) & close
+    high = np.where(outside, side > 0, np.where(trend, trend_dir > 0, side > 0))
+    special = outside | trend | two | shift
+    point_type = np.where(special, np.where(high, "special_cause_improvement", "special_cause_concern"), "common_cause")
+    last = np.append(starts[1:], size) - 1
+    icon = {
+        "common_cause": "common_cause",
+        "special_cause_improvement": "improvement_high",
+        "special_cause_concern": "concern_low",
+    }
+    variation = np.array([icon[t] for t in point_type[last]], dtype=object)
+    return {
+        "y": y,
+        "cl": cl,
+        "lcl": lcl,
+        "ucl": ucl,
+        "mdc_outside": outside,
+        "mdc_trend": trend,
+        "mdc_two_of_three": two,
+        "mdc_shift": shift,
+        "point_type": point_type,
+        "variation": variation,
+        "sigma_signal": outside,
+        "runs_signal": np.zeros(len(starts), dtype=bool),
+    }
+
+
+def compare_mdc(cc: Any, floor: dict[str, np.ndarray], facet: str | None, rtol: float = 1e-9) -> list[str]:
+    """Compare a Making Data Count chart with :func:`floor_mdc_chart` (limits, rule columns, point
+    types, variation icons)."""
+    problems: list[str] = []
+    data = cc.data
+    labels = (data["facet"].astype(str) + " x=" + data["x"].astype(str)).to_numpy()
+    for col in ("y", "cl", "lcl", "ucl"):
+        got = data[col].to_numpy(dtype=float)
+        bad = ~np.isclose(got, floor[col], rtol=rtol, atol=1e-12, equal_nan=True)
+        if bad.any():
+            problems.append(_describe_mismatch(col, got, floor[col], bad, labels))
+    for col in ("mdc_outside", "mdc_trend", "mdc_two_of_three", "mdc_shift", "point_type"):
+        got = data[col].to_numpy()
+        if not np.array_equal(got, floor[col]):
+            problems.append(_describe_mismatch(col, got, floor[col], got != floor[col], labels))
+    got = cc.icons["variation"].to_numpy()
+    if not np.array_equal(got, floor["variation"]):
+        problems.append(
+            _describe_mismatch(
+                "icons.variation",
+                got,
+                floor["variation"],
+                got != floor["variation"],
+                cc.icons["facet"].astype(str).to_numpy(),
+            )
+        )
+    return problems
+
+
 FACET_KEYS = ("n_useful", "longest_run", "n_crossings", "longest_run_max", "n_crossings_min", "runs_signal")
 
 
@@ -553,7 +678,26 @@ WORKLOADS: list[Workload] = [
         facet="unit",
         max_ms=None,
     ),
+    Workload(
+        key="mdc_facets",
+        label="I chart + Making Data Count rules and icons",
+        sizes=(1_000, 60),
+        quick_sizes=(100, 60),
+        make=make_i_workload,
+        run_qitools=lambda qi, df: _mdc_with_icons(qi, df),
+        run_floor=lambda a: floor_mdc_chart(a["codes"], a["y"]),
+        facet="unit",
+        max_ms=50.0,
+        compare=compare_mdc,
+    ),
 ]
+
+
+def _mdc_with_icons(qi: Any, df: pd.DataFrame) -> Any:
+    cc = qi.control_chart(df, x="x", y="y", chart="i", facet="unit", rules="mdc", improvement="increase")
+    _ = cc.icons  # part of the workload: the icons are computed with the chart
+    return cc
+
 
 IMPORT_TARGET_S = 0.5
 
