@@ -223,10 +223,14 @@ def flag_step_runs(
     if idx.size < 2:
         return flags, direction
     v = y[idx]
+    tie_idx = tie_prev = tie_next = None
     if skip_ties:
         tie = np.zeros(idx.size, dtype=bool)
         tie[1:] = (g[1:] == g[:-1]) & (v[1:] == v[:-1])
         keep = ~tie
+        kept_before = np.cumsum(keep) - 1  # position (among kept points) of the last kept point so far
+        tie_idx, tie_prev = idx[tie], kept_before[tie]
+        tie_next = tie_prev + 1
         idx, g, v = idx[keep], g[keep], v[keep]
         if idx.size < 2:
             return flags, direction
@@ -248,6 +252,12 @@ def flag_step_runs(
         d[:-1] = np.where(good, step, 0)
         d[1:] = np.where(good & (d[1:] == 0), step, d[1:])
         direction[idx] = d
+    if tie_idx is not None and tie_idx.size:
+        # a tied point inside a trend (flagged neighbours on both sides, same group) belongs to it
+        # ... that is, the step from the kept point before it to the kept point after it is in a trend
+        inside = (tie_next < idx.size) & good[np.minimum(tie_prev, good.size - 1)]
+        flags[tie_idx[inside]] = True
+        direction[tie_idx[inside]] = direction[idx[tie_prev[inside]]]
     return flags, direction
 
 
