@@ -366,7 +366,8 @@ def floor_mdc_chart(codes: np.ndarray, y: np.ndarray, screen_mr: bool = True) ->
 
     Limits mean +/- 2.66 x average moving range (screened as in :func:`floor_i_chart`); rules:
     outside the limits; 7 points in a row all increasing or all decreasing (ties break a trend);
-    2 of 3 consecutive points beyond 2 sigma on the same side (points outside the limits do not count);
+    2 of 3 consecutive points beyond 2 sigma, all 3 on the same side of the mean (points outside the
+    limits do not count as beyond 2 sigma);
     7 points in a row on one side of the mean (a point on the mean breaks the run). Point type from
     the first rule that fired, in that order (a trend's direction, otherwise the side of the mean);
     the variation icon from each facet's last point. Inputs sorted by facet then x, no missing values.
@@ -406,9 +407,13 @@ def floor_mdc_chart(codes: np.ndarray, y: np.ndarray, screen_mr: bool = True) ->
     first_of_facet = _spread(starts, starts, size)
     for sgn in (1, -1):
         close = (sgn * (y - cl) > half * 2 / 3) & ~outside
+        same_side = sgn * (y - cl) > 0
         cs = np.concatenate(([0], np.cumsum(close)))
-        lo = np.maximum(pos - 2, first_of_facet)
-        hit = (cs[pos + 1] - cs[lo]) >= 2
+        ss = np.concatenate(([0], np.cumsum(same_side)))
+        lo = pos - 2
+        full = lo >= first_of_facet  # a whole window of 3 points inside the facet
+        lo = np.maximum(lo, 0)
+        hit = full & ((cs[pos + 1] - cs[lo]) >= 2) & ((ss[pos + 1] - ss[lo]) == 3)
         two |= _cover(lo[hit], pos[hit], size) & close
     high = np.where(outside, side > 0, np.where(trend, trend_dir > 0, side > 0))
     special = outside | trend | two | shift

@@ -778,7 +778,7 @@ def _warn_mdc_short(base: np.ndarray, group_first: np.ndarray, make_labels: Call
             f"Treat those limits as trial limits, to be revised as points are added, and avoid rebasing "
             f"(part=) or fixing (freeze=) on fewer points.",
             TooFewPointsWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
 
 

@@ -261,10 +261,16 @@ def flag_step_runs(
     return flags, direction
 
 
-def flag_k_of_m(group: np.ndarray, beyond: np.ndarray, considered: np.ndarray, k: int, m: int) -> np.ndarray:
+def flag_k_of_m(
+    group: np.ndarray, beyond: np.ndarray, considered: np.ndarray, k: int, m: int, every: np.ndarray | None = None
+) -> np.ndarray:
     """Flag the ``beyond`` points inside any window of ``m`` consecutive considered points (of one
     group) that holds ``k`` or more of them. Windows are cut short at the start of a group, so the
-    first ``k`` points of a part can already fire."""
+    first ``k`` points of a part can already fire.
+
+    With ``every`` (a per-point condition), a window qualifies only if it is a full window of ``m``
+    points that all meet the condition (Making Data Count's 2-of-3 rule: all three points on the
+    same side of the mean)."""
     idx, g = _subsequence(group, considered)
     n = idx.size
     if n == 0:
@@ -277,6 +283,9 @@ def flag_k_of_m(group: np.ndarray, beyond: np.ndarray, considered: np.ndarray, k
     lo = np.maximum(pos - m + 1, first)
     window = cs[pos + 1] - cs[lo]
     hit = window >= k
+    if every is not None:
+        cs_every = np.concatenate(([0], np.cumsum(every[idx].astype(np.int64))))
+        hit &= (pos - lo + 1 == m) & (cs_every[pos + 1] - cs_every[lo] == m)
     # mark coverage [lo, pos] of every qualifying window with a difference array
     cover = np.zeros(n + 1, dtype=np.int64)
     np.add.at(cover, lo[hit], 1)

@@ -30,8 +30,9 @@ Rule sets
     15 in a row within 1 sigma (either side); ``nelson_8`` 8 in a row beyond 1 sigma (either side).
 ``mdc`` (NHS England, Making Data Count; as NHSRplotthedots)
     ``mdc_outside`` a point beyond the limits; ``mdc_trend`` 7 points in a row increasing or
-    decreasing; ``mdc_two_of_three`` 2 of 3 consecutive points beyond 2 sigma on the same side, points
-    beyond the limits not counting as close; ``mdc_shift`` 7 points in a row on one side of the mean
+    decreasing; ``mdc_two_of_three`` 2 of 3 consecutive points beyond 2 sigma ("close to the limits")
+    with all 3 on the same side of the mean, points beyond the limits not counting as close (as
+    NHSRplotthedots does); ``mdc_shift`` 7 points in a row on one side of the mean
     (a point on the mean breaks the run). ``mdc_rule`` names the first that fired, in that order.
 
 In the k-of-m rules the flagged points are those beyond the zone inside a qualifying window; in
@@ -117,20 +118,21 @@ class RuleSetResult:
 
 
 def _k_of_m_same_side(
-    group: np.ndarray,
-    z: np.ndarray,
-    considered: np.ndarray,
-    zone: float,
-    k: int,
-    m: int,
-    exclude_beyond_limits: bool = False,
+    group: np.ndarray, z: np.ndarray, considered: np.ndarray, zone: float, k: int, m: int, mdc: bool = False
 ) -> np.ndarray:
+    """k of m points beyond ``zone`` sigma on the same side. With ``mdc`` (Making Data Count, as
+    NHSRplotthedots): points beyond the limits do not count as close, and a window qualifies only
+    when all m points lie on the same side of the mean."""
     with np.errstate(invalid="ignore"):
         up = z > zone
         down = z < -zone
-        if exclude_beyond_limits:
+        if mdc:
             up &= z <= 3
             down &= z >= -3
+    if mdc:
+        return flag_k_of_m(group, up, considered, k, m, every=z > 0) | flag_k_of_m(
+            group, down, considered, k, m, every=z < 0
+        )
     return flag_k_of_m(group, up, considered, k, m) | flag_k_of_m(group, down, considered, k, m)
 
 
@@ -184,7 +186,7 @@ def apply_rules(
         cols["ihi_trend"], trend_dir["ihi_trend"] = flag_step_runs(group, y, considered, 5, skip_ties=True)
         n_runs, lo, hi = runs_test(group, side, n_groups)
         bad = (n_runs < lo) | (n_runs > hi)
-        cols["ihi_runs"] = bad[group] & (side != 0)
+        cols["ihi_runs"] = bad[group] & considered
         summary = {"n_runs": n_runs, "n_runs_min": lo, "n_runs_max": hi, "ihi_runs": bad}
     elif rules == "western_electric":
         cols["we_1"] = sigma_signal
@@ -204,7 +206,7 @@ def apply_rules(
     elif rules == "mdc":
         cols["mdc_outside"] = sigma_signal
         cols["mdc_trend"], trend_dir["mdc_trend"] = flag_step_runs(group, y, considered, 7)
-        cols["mdc_two_of_three"] = _k_of_m_same_side(group, z, considered, 2.0, 2, 3, exclude_beyond_limits=True)
+        cols["mdc_two_of_three"] = _k_of_m_same_side(group, z, considered, 2.0, 2, 3, mdc=True)
         cols["mdc_shift"] = flag_runs(group, side, considered, 7)
     else:  # pragma: no cover - validated by the engine
         raise ValueError(rules)

@@ -371,7 +371,7 @@ def test_threshold_case_data_is_as_designed():
     _assert_mdc_zones(BASE + [17, 12, 12, 17, 10, 12, 10], "-+-+-+-+-+-+-+-+C++C-+-")
     _assert_mdc_zones(_mirror22(BASE + [17, 12, 17, 10, 12, 10]), "+-+-+-+-+-+-+-+-c-c+-+")
     # the "just inside" point is within 0.2% of the limit, but not on it
-    mean, amr, _, ucl = _mdc_limits(BASE + [18, 10, 12, 10])
+    ucl = _mdc_limits(BASE + [18, 10, 12, 10])[3]
     assert 18 < ucl < 18.1, ucl
 
 
@@ -467,7 +467,7 @@ class TestMakingDataCountEdges:
     def test_limits_are_mean_plus_minus_2_66_amr(self):
         """rules='mdc' on an i chart: limits mean +/- 2.66 x AMR (typed 2.66, not 3/d2(2))."""
         y = BASE + [19, 10, 12, 10]
-        mean, amr, lpl, upl = _mdc_limits(y)
+        mean, _amr, lpl, upl = _mdc_limits(y)
         cc = _cc(y=y, chart="i", rules="mdc", screen_mr=False)
         np.testing.assert_allclose(cc.data["cl"], mean, rtol=1e-12)
         np.testing.assert_allclose(cc.data["lcl"], lpl, rtol=1e-12)
@@ -478,7 +478,7 @@ class TestMakingDataCountEdges:
         NHSRplotthedots screen_outliers = TRUE); screen_mr=False gives the MDC Excel limits."""
         y = BASE + [30, 10, 12, 10]
         for screen in (True, False):
-            mean, amr, lpl, upl = _mdc_limits(y, screen=screen)
+            upl = _mdc_limits(y, screen=screen)[3]
             kw = {} if screen else {"screen_mr": False}
             cc = _cc(y=y, chart="i", rules="mdc", **kw)
             np.testing.assert_allclose(cc.data["ucl"], upl, rtol=1e-12, err_msg=f"screen={screen}")
@@ -528,6 +528,32 @@ class TestMakingDataCountEdges:
         assert d.loc[17, "y"] < d.loc[17, "cl"]
         assert d.loc[17:23, "point_type"].tolist() == [expected] * 7
         assert set(d.loc[[1, 2, 24, 25], "point_type"]) == {"common_cause"}
+
+    def test_peak_between_two_trends_takes_the_later_direction(self):
+        """A point that ends an increasing trend and starts a decreasing one (the peak) is
+        oriented by the trend on its right: NHSRplotthedots 0.2.2 ptd_special_cause_type, "if a
+        point is part of a trend either side, use right side" (no reference case has such a
+        peak; read from the rule). Points 8-14 increase (0 .. 7), 14-20 decrease (7 .. 1); the
+        wide alternation around them keeps every point inside the limits."""
+        y = [0, 9, 0, 9, 0, 9, 0] + [1, 2, 3, 4, 5, 6, 7, 6, 5, 4, 3, 2, 1] + [9, 0, 9, 0]
+        cc = _cc(y=y, chart="i", rules="mdc", improvement="increase", screen_mr=False)
+        assert _flagged(cc, "mdc_outside") == []
+        assert _flagged(cc, "mdc_trend") == pts(7, 20)
+        d = cc.data.set_index(cc.data["x"].astype(int))
+        assert d.loc[7:13, "point_type"].tolist() == ["special_cause_improvement"] * 7
+        assert d.loc[14:20, "point_type"].tolist() == ["special_cause_concern"] * 7
+
+    def test_variation_icon_skips_a_missing_last_point(self):
+        """qitools takes the variation icon from the last point *with a value*. NHSRplotthedots
+        0.2.2 takes the last row even when y is missing, and a missing point is always
+        "Common Cause", so it would show common_cause here (its issue #156; the reference case
+        ptd_ae_RRK_stable_lastNA cannot tell the two apart: its last valued point is common
+        cause too). Point 17 (30) is beyond the upper limit, point 18 is missing."""
+        y = BASE + [30, NAN]
+        cc = _cc(y=y, chart="i", rules="mdc", improvement="increase", screen_mr=False)
+        assert _flagged(cc, "mdc_outside") == [17]
+        assert cc.data["point_type"].iloc[-1] == "common_cause"
+        assert cc.icons["variation"].tolist() == ["improvement_high"]
 
 
 # ----------------------------------------------------------------------------------------------
