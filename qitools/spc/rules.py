@@ -252,9 +252,9 @@ def flag_step_runs(
         d[:-1] = np.where(good, step, 0)
         d[1:] = np.where(good & (d[1:] == 0), step, d[1:])
         direction[idx] = d
-    if tie_idx is not None and tie_idx.size:
-        # a tied point inside a trend (flagged neighbours on both sides, same group) belongs to it
-        # ... that is, the step from the kept point before it to the kept point after it is in a trend
+    if tie_idx is not None and tie_prev is not None and tie_next is not None and tie_idx.size:
+        # a tied point belongs to a trend when the step from the kept point before it to the kept
+        # point after it is part of that trend
         inside = (tie_next < idx.size) & good[np.minimum(tie_prev, good.size - 1)]
         flags[tie_idx[inside]] = True
         direction[tie_idx[inside]] = direction[idx[tie_prev[inside]]]
