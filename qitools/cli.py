@@ -1,0 +1,117 @@
+"""The ``qitools`` command: a thin argparse layer over the library.
+
+``qitools chart FILE --y COLUMN [--x COLUMN] [--n COLUMN] [--chart TYPE] ...`` reads a CSV or Excel
+file, computes the chart and prints its summary and plain-English reading. Every validation
+message is the library's own; the command exits with status 2 on bad input, never with a
+traceback.
+
+Subcommands register themselves in :data:`SUBCOMMANDS` (name -> function adding the subparser),
+so other layers (PDSA tracking, reports) add theirs without touching the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+__all__ = ["main", "SUBCOMMANDS"]
+
+#: subcommand name -> function(subparsers) that adds it and sets ``func`` on its parser
+SUBCOMMANDS: dict[str, Callable[[argparse._SubParsersAction], None]] = {}
+
+
+def _read_table(path: str):  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    from .spc.errors import QIValueError
+
+    p = Path(path)
+    if not p.exists():
+        raise QIValueError(f"No file at {path!r}. Check the name and the folder you ran the command in.")
+    if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        return pd.read_excel(p)
+    return pd.read_csv(p)
+
+
+def _chart(args: argparse.Namespace) -> int:
+    import qitools as qi
+
+    df = _read_table(args.file)
+    if args.parse_dates and args.x:
+        import pandas as pd
+
+        df[args.x] = pd.to_datetime(df[args.x], dayfirst=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", qi.QIToolsWarning)
+        cc = qi.control_chart(
+            df,
+            x=args.x,
+            y=args.y,
+            n=args.n,
+            chart=args.chart,
+            facet=args.facet,
+            multiply=args.multiply,
+            rules=args.rules,
+            improvement=args.improvement,
+            target=args.target,
+            screen_mr=not args.no_screen_mr,
+        )
+    for w in caught:
+        print(f"note: {w.message}", file=sys.stderr)
+    print(cc.summary.to_string(index=False))
+    print()
+    print(cc.explain())
+    if args.data_out:
+        cc.data.to_csv(args.data_out, index=False)
+        print(f"\nper-point table written to {args.data_out}")
+    return 0
+
+
+def _add_chart(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("chart", help="chart a measure from a CSV or Excel file", description=_chart.__doc__)
+    p.add_argument("file", help="CSV or Excel file, one row per observation")
+    p.add_argument("--y", required=True, help="column with the measure (numerator for p/u charts)")
+    p.add_argument("--x", help="column with the time (or sample number)")
+    p.add_argument("--n", help="column with the denominator (p, u charts)")
+    p.add_argument("--chart", default="run", help="run, i, mr, xbar, s, p, np, pp, c, u, up, g, t (default run)")
+    p.add_argument("--facet", help="column splitting the data into one chart per value")
+    p.add_argument("--multiply", type=float, default=1.0, help="scale, e.g. 1000 for per 1000 bed days")
+    p.add_argument("--rules", default="anhoej", help="anhoej, ihi, western_electric, nelson or mdc")
+    p.add_argument("--improvement", choices=["increase", "decrease", "neutral"], help="which direction is better")
+    p.add_argument("--target", type=float, help="target value (with --improvement: the assurance icon)")
+    p.add_argument("--no-screen-mr", action="store_true", help="do not screen large moving ranges")
+    p.add_argument("--parse-dates", action="store_true", help="parse the x column as dates (day first, UK)")
+    p.add_argument("--data-out", help="also write the per-point table to this CSV file")
+    p.set_defaults(func=_chart)
+
+
+SUBCOMMANDS["chart"] = _add_chart
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``qitools`` command; return its exit status."""
+    from .spc.errors import QIToolsError
+
+    parser = argparse.ArgumentParser(prog="qitools", description="Run charts and SPC charts for improvement work.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for add in SUBCOMMANDS.values():
+        add(sub)
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args))
+    except QIToolsError as exc:
+        print(f"qitools: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as exc:  # unreadable file, bad CSV
+        print(f"qitools: could not read the input: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
