@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import validate as v
 from .constants import d2
-from .charts import CHART_ALIASES, CHART_DESCRIPTIONS, CHARTS, ChartInput
+from .charts import CHART_ALIASES, CHART_DESCRIPTIONS, CHARTS, ChartInput, group_median
 from .groups import seg_count, seg_mean
 from .errors import DataChangedWarning, QITypeError, QIValueError, TooFewPointsWarning
 from .rules import runs_analysis
@@ -168,8 +168,6 @@ def _seg_sum(values: np.ndarray, valid: np.ndarray, starts: np.ndarray) -> tuple
 
 
 def _seg_median(values: np.ndarray, valid: np.ndarray, seg: np.ndarray, n_seg: int) -> np.ndarray:
-    from .charts import group_median
-
     return group_median(seg, values, valid, n_seg)
 
 
@@ -240,6 +238,11 @@ def compute(
     n_rows = len(data) if data is not None else None
     y_col = v.get_column(data, y, "y", n_rows)
     n_rows = len(y_col)
+    if n_rows == 0:
+        raise QIValueError(
+            "There are no rows to chart: the data is empty. Check that the file was read correctly "
+            "(the right sheet, the header row) and that no filter removed every row."
+        )
     row_labels = data.index.to_numpy() if data is not None else np.arange(n_rows)
     y_name = repr(y) if isinstance(y, str) else "y"
     y_raw = v.as_numeric(y_col, "y", y_name, row_labels)

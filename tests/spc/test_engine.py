@@ -352,6 +352,10 @@ class TestBadInput:
         with pytest.raises(QITypeError, match="DataFrame"):
             qi.control_chart("data.csv", y="y")
 
+    def test_empty_data(self):
+        with pytest.raises(QIValueError, match="no rows to chart"):
+            qi.control_chart(pd.DataFrame({"y": []}), y="y")
+
     def test_errors_share_a_base_class(self):
         with pytest.raises(qi.QIToolsError):
             qi.control_chart(y=[1, 2], chart="nope")
