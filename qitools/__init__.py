@@ -7,6 +7,8 @@
 from __future__ import annotations
 
 from .api import CHART_TYPES, ChartType, control_chart, run_chart
+from .io import read_measure, suppress_small_counts
+from .suggest import ChartSuggestion, suggest_chart
 from .results import ControlChart
 from .spc.errors import (
     DataChangedWarning,
@@ -22,6 +24,10 @@ __version__ = "0.1.0"
 __all__ = [
     "control_chart",
     "run_chart",
+    "read_measure",
+    "suppress_small_counts",
+    "suggest_chart",
+    "ChartSuggestion",
     "ControlChart",
     "ChartType",
     "CHART_TYPES",

@@ -15,7 +15,6 @@ import argparse
 import sys
 import warnings
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 __all__ = ["main", "SUBCOMMANDS"]
 
@@ -23,35 +22,24 @@ __all__ = ["main", "SUBCOMMANDS"]
 SUBCOMMANDS: dict[str, Callable[[argparse._SubParsersAction], None]] = {}
 
 
-def _read_table(path: str):  # type: ignore[no-untyped-def]
-    import pandas as pd
-
-    from .spc.errors import QIValueError
-
-    p = Path(path)
-    if not p.exists():
-        raise QIValueError(f"No file at {path!r}. Check the name and the folder you ran the command in.")
-    if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        return pd.read_excel(p)
-    return pd.read_csv(p)
-
-
 def _chart(args: argparse.Namespace) -> int:
     import qitools as qi
 
-    df = _read_table(args.file)
-    if args.parse_dates and args.x:
-        import pandas as pd
-
-        df[args.x] = pd.to_datetime(df[args.x], dayfirst=True)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", qi.QIToolsWarning)
+        df = qi.read_measure(args.file, sheet=args.sheet, dayfirst=False if args.monthfirst else None)
+        chart = args.chart
+        if chart == "auto":
+            suggestion = qi.suggest_chart(df, y=args.y, n=args.n, x=args.x)
+            chart = suggestion.chart
+            print(suggestion)
+            print()
         cc = qi.control_chart(
             df,
             x=args.x,
             y=args.y,
             n=args.n,
-            chart=args.chart,
+            chart=chart,
             facet=args.facet,
             multiply=args.multiply,
             rules=args.rules,
@@ -65,7 +53,10 @@ def _chart(args: argparse.Namespace) -> int:
     print()
     print(cc.explain())
     if args.data_out:
-        cc.data.to_csv(args.data_out, index=False)
+        table = cc.data
+        if args.suppress_small and "count" in table.columns:
+            table = qi.suppress_small_counts(table, ["count"], also=["y"])
+        table.to_csv(args.data_out, index=False)
         print(f"\nper-point table written to {args.data_out}")
     return 0
 
@@ -76,14 +67,18 @@ def _add_chart(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--y", required=True, help="column with the measure (numerator for p/u charts)")
     p.add_argument("--x", help="column with the time (or sample number)")
     p.add_argument("--n", help="column with the denominator (p, u charts)")
-    p.add_argument("--chart", default="run", help="run, i, mr, xbar, s, p, np, pp, c, u, up, g, t (default run)")
+    p.add_argument(
+        "--chart", default="run", help="auto (suggested from the data), run, i, mr, xbar, s, p, np, pp, c, u, up, g, t"
+    )
+    p.add_argument("--sheet", help="Excel sheet name (the first sheet by default)")
+    p.add_argument("--monthfirst", action="store_true", help="read dates like 04/13/2024 month-first (US)")
+    p.add_argument("--suppress-small", action="store_true", help="show counts of 1 to 4 as '<5' in exported tables")
     p.add_argument("--facet", help="column splitting the data into one chart per value")
     p.add_argument("--multiply", type=float, default=1.0, help="scale, e.g. 1000 for per 1000 bed days")
     p.add_argument("--rules", default="anhoej", help="anhoej, ihi, western_electric, nelson or mdc")
     p.add_argument("--improvement", choices=["increase", "decrease", "neutral"], help="which direction is better")
     p.add_argument("--target", type=float, help="target value (with --improvement: the assurance icon)")
     p.add_argument("--no-screen-mr", action="store_true", help="do not screen large moving ranges")
-    p.add_argument("--parse-dates", action="store_true", help="parse the x column as dates (day first, UK)")
     p.add_argument("--data-out", help="also write the per-point table to this CSV file")
     p.set_defaults(func=_chart)
 

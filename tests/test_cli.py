@@ -25,9 +25,10 @@ def test_chart_prints_summary_and_reading(tmp_path, capsys):
 def test_bad_input_exits_2_with_the_library_message(tmp_path, capsys):
     path = tmp_path / "perf.csv"
     pd.DataFrame({"m": [1, 2], "perf": ["85%", "90%"]}).to_csv(path, index=False)
-    assert main(["chart", str(path), "--x", "m", "--y", "perf", "--chart", "i"]) == 2
+    assert main(["chart", str(path), "--x", "m", "--y", "Perf", "--chart", "i"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("qitools: Column 'perf' (y) must hold numbers") and "Traceback" not in err
+    assert err.startswith("qitools: Column 'Perf' (given as y=) is not in the data. Did you mean 'perf'?")
+    assert "Traceback" not in err
     assert main(["chart", str(tmp_path / "missing.csv"), "--y", "x"]) == 2
     assert "No file at" in capsys.readouterr().err
 
@@ -35,3 +36,40 @@ def test_bad_input_exits_2_with_the_library_message(tmp_path, capsys):
 def test_python_dash_m_runs_the_command():
     proc = subprocess.run([sys.executable, "-m", "qitools", "--help"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "chart" in proc.stdout
+
+
+def test_auto_chart_and_small_count_suppression(tmp_path, capsys):
+    path = tmp_path / "falls.csv"
+    pd.DataFrame(
+        {
+            "month": [f"01/{m:02d}/2024" for m in range(1, 13)],
+            "falls": [3, 5, 2, 4, 6, 3, 8, 7, 9, 6, 5, 4],
+            "bed_days": ["1,480", "1,512", "1,490", "1,500", "1,475", "1,503"] * 2,
+        }
+    ).to_csv(path, index=False)
+    out_csv = tmp_path / "points.csv"
+    code = main(
+        [
+            "chart",
+            str(path),
+            "--x",
+            "month",
+            "--y",
+            "falls",
+            "--n",
+            "bed_days",
+            "--chart",
+            "auto",
+            "--multiply",
+            "1000",
+            "--suppress-small",
+            "--data-out",
+            str(out_csv),
+        ]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Suggested chart: 'u' (count)")
+    table = pd.read_csv(out_csv)
+    assert table["count"].astype(str).tolist()[:3] == ["<5", "5", "<5"]
+    assert table["y"].astype(str).tolist()[0] == "suppressed"

@@ -600,6 +600,8 @@ def compute(
     out["x"] = x_col.iloc[first].to_numpy()
     out["y"] = y_plot
     out["n"] = n_stat
+    if chart_name in _SUM_CHARTS or ns is not None:
+        out["count"] = count  # the numerator (events) behind y, for tables and disclosure control
     out["part"] = part_no
     if part_labels is not None:
         out["part_label"] = part_labels
