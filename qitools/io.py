@@ -468,6 +468,17 @@ def _read_measure(
         if total.any():
             changes.append(f"{_rows_text(list(line_no[body.index[total]]))} were totals and were dropped")
             body = body[~total]
+    if len(body) and body.shape[1] > 1:
+        # trailing footnotes ("Source: ...", "* provisional"): one text cell and nothing else, below the data
+        one_text = body.apply(lambda r: _row_kinds(r)[2] == 1 and _row_kinds(r)[0] == 1, axis=1).to_numpy()
+        trailing = np.zeros(len(body), dtype=bool)
+        for k in range(len(body) - 1, -1, -1):
+            if not one_text[k]:
+                break
+            trailing[k] = True
+        if trailing.any() and not trailing.all():
+            changes.append(f"{_rows_text(list(line_no[body.index[trailing]]))} looked like footnotes and were dropped")
+            body = body[~trailing]
     if body.empty:
         raise QIValueError(f"{label} has a header but no data rows below it.")
 

@@ -24,6 +24,7 @@ Month,Attendances,Breaches,Performance
  01/06/2024 ,"10,871","2,202", 79.7%
 01/07/2024,"11,310",-,
 Total,"43,633","7,106",
+"Source: ED data warehouse, extracted 03/01/2025",,,
 """
 
 
@@ -47,6 +48,7 @@ class TestReadMeasureCSV:
         assert "the column names come from two header lines (3 and 4)" in changes
         assert "line 7 were blank and were dropped" in changes
         assert "line 10 were totals and were dropped" in changes
+        assert "line 11 looked like footnotes and were dropped" in changes
         assert "percentages in 'Performance' were converted to proportions (85% -> 0.85)" in changes
         assert "thousands separators in 'Type 1 Attendances' were removed" in changes
         assert len(messages) == 1 and messages[0].startswith("qitools changed the input while reading it")
