@@ -52,12 +52,15 @@ __all__ = [
     "WORKLOADS",
     "Workload",
     "anhoej_limits",
+    "compare_funnel",
     "compare_with_floor",
     "facet_starts",
     "floor_anhoej",
+    "floor_funnel",
     "floor_i_chart",
     "floor_p_chart",
     "main",
+    "make_funnel_workload",
     "make_i_workload",
     "make_p_workload",
     "measure_import",
@@ -470,6 +473,134 @@ def compare_mdc(cc: Any, floor: dict[str, np.ndarray], facet: str | None, rtol: 
     return problems
 
 
+# --------------------------------------------------------------------------------------------------
+# Funnel plot: workload, floor and comparison
+# --------------------------------------------------------------------------------------------------
+
+
+def make_funnel_workload(
+    n_facets: int = 1, n_units: int = 10_000, seed: int = SEED
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Synthetic funnel data: one row per unit, binomial y out of n ~ U{20..5000}, over-dispersed.
+
+    Each unit's true proportion is logit-normal around 0.1 (sd 0.25 on the logit scale), so the
+    units vary more than chance and the over-dispersion adjustment matters; a few units are far
+    off (x 2.5 or x 0.3). Returns ``(df, arrays)``: ``df`` has ``unit`` (``unit00001`` ...), ``y``,
+    ``n`` (int64); ``arrays`` has float ``y`` and ``n`` in the same (sorted) order. ``n_facets``
+    is ignored (one funnel).
+    """
+    rng = np.random.default_rng(seed + 2)
+    n = rng.integers(20, 5001, size=n_units)
+    logit = np.log(0.1 / 0.9) + 0.25 * rng.standard_normal(n_units)
+    p = 1.0 / (1.0 + np.exp(-logit))
+    odd = rng.random(n_units) < 0.01
+    p = np.where(odd, np.clip(p * rng.choice([2.5, 0.3], size=n_units), 0.001, 0.95), p)
+    y = rng.binomial(n, p)
+    df = pd.DataFrame({"unit": _facet_labels(n_units), "y": y, "n": n})
+    return df, {"y": y.astype(np.float64), "n": n.astype(np.float64)}
+
+
+def _binom_quantile(p: float, n: np.ndarray, theta: float) -> np.ndarray:
+    """Smallest r with P(R <= r) >= p, R ~ Bin(n, theta), for every n at once.
+
+    Starts from the normal approximation and steps up or down with the exact CDF
+    (``scipy.special.bdtr``) until it holds; the loop runs over correction steps (a handful), never
+    over units.
+    """
+    from scipy.special import bdtr, ndtri
+
+    n_int = n.astype(np.int64)
+    r = np.floor(n * theta + ndtri(p) * np.sqrt(n * theta * (1.0 - theta)))
+    r = np.clip(r, 0, n).astype(np.int64)
+    for _ in range(10_000):
+        up = bdtr(r, n_int, theta) < p
+        if not up.any():
+            break
+        r = np.where(up, r + 1, r)
+    for _ in range(10_000):
+        down = (r > 0) & (bdtr(np.maximum(r - 1, 0), n_int, theta) >= p)
+        if not down.any():
+            break
+        r = np.where(down, r - 1, r)
+    return r
+
+
+def floor_funnel(y: np.ndarray, n: np.ndarray, levels: tuple[float, ...] = (0.95, 0.998)) -> dict[str, Any]:
+    """Funnel plot of proportions, exact limits with additive over-dispersion, written from the papers.
+
+    Target theta = sum(y)/sum(n); s_i = sqrt(theta(1-theta)/n_i); z_i = (y_i/n_i - theta)/s_i;
+    phi = mean of z winsorised at its 10% and 90% quantiles (numpy "linear" = R type 7);
+    tau2 = max(0, (I phi - (I-1)) / (sum w - sum w^2 / sum w)), w = 1/s^2 (DerSimonian-Laird;
+    Spiegelhalter 2005 section 6). Exact limits: r_p = smallest r with F(r) >= p
+    (:func:`_binom_quantile`), alpha = (F(r_p) - p)/(F(r_p) - F(r_p - 1)), limit (r_p - alpha)/n
+    (Spiegelhalter 2005, Appendix), clipped to [0, 1] and, where phi > 1, moved away from theta by
+    sqrt(s^2 + tau2)/s. A unit is outside when strictly beyond a limit. Inputs sorted by unit.
+    """
+    from scipy.special import bdtr
+
+    units = y.size
+    theta = y.sum() / n.sum()
+    s = np.sqrt(theta * (1.0 - theta) / n)
+    value = y / n
+    z = (value - theta) / s
+    lo_q, hi_q = np.quantile(z, [0.1, 0.9])
+    phi = float(np.mean(np.clip(z, lo_q, hi_q) ** 2))
+    w = 1.0 / s**2
+    tau2 = max(0.0, (units * phi - (units - 1)) / (w.sum() - (w**2).sum() / w.sum()))
+    factor = np.sqrt(s**2 + tau2) / s if phi > 1 else np.ones(units)
+    n_int = n.astype(np.int64)
+    out: dict[str, Any] = {"phi": phi, "tau2": tau2, "target": theta}
+    outside = np.full(units, None, dtype=object)
+    for level in levels:
+        label = f"{100 * level:.2f}".rstrip("0").rstrip(".")
+        for side, p in (("lcl", (1 - level) / 2), ("ucl", (1 + level) / 2)):
+            r = _binom_quantile(p, n, theta)
+            f_r = bdtr(r, n_int, theta)
+            f_prev = np.where(r > 0, bdtr(np.maximum(r - 1, 0), n_int, theta), 0.0)
+            limit = np.clip((r - (f_r - p) / (f_r - f_prev)) / n, 0.0, 1.0)
+            limit = np.clip(theta + factor * (limit - theta), 0.0, 1.0)
+            out[f"{side}{label.replace('.', '')}"] = limit
+    for level in levels:  # the widest limit a unit is beyond names it
+        label = f"{100 * level:.2f}".rstrip("0").rstrip(".")
+        key = label.replace(".", "")
+        outside = np.where(value > out[f"ucl{key}"], f"above {label}%", outside)
+        outside = np.where(value < out[f"lcl{key}"], f"below {label}%", outside)
+    out["outside"] = outside
+    out["sigma_signal"] = np.array([o is not None for o in outside])
+    out["runs_signal"] = np.zeros(1, dtype=bool)
+    return out
+
+
+def compare_funnel(fp: Any, floor: dict[str, Any], facet: str | None, rtol: float = 1e-9) -> list[str]:
+    """Compare a qitools FunnelPlot with :func:`floor_funnel`: target, phi, tau2, every limit, flags."""
+    problems: list[str] = []
+    data = fp.data
+    if len(data) != len(floor["outside"]):
+        return [f"fp.data has {len(data)} rows; the floor has {len(floor['outside'])} units"]
+    labels = data["unit"].astype(str).to_numpy()
+    for name, got in (("target", float(fp.summary["target"].iloc[0])), ("phi", fp.phi), ("tau2", fp.tau2)):
+        if not np.isclose(got, floor[name], rtol=rtol, atol=1e-15):
+            problems.append(f"{name}: qitools={got!r} floor={floor[name]!r}")
+    for col in ("lcl95", "ucl95", "lcl998", "ucl998"):
+        got = data[col].to_numpy(dtype=float)
+        bad = ~np.isclose(got, floor[col], rtol=rtol, atol=1e-12)
+        if bad.any():
+            problems.append(_describe_mismatch(col, got, floor[col], bad, labels))
+    got = np.array([o if isinstance(o, str) else None for o in data["outside"]], dtype=object)
+    bad = got != floor["outside"]
+    if bad.any():
+        problems.append(_describe_mismatch("outside", got, floor["outside"], bad, labels))
+    return problems
+
+
+def _funnel_counts(floor: dict[str, Any]) -> str:
+    wide = int(sum(o is not None and o.endswith("99.8%") for o in floor["outside"]))
+    return (
+        f"{int(np.sum(floor['sigma_signal'])):,} units beyond a limit, {wide:,} beyond 99.8%; "
+        f"phi {floor['phi']:.3g}, tau2 {floor['tau2']:.3g}"
+    )
+
+
 FACET_KEYS = ("n_useful", "longest_run", "n_crossings", "longest_run_max", "n_crossings_min", "runs_signal")
 
 
@@ -641,9 +772,15 @@ class Workload:
     #: (result, floor, facet) -> list of mismatch descriptions; a row whose result is not a
     #: control chart (a funnel plot, say) brings its own
     compare: Callable[[Any, dict[str, np.ndarray], str | None], list[str]] | None = None
+    #: (facets, points) -> title, for a row that is not a series of points (a funnel's units, say)
+    describe: Callable[[int, int], str] | None = None
+    #: floor -> the counts printed after "agree", for a row without runs analysis
+    describe_counts: Callable[[dict[str, Any]], str] | None = None
 
     def title(self, quick: bool = False) -> str:
         facets, points = self.quick_sizes if quick else self.sizes
+        if self.describe is not None:
+            return self.describe(facets, points)
         if self.facet is None:
             return f"{self.label}, 1 series x {points:,} points"
         return f"{self.label}, {facets:,} facets x {points:,}"
@@ -694,6 +831,20 @@ WORKLOADS: list[Workload] = [
         facet="unit",
         max_ms=50.0,
         compare=compare_mdc,
+    ),
+    Workload(
+        key="funnel_10k",
+        label="Funnel plot, exact limits + additive over-dispersion",
+        sizes=(1, 10_000),
+        quick_sizes=(1, 1_000),
+        make=make_funnel_workload,
+        run_qitools=lambda qi, df: qi.funnel_plot(df, unit="unit", y="y", n="n", overdispersion="additive"),
+        run_floor=lambda a: floor_funnel(a["y"], a["n"]),
+        facet=None,
+        max_ms=500.0,
+        compare=compare_funnel,
+        describe=lambda facets, units: f"Funnel plot, exact limits + additive over-dispersion, {units:,} units",
+        describe_counts=_funnel_counts,
     ),
 ]
 
@@ -779,7 +930,12 @@ def _run_workload(
     except Exception as exc:  # noqa: BLE001
         problems = [f"comparison failed: {type(exc).__name__}: {exc}"]
     n_sig, n_runs = int(np.sum(floor["sigma_signal"])), int(np.sum(floor["runs_signal"]))
-    counts = f" ({n_sig:,} points beyond limits, {n_runs:,} of {len(floor['runs_signal']):,} series with a runs signal)"
+    if w.describe_counts is not None:
+        counts = f" ({w.describe_counts(floor)})"
+    else:
+        counts = (
+            f" ({n_sig:,} points beyond limits, {n_runs:,} of {len(floor['runs_signal']):,} series with a runs signal)"
+        )
     messages = sorted({f"{type(m.message).__name__}: {m.message}" for m in caught})
     if messages:
         counts += "".join(f"\n    qitools warned: {m[:300]}" for m in messages)

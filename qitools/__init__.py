@@ -7,9 +7,14 @@
 from __future__ import annotations
 
 from .api import CHART_TYPES, ChartType, control_chart, run_chart
+from . import datasets
 from .io import read_measure, suppress_small_counts
+from .report import chart_report
 from .suggest import ChartSuggestion, suggest_chart
 from .results import ControlChart
+from . import pdsa
+from . import checks
+from .funnel import FUNNEL_KINDS, FunnelPlot, LeagueTable, funnel_plot, league_table
 from .spc.errors import (
     DataChangedWarning,
     QIToolsError,
@@ -24,11 +29,20 @@ __version__ = "0.1.0"
 __all__ = [
     "control_chart",
     "run_chart",
+    "datasets",
     "read_measure",
+    "chart_report",
     "suppress_small_counts",
     "suggest_chart",
     "ChartSuggestion",
     "ControlChart",
+    "pdsa",
+    "checks",
+    "funnel_plot",
+    "league_table",
+    "FunnelPlot",
+    "LeagueTable",
+    "FUNNEL_KINDS",
     "ChartType",
     "CHART_TYPES",
     "QIToolsError",

@@ -15,6 +15,7 @@ import argparse
 import sys
 import warnings
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 __all__ = ["main", "SUBCOMMANDS"]
 
@@ -52,6 +53,12 @@ def _chart(args: argparse.Namespace) -> int:
     print(cc.summary.to_string(index=False))
     print()
     print(cc.explain())
+    if args.out:
+        written = cc.save(args.out, title=args.title)
+        print(f"\nchart written to {written}")
+    if args.report:
+        qi.chart_report(cc, args.report, title=args.title, source=Path(args.file).name, suppress_small=args.suppress_small)
+        print(f"report written to {args.report}")
     if args.data_out:
         table = cc.data
         if args.suppress_small and "count" in table.columns:
@@ -79,11 +86,22 @@ def _add_chart(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--improvement", choices=["increase", "decrease", "neutral"], help="which direction is better")
     p.add_argument("--target", type=float, help="target value (with --improvement: the assurance icon)")
     p.add_argument("--no-screen-mr", action="store_true", help="do not screen large moving ranges")
+    p.add_argument("--out", help="write the chart to this PNG or SVG file (its explanation as alt text)")
+    p.add_argument("--report", help="write a one-file HTML report (chart, reading, tables) to send to a team")
+    p.add_argument("--title", help="title of the chart and report")
     p.add_argument("--data-out", help="also write the per-point table to this CSV file")
     p.set_defaults(func=_chart)
 
 
 SUBCOMMANDS["chart"] = _add_chart
+
+from .pdsa.cli import add_pdsa_parser  # noqa: E402 - registers after the built-in subcommands
+
+SUBCOMMANDS["pdsa"] = add_pdsa_parser
+
+from .grading.commands import COMMANDS as _GRADING_COMMANDS  # noqa: E402 - grade, make-student, certificate
+
+SUBCOMMANDS.update(_GRADING_COMMANDS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -57,6 +57,11 @@ def _is_date_like(value: Any) -> bool:
     return bool(_DMY.match(value) or _ISO.match(value) or _ISO_MONTH.match(value) or _MONTH_NAME.match(value))
 
 
+def _were(labels: Sequence[int], plural: str, singular: str) -> str:
+    """'lines 3, 4 were blank' / 'line 3 was blank'."""
+    return f"{_rows_text(labels)} {singular if len(labels) == 1 else plural}"
+
+
 def _rows_text(labels: Sequence[int]) -> str:
     shown = ", ".join(str(r) for r in labels[:_MAX_ROWS_LISTED])
     more = f" and {len(labels) - _MAX_ROWS_LISTED} more" if len(labels) > _MAX_ROWS_LISTED else ""
@@ -82,7 +87,7 @@ def _read_raw(source: Any, sheet: Any) -> tuple[pd.DataFrame, str]:
         data = source.read()
         if isinstance(data, str):
             data = data.encode("utf-8")
-    label = name or "the input"
+    label = Path(name).name if name else "the input"  # the file name only: no folders in messages
     if not data.strip():
         raise QIValueError(f"{label} is empty: there is nothing to read. Check that the export finished.")
     is_excel = suffix in (".xlsx", ".xlsm") or data[:4] == b"PK\x03\x04"
@@ -217,7 +222,7 @@ def _find_header(raw: pd.DataFrame, header: int | None, label: str) -> tuple[int
                 names = joined
     top = header - 1 if any(n.startswith("the column names come from two") for n in notes) else header
     if top > 0:
-        notes.append(f"{_rows_text(list(range(1, top + 1)))} above the header (titles, notes) were skipped")
+        notes.append(f"{_were(list(range(1, top + 1)), 'above the header (titles, notes) were skipped', 'above the header (a title or note) was skipped')}")
     # blank or duplicate names
     seen: dict[str, int] = {}
     for j, nm in enumerate(names):
@@ -420,7 +425,7 @@ def read_measure(
     0 2024-04-01   12.0             1480.0
     1 2024-05-01    9.0             1512.0
     >>> df.attrs["qitools_changes"][0]
-    'line 1 above the header (titles, notes) were skipped'
+    'line 1 above the header (a title or note) was skipped'
     """
     try:
         return _read_measure(source, sheet, header, dayfirst, dates, percent, drop_totals)
@@ -456,17 +461,17 @@ def _read_measure(
 
     blank = body.apply(lambda r: all(_is_missing(v) for v in r), axis=1)
     if blank.any():
-        changes.append(f"{_rows_text(list(line_no[blank]))} were blank and were dropped")
+        changes.append(f"{_were(list(line_no[blank]), 'were blank and were dropped', 'was blank and was dropped')}")
     body = body[~blank]
     repeat = body.apply(lambda r: [str(v).strip() for v in r] == names, axis=1) if len(body) else blank[:0]
     if len(body) and repeat.any():
-        changes.append(f"{_rows_text(list(line_no[body.index[repeat]]))} repeated the header and were dropped")
+        changes.append(f"{_were(list(line_no[body.index[repeat]]), 'repeated the header and were dropped', 'repeated the header and was dropped')}")
         body = body[~repeat]
     if drop_totals and len(body):
         first_cols = list(body.columns[: min(3, body.shape[1])])
         total = body[first_cols].apply(lambda r: any(isinstance(v, str) and _TOTAL.match(v) for v in r), axis=1)
         if total.any():
-            changes.append(f"{_rows_text(list(line_no[body.index[total]]))} were totals and were dropped")
+            changes.append(f"{_were(list(line_no[body.index[total]]), 'were totals and were dropped', 'was a total and was dropped')}")
             body = body[~total]
     if len(body) and body.shape[1] > 1:
         # trailing footnotes ("Source: ...", "* provisional"): one text cell and nothing else, below the data
@@ -477,7 +482,7 @@ def _read_measure(
                 break
             trailing[k] = True
         if trailing.any() and not trailing.all():
-            changes.append(f"{_rows_text(list(line_no[body.index[trailing]]))} looked like footnotes and were dropped")
+            changes.append(f"{_were(list(line_no[body.index[trailing]]), 'looked like footnotes and were dropped', 'looked like a footnote and was dropped')}")
             body = body[~trailing]
     if body.empty:
         raise QIValueError(f"{label} has a header but no data rows below it.")

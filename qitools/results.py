@@ -106,6 +106,139 @@ class ControlChart:
 
         return explain(self, facet=facet)
 
+    # -- drawing (matplotlib is imported here, on first use) -------------------------------------
+    def plot(
+        self,
+        ax: Any = None,
+        *,
+        facet: Any = None,
+        title: str | None = None,
+        subtitle: str | None = None,
+        caption: str | None = None,
+        percent: bool = False,
+        two_sigma: bool = False,
+        show_icons: bool = True,
+        annotations: Any = None,
+        label_signals: bool = True,
+        y_label: str | None = None,
+        x_label: str | None = None,
+        decimals: int | None = None,
+        facet_cols: int | None = None,
+        sharey: bool = True,
+        figsize: tuple[float, float] | None = None,
+    ) -> Any:
+        """Draw the chart with matplotlib, in the style of qicharts2 and NHS Making Data Count.
+
+        Data line and points; centre line and limits per part (stepped where they vary with n) with
+        the part's label; signals marked on the chart with the rule's name (a point beyond the limits
+        as an orange diamond; a runs signal as a dashed orange centre line with its reason); with
+        ``improvement`` the Making Data Count colours and icons; target, notes and annotations.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Where to draw (default: a new figure). Not for a faceted chart unless ``facet`` is given.
+        facet : optional
+            Draw only this facet of a faceted chart (on ``ax``).
+        title, subtitle, caption : str, optional
+            Text above and below the chart (defaults: the measure; the chart type and rules; none).
+            ``""`` for none.
+        percent : bool, default False
+            Show proportions as percentages.
+        two_sigma : bool, default False
+            Also draw dotted 2-sigma lines.
+        show_icons : bool, default True
+            Draw the Making Data Count variation and assurance icons (when the chart has them).
+        annotations : DataFrame or list of dict, optional
+            PDSA cycles and other events: keys ``x`` (required), ``x_end`` (a shaded span),
+            ``label``, ``kind`` (``"pdsa"``, ``"note"``), ``facet``.
+        label_signals : bool, default True
+            Name the rule beside the first point of each signal.
+        y_label, x_label : str, optional
+            Axis labels (``""`` for none).
+        decimals : int, optional
+            Decimals of the value labels and y axis.
+        facet_cols, sharey : optional
+            Faceted charts: number of columns; one y scale for all (default) or one each.
+        figsize : (float, float), optional
+            Size in inches of a new figure.
+
+        Returns
+        -------
+        matplotlib.axes.Axes or matplotlib.figure.Figure
+            The Axes drawn on; for a faceted chart (without ``facet``) the Figure of small multiples.
+
+        Raises
+        ------
+        QIValueError
+            ``ax`` with a faceted chart and no ``facet``; an unknown facet; a bad option or annotation.
+
+        See Also
+        --------
+        qitools.plot.plot_chart, qitools.plot.plot_facets : the full description of the drawing.
+        save : write the chart to PNG or SVG with its explanation as alt text.
+        """
+        from .plot import plot
+
+        return plot(
+            self,
+            ax,
+            facet=facet,
+            title=title,
+            subtitle=subtitle,
+            caption=caption,
+            percent=percent,
+            two_sigma=two_sigma,
+            show_icons=show_icons,
+            annotations=annotations,
+            label_signals=label_signals,
+            y_label=y_label,
+            x_label=x_label,
+            decimals=decimals,
+            facet_cols=facet_cols,
+            sharey=sharey,
+            figsize=figsize,
+        )
+
+    def save(self, path: Any, *, facet: Any = None, dpi: float = 150, **style: Any) -> Any:
+        """Draw the chart and save it as PNG or SVG, with :meth:`explain` as the image description.
+
+        The description (alt text) is stored in the PNG ``Description`` field or as the SVG
+        ``<title>``/``<desc>``, so screen readers and document tools can read it. An existing file is
+        only replaced once the new one is complete. The figure is closed afterwards.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Ends in ``.png`` or ``.svg``.
+        facet : optional
+            Save one facet of a faceted chart.
+        dpi : float, default 150
+            Resolution of a PNG.
+        **style
+            Any option of :meth:`plot` (``title=``, ``annotations=`` ...).
+
+        Returns
+        -------
+        pathlib.Path
+            The file written.
+
+        Raises
+        ------
+        QIValueError
+            The file name does not end in .png or .svg, or its folder does not exist.
+        """
+        import matplotlib.pyplot as plt
+
+        from .plot import save
+
+        drawn = self.plot(facet=facet, **style)
+        fig = drawn if hasattr(drawn, "savefig") else drawn.figure
+        try:
+            return save(drawn, path, dpi=dpi)
+        finally:
+            plt.close(fig)
+
     # -- reprs --------------------------------------------------------------------------------
     def _counts(self) -> dict[str, Any]:
         s = self.summary

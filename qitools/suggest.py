@@ -133,11 +133,12 @@ def suggest_chart(
     alts: list[str] = ["a run chart (chart='run') is always a good first look, and needs no assumptions"]
 
     # several rows per period: subgroups of measurements
-    if xv is not None and xv.duplicated().any() and nv is None and not whole:
+    if xv is not None and xv.duplicated().any() and nv is None:
         k = xv.value_counts()
         reasons.append(
-            f"y holds measurements with several per period ({int(k.min())} to {int(k.max())} rows per x): "
-            "chart the subgroup means (xbar) and their spread (s)"
+            f"y holds several measurements per period ({int(k.min())} to {int(k.max())} rows per x, e.g. one per "
+            "patient): chart the subgroup means (xbar) and their spread (s); if the rows are counts from different "
+            "units instead, chart each unit with facet= or add them up first"
         )
         return ChartSuggestion("xbar", reasons, ["chart='s' for the spread within periods", *alts], "measurement")
 

@@ -38,6 +38,13 @@ DATA_DIR = Path(__file__).parent / "data"
 RNG_SEED = 20240601
 
 
+def pytest_configure(config):
+    """Register the markers used in the suite (``--strict-markers`` is on)."""
+    config.addinivalue_line(
+        "markers", "slow: a test that takes more than a few seconds (building a wheel); deselect with -m 'not slow'"
+    )
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     """A seeded random generator (fresh for each test)."""

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 from qitools.cli import main
 
@@ -73,3 +74,42 @@ def test_auto_chart_and_small_count_suppression(tmp_path, capsys):
     table = pd.read_csv(out_csv)
     assert table["count"].astype(str).tolist()[:3] == ["<5", "5", "<5"]
     assert table["y"].astype(str).tolist()[0] == "suppressed"
+
+
+def test_chart_png_and_report_end_to_end_on_csv_and_xlsx(tmp_path):
+    """The command a team runs: a messy export in, a PNG and a one-file HTML report out."""
+    rows = [["Falls on Ash ward", None, None], ["Month", "Falls", "Occupied bed days"]]
+    falls = [9, 11, 8, 12, 10, 9, 11, 13, 10, 9, 5, 4, 6, 3, 5, 4, 3, 5]
+    for i, f in enumerate(falls):
+        rows.append([f"01/{(i % 12) + 1:02d}/{2023 + i // 12}", f, f"{1450 + 7 * (i % 5):,}"])
+    rows.append(["Total", sum(falls), None])
+    csv_path = tmp_path / "ash.csv"
+    pd.DataFrame(rows).to_csv(csv_path, header=False, index=False)
+    xlsx_path = tmp_path / "ash.xlsx"
+    pd.DataFrame(rows).to_excel(xlsx_path, header=False, index=False)
+    for source in (csv_path, xlsx_path):
+        png, report = tmp_path / f"{source.stem}.png", tmp_path / f"{source.stem}.html"
+        proc = subprocess.run(
+            [sys.executable, "-m", "qitools", "chart", str(source), "--x", "Month", "--y", "Falls",
+             "--n", "Occupied bed days", "--chart", "auto", "--multiply", "1000", "--improvement", "decrease",
+             "--out", str(png), "--report", str(report), "--suppress-small", "--title", "Falls, Ash ward"],
+            capture_output=True, text=True, timeout=120,
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert "Suggested chart: 'u'" in proc.stdout and "Special-cause variation" in proc.stdout
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        from PIL import Image
+
+        assert "Special-cause variation" in Image.open(png).info.get("Description", "")
+        page = report.read_text(encoding="utf-8")
+        assert page.startswith("<!DOCTYPE html>") and "data:image/png;base64," in page
+        assert "Falls, Ash ward" in page and "&lt;5" in page and "What the chart says" in page
+        assert str(tmp_path) not in page  # no machine paths in what is shared
+
+
+def test_report_refuses_a_wrong_suffix(tmp_path):
+    import qitools as qi
+
+    cc = qi.control_chart(y=[5.1, 4.8, 5.3, 4.9, 5.2, 5.0, 4.7, 5.4, 5.1, 4.9], chart="i")
+    with pytest.raises(qi.QIValueError, match="ending in .html"):
+        qi.chart_report(cc, tmp_path / "report.pdf")

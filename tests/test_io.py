@@ -46,9 +46,9 @@ class TestReadMeasureCSV:
         changes = df.attrs["qitools_changes"]
         assert "lines 1, 2 above the header (titles, notes) were skipped" in changes
         assert "the column names come from two header lines (3 and 4)" in changes
-        assert "line 7 were blank and were dropped" in changes
-        assert "line 10 were totals and were dropped" in changes
-        assert "line 11 looked like footnotes and were dropped" in changes
+        assert "line 7 was blank and was dropped" in changes
+        assert "line 10 was a total and was dropped" in changes
+        assert "line 11 looked like a footnote and was dropped" in changes
         assert "percentages in 'Performance' were converted to proportions (85% -> 0.85)" in changes
         assert "thousands separators in 'Type 1 Attendances' were removed" in changes
         assert len(messages) == 1 and messages[0].startswith("qitools changed the input while reading it")
@@ -83,7 +83,7 @@ class TestReadMeasureCSV:
     def test_repeated_header_lines_are_dropped(self):
         df, _ = read(io.StringIO("m,v\n1,2\nm,v\n2,3\n"))
         assert df["v"].tolist() == [2, 3]
-        assert "line 3 repeated the header and were dropped" in df.attrs["qitools_changes"]
+        assert "line 3 repeated the header and was dropped" in df.attrs["qitools_changes"]
 
     def test_windows_encoding(self):
         data = "Ward,Falls\nNightingale – A,3\nBarts £,4\n".encode("cp1252")

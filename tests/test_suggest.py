@@ -47,6 +47,8 @@ class TestSuggestChart:
         assert qi.suggest_chart(y=[52.5, 61.0, 48.2, 55.9]).chart == "i"
         df = pd.DataFrame({"week": [1, 1, 1, 2, 2, 2], "minutes": [52.5, 61.0, 48.2, 55.9, 70.1, 49.8]})
         assert qi.suggest_chart(df, x="week", y="minutes").chart == "xbar"
+        door_to_needle = qi.datasets.load("door_to_needle")  # whole minutes, several patients a month
+        assert qi.suggest_chart(door_to_needle, x="month", y="door_to_needle_min").chart == "xbar"
 
     def test_bad_input(self):
         with pytest.raises(qi.QIValueError, match="`kind` must be one of"):

@@ -1,0 +1,315 @@
+"""The link between PDSA cycles and the charts of the measures they are meant to move.
+
+No plotting here (see :mod:`qitools.pdsa.draw`): the measure's chart as a
+:class:`~qitools.ControlChart`, the cycles as an annotation table for the plotting layer
+(``cc.plot(annotations=...)``), and the chart's signals since a cycle began (its Study).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..spc.errors import QITypeError, QIValueError
+from .model import Measure, PDSACycle, Project
+
+__all__ = ["cycle_annotations", "measure_chart", "measure_data", "signals_during"]
+
+ANNOTATION_COLUMNS = [
+    "x", "x_end", "label", "kind", "cycle", "change_idea", "ramp", "act", "scale_n", "status",
+]  # fmt: skip
+_LABEL_CHARS = 34
+
+
+def _cycles_of(project_or_cycles: Any) -> tuple[Project | None, list[PDSACycle]]:
+    if isinstance(project_or_cycles, Project):
+        return project_or_cycles, list(project_or_cycles.cycles)
+    if isinstance(project_or_cycles, PDSACycle):
+        return None, [project_or_cycles]
+    if isinstance(project_or_cycles, Iterable) and not isinstance(project_or_cycles, (str, bytes, dict)):
+        cycles = list(project_or_cycles)
+        if all(isinstance(c, PDSACycle) for c in cycles):
+            return None, cycles
+    raise QITypeError(
+        f"Expected a qitools.pdsa.Project, a PDSACycle or a list of them; got {type(project_or_cycles).__name__}."
+    )
+
+
+def _measure_id(project: Project | None, measure: Any) -> str | None:
+    if measure is None:
+        return None
+    if isinstance(measure, Measure):
+        return measure.id
+    if project is not None:
+        return project.measure(measure).id  # raises, naming the measures, when unknown
+    return str(measure)
+
+
+def cycle_annotations(project_or_cycles: Any, measure: Any = None, *, labels: str = "title") -> pd.DataFrame:
+    """The cycles as a table of chart annotations, for ``cc.plot(annotations=...)``.
+
+    Parameters
+    ----------
+    project_or_cycles : Project, PDSACycle or list of PDSACycle
+        The cycles to mark.
+    measure : str or Measure, optional
+        Keep the cycles meant to move this measure, and those that name no measure. By default
+        every cycle is kept.
+    labels : {"title", "id", "full"}, default "title"
+        The ``label`` of each cycle: its id and title (``"C3 Falls sensor mats"``), its id only
+        (``"C3"``: best when many cycles are close together), or id, title and scale
+        (``"C3 Falls sensor mats (1 patient)"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cycle that has started (has a ``start_date``, or else an ``end_date``), in time
+        order. Columns: ``x`` (start, a Timestamp), ``x_end`` (end, or NaT when the same day or not
+        yet known), ``label`` (see ``labels``), ``kind``
+        (``"pdsa"``), and ``cycle``, ``change_idea``, ``ramp``, ``act``, ``scale_n``, ``status``.
+
+    Raises
+    ------
+    QIValueError
+        When ``measure`` is not a measure of the project.
+
+    Examples
+    --------
+    >>> import qitools as qi
+    >>> ann = qi.pdsa.cycle_annotations(qi.pdsa.example_project(), measure="M1", labels="full")
+    >>> ann[["x", "x_end", "label"]].head(3)
+               x     x_end                             label
+    0 2024-02-05 2024-02-11     C1 Bay tagging (1 bay, nights)
+    1 2024-03-04 2024-03-17  C2 Bay tagging (1 bay, all day)
+    2 2024-03-11 2024-03-15   C3 Falls sensor mats (1 patient)
+    """
+    if labels not in ("title", "id", "full"):
+        raise QIValueError(f"`labels` must be 'title', 'id' or 'full'; got {labels!r}.")
+    project, cycles = _cycles_of(project_or_cycles)
+    mid = _measure_id(project, measure)
+    rows = []
+    for c in cycles:
+        if mid is not None and c.measure is not None and c.measure != mid:
+            continue
+        start = _timestamp(c.start_date) if c.start_date else _timestamp(c.end_date)
+        if start is None:
+            continue
+        end = _timestamp(c.end_date)
+        title = project.cycle_title(c) if project is not None else c.title.strip()
+        if len(title) > _LABEL_CHARS:
+            title = title[: _LABEL_CHARS - 1].rstrip() + "…"
+        label = " ".join(p for p in (str(c.id or ""), "" if labels == "id" else title) if p)
+        if labels == "full" and c.scale.strip():
+            label += f" ({c.scale.strip()})"
+        rows.append(
+            {
+                "x": start,
+                "x_end": end if end is not None and end != start else pd.NaT,
+                "label": label,
+                "kind": "pdsa",
+                "cycle": c.id,
+                "change_idea": c.change_idea,
+                "ramp": c.ramp,
+                "act": c.act,
+                "scale_n": c.scale_n,
+                "status": c.status,
+            }
+        )
+    out = pd.DataFrame(rows, columns=ANNOTATION_COLUMNS)
+    out["x"] = pd.to_datetime(out["x"])
+    out["x_end"] = pd.to_datetime(out["x_end"])
+    out["scale_n"] = out["scale_n"].astype("Int64")
+    return out.sort_values("x", kind="stable").reset_index(drop=True)
+
+
+def _timestamp(value: Any) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    try:
+        return pd.Timestamp(value)
+    except (ValueError, TypeError):
+        return None  # not a date: the checks report it
+
+
+def measure_data(project: Project, measure: Any = None, data: Any = None) -> pd.DataFrame:
+    """The data of a measure: ``data`` when given, else the measure's ``dataset``.
+
+    Parameters
+    ----------
+    project : Project
+        The project.
+    measure : str or Measure, optional
+        The measure (default: the aim's measure, else the first outcome measure).
+    data : pandas.DataFrame or str or pathlib.Path, optional
+        The data, or a CSV / Excel file. When left out, the measure's ``dataset``: a file
+        (absolute, relative to the project file, or to the working folder) or the name of a
+        dataset bundled with qitools.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy, with the measure's ``x`` column converted to dates when it holds ISO dates as text.
+
+    Raises
+    ------
+    QIValueError
+        When there is no data, or a file cannot be found.
+    """
+    m = measure if isinstance(measure, Measure) else project.measure(measure)
+    if isinstance(data, pd.DataFrame):
+        df = data.copy()
+    elif isinstance(data, (str, Path)):
+        df = _read_table(Path(data))
+    elif data is not None:
+        raise QITypeError(f"`data` must be a DataFrame or a file name; got {type(data).__name__}.")
+    elif m.dataset:
+        df = _dataset(project, m.dataset)
+    else:
+        raise QIValueError(
+            f"Measure {m.id!r} ({m.name}) has no data: pass data= (a DataFrame with its columns), or set the "
+            "measure's dataset to a CSV file."
+        )
+    if m.subset:
+        df = _apply_subset(df, m)
+    if m.x and m.x in df.columns and (pd.api.types.is_object_dtype(df[m.x]) or pd.api.types.is_string_dtype(df[m.x])):
+        parsed = pd.to_datetime(df[m.x], errors="coerce", format="ISO8601")
+        if parsed.notna().sum() == df[m.x].notna().sum():
+            df[m.x] = parsed
+    return df
+
+
+def _apply_subset(df: pd.DataFrame, m: Measure) -> pd.DataFrame:
+    from ..spc.validate import require_columns
+
+    require_columns(df, {f"subset of measure {m.id!r}": col for col in m.subset} if len(m.subset) == 1 else
+                    {f"subset of measure {m.id!r} ({col})": col for col in m.subset})  # fmt: skip
+    keep = pd.Series(True, index=df.index)
+    for col, wanted in m.subset.items():
+        values = wanted if isinstance(wanted, list) else [wanted]
+        hit = df[col].isin(values)
+        if not hit.any():
+            have = ", ".join(repr(v) for v in pd.unique(df[col].dropna())[:12])
+            raise QIValueError(
+                f"Measure {m.id!r} keeps the rows where {col!r} is {' or '.join(repr(v) for v in values)}, but the "
+                f"data has no such rows. The values of {col!r} are: {have}. Check the spelling in the measure's subset."
+            )
+        keep &= hit
+    return df[keep].reset_index(drop=True)
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise QIValueError(f"No file at {str(path)!r}. Check the name and the folder.")
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        return pd.read_excel(path)
+    return pd.read_csv(path)
+
+
+def _dataset(project: Project, name: str) -> pd.DataFrame:
+    candidates = [Path(name)]
+    if project.source:
+        candidates.insert(0, Path(project.source).parent / name)
+    for path in candidates:
+        if path.is_file():
+            return _read_table(path)
+    if importlib.util.find_spec("qitools.datasets") is not None:
+        from .. import datasets  # type: ignore[attr-defined]
+
+        try:
+            return datasets.load(Path(name).stem if name.lower().endswith(".csv") else name)
+        except Exception:  # noqa: BLE001 - fall through to the message below
+            pass
+    raise QIValueError(
+        f"Could not find the dataset {name!r} (looked next to the project file and in the working folder"
+        " and among the bundled datasets). Pass data= (a DataFrame or a CSV file name), or fix the measure's dataset."
+    )
+
+
+def measure_chart(project: Project, measure: Any = None, data: Any = None, **options: Any) -> Any:
+    """The run or control chart of a measure, as its definition says.
+
+    Parameters
+    ----------
+    project : Project
+        The project.
+    measure : str or Measure, optional
+        The measure (default: the aim's measure, else the first outcome measure).
+    data : pandas.DataFrame or str, optional
+        The data (see :func:`measure_data`).
+    **options
+        Passed on to :func:`qitools.control_chart`, overriding the measure's own ``x``, ``y``,
+        ``n``, ``chart``, ``multiply`` and ``improvement`` (and the aim's ``target``).
+
+    Returns
+    -------
+    ControlChart
+
+    Examples
+    --------
+    >>> import qitools as qi
+    >>> p = qi.pdsa.example_project()
+    >>> cc = qi.pdsa.measure_chart(p, "M1", data=qi.pdsa.example_data(), part=["2024-08-01"])
+    >>> cc.summary[["part", "cl"]].round(2)
+       part    cl
+    0     1  7.92
+    1     2  5.16
+    """
+    from ..api import control_chart
+
+    m = measure if isinstance(measure, Measure) else project.measure(measure)
+    if not m.y:
+        raise QIValueError(
+            f"Measure {m.id!r} ({m.name}) does not say which dataset column it charts: set its y (and x, and n for "
+            "p and u charts)."
+        )
+    df = measure_data(project, m, data)
+    kwargs: dict[str, Any] = {"x": m.x, "y": m.y, "n": m.n, "chart": m.chart, "multiply": m.multiply}
+    if m.improvement:
+        kwargs["improvement"] = m.improvement
+    if project.aim.measure == m.id and project.aim.target is not None:
+        kwargs["target"] = project.aim.target
+    kwargs.update(options)
+    if isinstance(kwargs.get("part"), list) and m.x and pd.api.types.is_datetime64_any_dtype(df[m.x]):
+        kwargs["part"] = [pd.Timestamp(v) for v in kwargs["part"]]
+    return control_chart(df, **kwargs)
+
+
+def signals_during(project: Project, cycle: Any, data: Any = None, *, measure: Any = None) -> pd.DataFrame:
+    """The chart's signals from the start of a cycle on: what the Study stage should look at.
+
+    Parameters
+    ----------
+    project : Project
+        The project.
+    cycle : str or PDSACycle
+        The cycle.
+    data : pandas.DataFrame or str, optional
+        The measure's data (see :func:`measure_data`).
+    measure : str or Measure, optional
+        The measure; by default the cycle's own, else the project's main measure.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``cc.signals()`` whose ``x`` is on or after the cycle's start date.
+    """
+    c = cycle if isinstance(cycle, PDSACycle) else project.cycle(cycle)
+    start = _timestamp(c.start_date)
+    if start is None:
+        raise QIValueError(f"Cycle {c.id!r} has not started (no start_date), so there is nothing to study yet.")
+    cc = measure_chart(project, measure if measure is not None else c.measure, data)
+    sig = cc.signals()
+    x = sig["x"]
+    if not pd.api.types.is_datetime64_any_dtype(x):
+        raise QIValueError(_NOT_DATES)
+    return sig[x >= start]
+
+
+_NOT_DATES = (
+    "The chart's x is not dates, so the cycles cannot be placed on it. Chart the measure by date: set the "
+    "measure's x to a date column (convert it with pd.to_datetime(df['month']) if it holds text)."
+)

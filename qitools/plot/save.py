@@ -1,0 +1,200 @@
+"""Saving charts as PNG or SVG, with the chart's plain-English explanation as the image description."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..spc.errors import QITypeError, QIValueError
+from .chart import gc_paused
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["save", "alt_text_of", "FORMATS"]
+
+#: file suffix -> format; PNG for documents and slides, SVG for the web (text stays text)
+FORMATS = {".png": "png", ".svg": "svg"}
+
+#: fixed salt for SVG ids, so the same chart gives the same file (diffs, notebooks, tests)
+SVG_HASHSALT = "qitools"
+
+
+def _figure_of(obj: Any) -> Figure:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure, SubFigure
+
+    if isinstance(obj, Axes):
+        obj = obj.figure
+    while isinstance(obj, SubFigure):
+        obj = obj.figure
+    if isinstance(obj, Figure):
+        return obj
+    raise QITypeError(f"save() needs a matplotlib Figure or Axes (what cc.plot() returns); got {type(obj).__name__}.")
+
+
+def _file_mode(p: Path) -> int:
+    """The existing file's permissions, or the usual ones for a new file (mkstemp makes it private)."""
+    try:
+        return p.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def alt_text_of(obj: Any) -> str:
+    """The explanation of the chart drawn on ``obj`` (a Figure or Axes from ``cc.plot()``), or ``""``.
+
+    Parameters
+    ----------
+    obj : matplotlib Figure or Axes
+
+    Returns
+    -------
+    str
+        ``cc.explain()`` of the chart (of its facet, for one facet on an Axes).
+    """
+    from matplotlib.axes import Axes
+
+    candidates = [obj]
+    if isinstance(obj, Axes):
+        candidates.append(obj.figure)
+    else:
+        candidates += list(getattr(obj, "axes", []))
+    for c in candidates:
+        cc = getattr(c, "qi_result", None)
+        if cc is not None:
+            facet = getattr(c, "qi_facet", None) if isinstance(c, Axes) else None
+            return str(cc.explain(facet=facet))
+    return ""
+
+
+def _title_of(fig: Figure) -> str:
+    for t in fig.texts:
+        if t.get_gid() == "qi-title" and t.get_text():
+            return t.get_text().replace("\n", " ")
+    for ax in fig.axes:
+        if ax.get_title(loc="left"):
+            return ax.get_title(loc="left").replace("\n", " ")
+        if ax.get_title():
+            return ax.get_title().replace("\n", " ")
+    return ""
+
+
+def _svg_accessible(svg: str, title: str, desc: str) -> str:
+    """Add ``role="img"``, ``<title>`` and ``<desc>`` as the first children of the root ``<svg>``."""
+    m = re.search(r"<svg\b[^>]*>", svg)
+    if m is None:  # pragma: no cover - matplotlib always writes one
+        return svg
+    tag = m.group(0)
+    new_tag = tag[:-1].rstrip("/") + ' role="img" aria-labelledby="qi-title qi-desc">'
+    inner = f'\n <title id="qi-title">{html.escape(title)}</title>\n <desc id="qi-desc">{html.escape(desc)}</desc>'
+    return svg[: m.start()] + new_tag + inner + svg[m.end() :]
+
+
+def save(
+    fig_or_ax: Figure | Axes,
+    path: str | os.PathLike[str],
+    *,
+    alt_text: str | None = None,
+    title: str | None = None,
+    dpi: float = 150,
+    **savefig_kwargs: Any,
+) -> Path:
+    """Save a chart as PNG or SVG with a description (alt text) that screen readers and catalogues read.
+
+    The description is the chart's plain-English explanation (``cc.explain()``) unless
+    ``alt_text`` is given. PNG files get it as the ``Description`` text chunk (and ``Title``);
+    SVG files as ``<title>`` and ``<desc>`` elements (with ``role="img"``) and as Dublin Core
+    metadata. The file is written to a temporary file in the same folder and then moved into
+    place, so an existing file is never lost if saving fails. Output is deterministic: no date or
+    software version stamps, fixed SVG ids.
+
+    Parameters
+    ----------
+    fig_or_ax : matplotlib Figure or Axes
+        What ``cc.plot()`` returned (the whole figure is saved).
+    path : str or path-like
+        Ends in ``.png`` or ``.svg``.
+    alt_text : str, optional
+        The description; default: the explanation of the chart drawn by ``cc.plot()``.
+    title : str, optional
+        The image title; default: the chart's title.
+    dpi : float, default 150
+        Resolution of a PNG.
+    **savefig_kwargs
+        Passed to :meth:`matplotlib.figure.Figure.savefig` (e.g. ``bbox_inches="tight"``).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    QIValueError
+        The path does not end in ``.png`` or ``.svg``, or its folder does not exist.
+    QITypeError
+        ``fig_or_ax`` is not a matplotlib Figure or Axes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import tempfile, pathlib
+    >>> import qitools as qi
+    >>> from qitools.plot import save
+    >>> cc = qi.run_chart(y=[3, 5, 4, 6, 5, 4, 6, 5, 3, 4, 8, 9, 8, 9, 10, 9, 8, 9, 10, 11])
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     out = save(cc.plot(), pathlib.Path(folder) / "chart.png")
+    ...     from PIL import Image
+    ...     Image.open(out).text["Description"] == str(cc.explain())
+    True
+    """
+    p = Path(path)
+    fmt = FORMATS.get(p.suffix.lower())
+    if fmt is None:
+        raise QIValueError(
+            f"Cannot save a chart as {p.name!r}: the file name must end in .png (for documents and slides) or "
+            ".svg (for web pages). For example cc.save('chart.png')."
+        )
+    folder = p.parent if str(p.parent) else Path(".")
+    if not folder.is_dir():
+        raise QIValueError(f"Cannot save {p.name!r}: the folder {str(folder)!r} does not exist. Create it first.")
+    fig = _figure_of(fig_or_ax)
+    desc = alt_text_of(fig_or_ax) if alt_text is None else str(alt_text)
+    ttl = _title_of(fig) if title is None else str(title)
+    import matplotlib
+
+    kwargs = dict(savefig_kwargs)
+    kwargs.setdefault("facecolor", "white")
+    if fmt == "png":
+        meta = {"Software": None, "Title": ttl or None, "Description": desc or None}
+        kwargs["dpi"] = dpi
+    else:
+        # the title goes into <title> below (matplotlib would write a second one from "Title")
+        meta = {"Date": None, "Creator": None, "Description": desc or None}
+    meta = {k: v for k, v in meta.items() if v is not None or k in ("Software", "Date", "Creator")}
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.stem}.", suffix=p.suffix, dir=folder)
+    os.close(fd)
+    try:
+        with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "path"}), gc_paused():
+            fig.savefig(tmp, format=fmt, metadata=meta, **kwargs)
+        if fmt == "svg":
+            text = Path(tmp).read_text(encoding="utf-8")
+            Path(tmp).write_text(_svg_accessible(text, ttl, desc), encoding="utf-8")
+        os.chmod(tmp, _file_mode(p))
+        os.replace(tmp, p)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return p

@@ -1,0 +1,222 @@
+# Source of notebooks/00_start_here.ipynb: edit this file, then run `python scripts/build_notebooks.py 00`.
+# ruff: noqa: E402, E501, E703, B905 - notebook idioms: imports where first needed, long markdown lines, ";" hides a plot's return value, plain zip() for readers
+
+# %% [markdown]
+# # Start here: measuring for improvement with qitools
+#
+# Welcome! This notebook is the front door of the **qitools** course in improvement science. It is
+# written for NHS and social-care staff who want to use data to improve care. Most of you will be
+# clinicians, managers or coaches rather than programmers, and that is fine: you will run and
+# change short pieces of code, never write a program from scratch.
+#
+# | | |
+# |---|---|
+# | **Level** | 1 (foundation) |
+# | **Time** | about 15 minutes |
+# | **Prerequisites** | none: no programming or statistics needed |
+# | **Measure used** | falls per 1,000 occupied bed days on Ash ward (example data, `ward_falls`) |
+#
+# **Learning objectives.** By the end of this notebook you will be able to:
+# - run a cell in a Jupyter notebook and read its result;
+# - name the three questions of the Model for Improvement;
+# - say which parts of the NHS framework *Developing People – Improving Care* the course serves;
+# - find the module you need, and make your first run chart.
+
+# %% [markdown]
+# ## 1. How the course works
+#
+# The course is a set of short notebooks, called **modules**. Each takes 15 to 30 minutes and is
+# built around a care measure you will recognise: falls, sepsis, A&E waits, infections, pressure
+# ulcers. Every module has the same shape:
+#
+# - a **header** with its level, time, what you need first, and what you will be able to do;
+# - short **worked examples**: read the sentence, run the cell, look at the result;
+# - a **"try it"** prompt where you change a number and run the cell again;
+# - **key points** to take away and a question to **discuss with your coach**.
+#
+# **Levels.** 1 *foundation*: everyone in an improvement team. 2 *practitioner*: the person who
+# makes the charts for a team. 3 *analyst*: people who advise several teams or build board reports.
+#
+# **In a workshop**, the coach runs a module on the big screen and pauses at the "try it" prompts;
+# **alone**, work through it at your own pace. Most modules end with a link to a graded practice
+# notebook in the course's `exercises` folder, which checks your answers and gives hints. All the
+# data in the course is synthetic (made up, but realistic): no patient is in it, so you can share
+# your notebooks freely.
+
+# %% [markdown]
+# ## 2. How to run a cell
+#
+# A notebook is a page made of **cells**. Cells like this one hold text. Cells with a grey
+# background and `[ ]:` on their left hold code.
+#
+# **To run a code cell**, click in it and press **Shift-Enter** (hold Shift, then press Enter).
+# The result appears underneath, and Jupyter moves on to the next cell. The ▶ button on the
+# toolbar does the same.
+#
+# - **Run the cells in order**, from top to bottom: a later cell often needs something that an
+#   earlier one made.
+# - The number in `[1]:` counts the cells as you run them. `[*]:` means the cell is still running.
+# - Text after a `#` in a code cell is a note for people; Python ignores it.
+# - **You cannot break anything.** If things get muddled, choose
+#   **Kernel → Restart Kernel and Run All Cells…** to start again from the top.
+#
+# Try it now: click in the cell below and press **Shift-Enter**.
+
+# %%
+# Your first cell: press Shift-Enter to run it.
+print("Hello! Your notebook is working.")
+
+# %% [markdown]
+# ## 3. The Model for Improvement
+#
+# The course teaches the **Model for Improvement** (Langley et al., *The Improvement Guide*, 2009),
+# the method used by the IHI and by NHS improvement programmes. It asks three questions, then
+# tests changes in small, fast cycles:
+#
+# | question | what it gives you | module |
+# |---|---|---|
+# | **What are we trying to accomplish?** | an **aim**: how much, by when, for whom | 2 |
+# | **How will we know that a change is an improvement?** | **measures**, charted over time | 2–8 |
+# | **What change can we make that will result in improvement?** | **change ideas** to test | 9 |
+#
+# The changes are tested with **PDSA cycles**: *Plan* (with a prediction), *Do*, *Study* (compare
+# the result with the prediction), *Act* (adopt, adapt or abandon the change). The second question
+# is where charts come in: most of this course is about telling a real change from the ordinary
+# ups and downs that every measure has.
+
+# %% [markdown]
+# ## 4. The NHS framework this course serves
+#
+# *Developing People – Improving Care* (NHS Improvement and partners, 2016) is the national
+# framework for improvement and leadership development in NHS-funded services. It names five
+# conditions for continuous improvement. This course works on two of them:
+#
+# - **Condition 3, knowledge of improvement methods and how to use them at all levels**: the
+#   Model for Improvement, run charts, statistical process control (SPC) charts and PDSA cycles,
+#   taught to people who are not statisticians (modules 1–9 and 12).
+# - **Condition 5, enabling, supportive and aligned regulation and oversight**, and in particular
+#   its action "balancing measurement for improvement and judgement": why measuring to *learn*
+#   differs from measuring to *judge*, SPC instead of red-amber-green ratings, and funnel plots
+#   instead of league tables (modules 1, 10 and 11).
+#
+# The course also supports Condition 4 (easy access to improvement resources, peer learning): it
+# runs offline on an ordinary laptop and works in a workshop or alone.
+
+# %% [markdown]
+# ## 5. The modules
+#
+# | # | module | you will learn to… | level | time |
+# |---|---|---|---|---|
+# | 1 | [Why measure?](01_why_measure.ipynb) | tell improvement, judgement and research apart; see why RAG ratings and two-point comparisons mislead | 1 | 20 min |
+# | 2 | [Aims and measures](02_aims_and_measures.ipynb) | write an aim; choose outcome, process and balancing measures; define and compute a rate | 1 | 25 min |
+# | 3 | [Run charts](03_run_charts.ipynb) | build a run chart, find its median, annotate changes | 1 | 20 min |
+# | 4 | [Run-chart rules](04_run_chart_rules.ipynb) | apply the IHI and Anhøj rules; see why the trend rule is weak | 2 | 25 min |
+# | 5 | [Understanding variation](05_variation_xmr.ipynb) | tell common from special causes; build an XmR chart | 2 | 25 min |
+# | 6 | [Choosing the chart](06_choosing_the_chart.ipynb) | pick p, np, u, c or xbar/s charts; handle denominators | 2 | 30 min |
+# | 7 | [Rare events](07_rare_events.ipynb) | chart the days between rare events (g and t charts) | 2 | 20 min |
+# | 8 | [Chart savvy](08_chart_savvy.ipynb) | choose baselines, freeze or recalculate limits, handle big denominators and seasons | 3 | 30 min |
+# | 9 | [PDSA cycles](09_pdsa_cycles.ipynb) | plan cycles with predictions, ramp them up, record them, decide adopt/adapt/abandon | 1 | 25 min |
+# | 10 | [Making Data Count for boards](10_making_data_count.ipynb) | read variation and assurance icons; rewrite a RAG report as SPC | 2 | 25 min |
+# | 11 | [Comparing units fairly](11_comparing_units.ipynb) | use a funnel plot instead of a league table | 2 | 20 min |
+# | 12 | [Your own data](12_your_own_data.ipynb) | import a messy export, chart it, and write its story (capstone) | 2 | 30 min |
+#
+# New to improvement? Take modules 1–5 and 9 in order. Making charts for a board? Add 6, 8, 10, 11.
+
+# %% [markdown]
+# ## 6. Your first run chart
+#
+# Ash is a ward for older people. It counts its inpatient falls every month. Because the number
+# of patients varies, it reports **falls per 1,000 occupied bed days** (one *occupied bed day* is
+# one patient in a bed for one day). In November 2022 Ash started a falls-prevention bundle.
+# **Did falls really go down?**
+#
+# First load the tools. `qitools` is this course's library; its usual short name is `qi`. The
+# other lines load pandas (tables) and matplotlib (pictures) and keep charts and warnings tidy.
+# Run it: it prints nothing, which means it worked.
+
+# %%
+# Setup: load the tools this notebook uses.
+# %config InlineBackend.figure_formats = ["png"]
+import warnings
+
+import matplotlib.pyplot as plt
+import qitools as qi
+
+plt.rcParams["figure.dpi"] = 80  # small pictures
+warnings.formatwarning = lambda msg, cat, *args, **kwargs: f"{cat.__name__}: {msg}\n"  # short warnings
+
+# %% [markdown]
+# `qi.datasets.load` opens one of the course's example datasets as a table. We keep Ash ward's
+# rows and show the first three.
+
+# %%
+falls = qi.datasets.load("ward_falls")
+ash = falls[falls["ward"] == "Ash"]
+ash[["month", "falls", "occupied_bed_days"]].head(3)
+
+# %% [markdown]
+# Now the run chart: a line of the monthly values in time order, with the **median** (the middle
+# value: half the months are above it, half below) drawn across. We name the columns for time
+# (`x`), the count (`y`) and the denominator (`n`), and ask for the rate per 1,000 (`multiply`).
+
+# %%
+rc = qi.run_chart(ash, x="month", y="falls", n="occupied_bed_days", multiply=1000)
+rc.plot(figsize=(8, 3.5), annotations=[{"x": "2022-11-01", "label": "Falls bundle"}]);
+
+# %% [markdown]
+# The dashed orange median says the chart found a **signal**: a pattern that chance alone rarely
+# makes. The numbers behind it are in `rc.summary`. (The first line, `# NBVAL_CHECK_OUTPUT`, is a
+# note for our automatic tests: they check that this result still comes out the same.)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+s = rc.summary.iloc[0]
+print(f"median: {s['cl']:.2f} falls per 1,000 bed days")
+print(f"longest run on one side of the median: {s['longest_run']}",
+      f"(chance rarely gives more than {s['longest_run_max']:.0f})")
+print(f"crossings of the median: {s['n_crossings']} (chance usually gives at least {s['n_crossings_min']:.0f})")
+print(f"signal: {s['runs_signal']}")
+
+# %% [markdown]
+# ### Reading the result
+#
+# - Twelve months in a row sit on one side of the median: with 36 months, chance rarely gives a
+#   run longer than 8. That is a **shift**.
+# - The line crosses the median only 9 times, where chance usually gives at least 13: another
+#   sign that the level moved.
+#
+# A signal tells you *that* something changed, not *why*. Here the low months come straight after
+# the bundle started, which is good evidence that it helped. Modules 3 and 4 explain these rules;
+# module 9 shows how the team tested the bundle before spreading it.
+#
+# **Try it:** change `"Ash"` to `"Oak"` (a ward without the bundle) in the cell that loads the
+# data, then run that cell and the cells below it again. Is there still a signal?
+
+# %% [markdown]
+# ## Key points
+#
+# - A notebook is made of cells. **Shift-Enter** runs a cell; run them from top to bottom.
+# - The Model for Improvement asks three questions (aim, measures, changes) and tests changes in
+#   PDSA cycles.
+# - This course serves Conditions 3 and 5 of *Developing People – Improving Care*: improvement
+#   skills for everyone, and measuring to learn rather than only to judge.
+# - A **run chart** shows a measure in time order with its median; simple rules tell a real
+#   change from random ups and downs. `qi.run_chart(...)` does the arithmetic; you judge what it
+#   means, with what you know about the ward.
+#
+# **Discuss with your coach:** which measure from your own service would you like to put on a run
+# chart? How often is it counted, and what would an improvement look like?
+#
+# **Next:** [Module 1, Why measure?](01_why_measure.ipynb)
+
+# %% [markdown]
+# ## Sources
+#
+# - Langley GJ, Moen RD, Nolan KM, Nolan TW, Norman CL, Provost LP (2009). *The Improvement Guide:
+#   A Practical Approach to Enhancing Organizational Performance*, 2nd ed. Jossey-Bass.
+# - NHS Improvement and partners (2016). *Developing People – Improving Care: a national framework
+#   for action on improvement and leadership development in NHS-funded services.*
+# - Perla RJ, Provost LP, Murray SK (2011). The run chart: a simple analytical tool for learning
+#   from variation in healthcare processes. *BMJ Qual Saf* 20:46–51.
+# - Anhøj J, Olesen AV (2014). Run charts revisited. *PLoS ONE* 9(11): e113825.
+# - Example data: `ward_falls` (synthetic; see `datasets/README.md` for how it was made).

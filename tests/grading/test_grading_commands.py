@@ -1,0 +1,75 @@
+"""The qitools grade / make-student / certificate subcommands (no kernels: nothing here runs a notebook)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from qitools.cli import SUBCOMMANDS, main
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = ROOT / "exercises" / "coach" / "source"
+HIDDEN = ROOT / "exercises" / "coach" / "hidden"
+
+
+def test_registered():
+    assert {"grade", "make-student", "certificate"} <= set(SUBCOMMANDS)
+
+
+class TestMakeStudentCommand:
+    def test_check_up_to_date_and_stale(self, tmp_path, capsys):
+        assert main(["make-student", str(SOURCES), "--out", str(ROOT / "exercises"), "--check"]) == 0
+        assert "All learner copies are up to date." in capsys.readouterr().out
+        src = tmp_path / "source"
+        src.mkdir()
+        shutil.copy(SOURCES / "09_pdsa_cycles.ipynb", src)
+        assert main(["make-student", str(src), "--out", str(tmp_path / "out"), "--check"]) == 1
+        assert "out of date:" in capsys.readouterr().out
+        assert main(["make-student", str(src), "--out", str(tmp_path / "out")]) == 0
+        assert main(["make-student", str(src), "--out", str(tmp_path / "out"), "--check"]) == 0
+
+
+class TestGradeCommand:
+    def test_broken_files_only(self, tmp_path, capsys):
+        (tmp_path / "subs" / "sam").mkdir(parents=True)
+        (tmp_path / "subs" / "sam" / "03_run_charts.ipynb").write_text("not json")
+        out = tmp_path / "gradebook.csv"
+        assert main(["grade", str(tmp_path / "subs"), "--hidden", str(HIDDEN), "--out", str(out)]) == 0
+        text = capsys.readouterr()
+        assert f"Gradebook written to {out}: 1 learner, 1 notebook" in text.out
+        assert "sam: 0 of 5 points (0%)" in text.out and "[1/1] sam – 03_run_charts: 0/5" in text.err
+        assert out.read_text(encoding="utf-8-sig").startswith("learner,3.1,3.2")
+
+    def test_hidden_folder_needed(self, tmp_path, monkeypatch, capsys):
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "a.ipynb").write_text("{}")
+        assert main(["grade", "a.ipynb"]) == 2
+        assert "Give their folder with --hidden" in capsys.readouterr().err
+
+
+class TestCertificateCommand:
+    def _gradebook(self, tmp_path):
+        from qitools.grading import Gradebook, NotebookResult
+
+        r = NotebookResult(Path("x.ipynb"), "Sam Patel", "03_run_charts", submitted="2025-05-02")
+        r.questions = {
+            "3.1": {"score": 1.0, "points": 1.0, "max": 1.0, "status": "right", "mistake": None, "detail": ""}
+        }
+        ex = {"03_run_charts": {"title": "Run charts", "minutes": 25, "questions": [("3.1", 1.0)]}}
+        return Gradebook([r], ex).to_csv(tmp_path / "gradebook.csv")
+
+    def test_from_gradebook(self, tmp_path, capsys):
+        book = self._gradebook(tmp_path)
+        assert main(["certificate", "--gradebook", str(book), "--out", str(tmp_path / "certs"), "--no-pdf"]) == 0
+        assert (tmp_path / "certs" / "Sam_Patel.html").exists()
+        single = tmp_path / "sam.html"
+        args = ["certificate", "--gradebook", str(book), "--learner", "Sam Patel", "--out", str(single)]
+        assert main([*args, "--exercises", str(ROOT / "exercises")]) == 0
+        assert single.exists() and single.with_suffix(".pdf").exists()
+        assert "find the median of a baseline period" in single.read_text(encoding="utf-8")
+
+    def test_needs_notebooks_and_a_name(self, tmp_path, capsys):
+        assert main(["certificate"]) == 2
+        assert "Give your exercise notebooks" in capsys.readouterr().err
+        assert main(["certificate", str(tmp_path / "x.ipynb")]) == 2
+        assert "Give your name" in capsys.readouterr().err
