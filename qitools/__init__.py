@@ -12,8 +12,6 @@ from .io import read_measure, suppress_small_counts
 from .report import chart_report
 from .suggest import ChartSuggestion, suggest_chart
 from .results import ControlChart
-from . import pdsa
-from . import checks
 from .funnel import FUNNEL_KINDS, FunnelPlot, LeagueTable, funnel_plot, league_table
 from .spc.errors import (
     DataChangedWarning,
@@ -25,6 +23,19 @@ from .spc.errors import (
 )
 
 __version__ = "0.1.0"
+
+#: submodules loaded on first use (``qi.pdsa``, ``qi.checks``), so ``import qitools`` stays quick
+_LAZY_SUBMODULES = ("pdsa", "checks")
+
+
+def __getattr__(name: str):  # PEP 562
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'qitools' has no attribute {name!r}")
 
 __all__ = [
     "control_chart",

@@ -90,6 +90,7 @@ class TestReadMeasureCSV:
         df, _ = read(io.BytesIO(data))
         assert df["Ward"].tolist() == ["Nightingale – A", "Barts £"]
 
+    @pytest.mark.filterwarnings("ignore::qitools.TooFewPointsWarning")
     def test_then_chart_it(self):
         df, _ = read(io.StringIO(MESSY_CSV))
         cc = qi.control_chart(df, x="Month", y="Type 1 Breaches", n="Type 1 Attendances", chart="p")
