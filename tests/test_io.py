@@ -184,3 +184,40 @@ class TestSuppressSmallCounts:
         assert df["falls"].tolist() == [0, 1, 4, 5]  # the original is untouched
         with pytest.raises(QIValueError, match="not in the table"):
             qi.suppress_small_counts(df, ["deaths"])
+
+
+class TestTeamExportMessy:
+    """The course's messy export (datasets/team_export_messy, CSV and xlsx): the expected tidy table is
+    worked out here from the raw lines with the csv module, independently of read_measure."""
+
+    @staticmethod
+    def expected():
+        import csv
+
+        lines = list(
+            csv.reader(qi.datasets.path("team_export_messy", "csv").read_text(encoding="utf-8-sig").splitlines())
+        )
+        rows = [r for r in lines[4:] if r and r[0][:2].isdigit()]
+        return pd.DataFrame(
+            {
+                "Month": pd.to_datetime([r[0] for r in rows], format="%d/%m/%Y"),
+                "Inpatient falls Number": [float(r[1]) for r in rows],
+                "Beds Occupied bed days": [float(r[3].replace(",", "")) for r in rows],
+                "Beds Occupancy %": [float(r[4].rstrip("%")) / 100 for r in rows],
+            }
+        )
+
+    @pytest.mark.parametrize("ext", ["csv", "xlsx"])
+    def test_tidy_result(self, ext):
+        df, messages = read(qi.datasets.path("team_export_messy", ext))
+        want = self.expected()
+        assert len(df) == len(want) == 24
+        for col in want.columns:
+            if col == "Month":
+                assert list(df[col]) == list(want[col])
+            else:
+                np.testing.assert_allclose(df[col].to_numpy(dtype=float), want[col].to_numpy(), rtol=1e-12)
+        changes = df.attrs["qitools_changes"]
+        assert "line 31 was a total and was dropped" in changes
+        assert "line 32 looked like a footnote and was dropped" in changes
+        assert len(messages) == 1
