@@ -103,6 +103,10 @@ from .grading.commands import COMMANDS as _GRADING_COMMANDS  # noqa: E402 - grad
 
 SUBCOMMANDS.update(_GRADING_COMMANDS)
 
+from .app.launch import add_app_parser  # noqa: E402 - the workshop app (Voilà)
+
+SUBCOMMANDS["app"] = add_app_parser
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``qitools`` command; return its exit status."""

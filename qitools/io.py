@@ -222,7 +222,9 @@ def _find_header(raw: pd.DataFrame, header: int | None, label: str) -> tuple[int
                 names = joined
     top = header - 1 if any(n.startswith("the column names come from two") for n in notes) else header
     if top > 0:
-        notes.append(f"{_were(list(range(1, top + 1)), 'above the header (titles, notes) were skipped', 'above the header (a title or note) was skipped')}")
+        notes.append(
+            f"{_were(list(range(1, top + 1)), 'above the header (titles, notes) were skipped', 'above the header (a title or note) was skipped')}"
+        )
     # blank or duplicate names
     seen: dict[str, int] = {}
     for j, nm in enumerate(names):
@@ -291,9 +293,27 @@ def _is_excel_serial(value: Any) -> bool:
     )
 
 
+def _parse_date_text(s: str, dayfirst: bool) -> Any:
+    """One date written as text (NaT when it is not one)."""
+    try:
+        m = _DMY.match(s)
+        if m and not m.group(4) and len(m.group(3)) == 4:  # d/m/yyyy: build it directly (fast)
+            a, b = int(m.group(1)), int(m.group(2))
+            day, month = (a, b) if dayfirst else (b, a)
+            return pd.Timestamp(year=int(m.group(3)), month=month, day=day)
+        if m:
+            return pd.to_datetime(s, dayfirst=dayfirst)
+        if _ISO.match(s) or _ISO_MONTH.match(s):
+            return pd.to_datetime(s)
+        if mm := _MONTH_NAME.match(s):
+            return _month_name_date(mm)
+    except (ValueError, OverflowError):
+        pass
+    return pd.NaT
+
+
 def _parse_dates(values: pd.Series, name: str, dayfirst: bool | None) -> tuple[pd.Series, str]:
     """Parse a column of dates given as text, Excel dates or Excel serial numbers."""
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     note = ""
     dmy_first: list[int] = []
     dmy_second: list[int] = []
@@ -324,26 +344,28 @@ def _parse_dates(values: pd.Series, name: str, dayfirst: bool | None) -> tuple[p
                     f"Column {name!r} mixes day-first and month-first dates (some have a first number above 12, "
                     f"others a second number above 12). Fix the dates in the source file."
                 )
-    for idx, v in values.items():
+    parsed: list[Any] = []
+    cache: dict[str, Any] = {}  # exports repeat the same date text (one row per ward per month)
+    for v in values:
+        t: Any = pd.NaT
         if _is_missing(v):
-            continue
-        if isinstance(v, (pd.Timestamp,)) or (hasattr(v, "year") and hasattr(v, "month") and not isinstance(v, str)):
-            out[idx] = pd.Timestamp(v)
+            pass
+        elif isinstance(v, pd.Timestamp) or (hasattr(v, "year") and hasattr(v, "month") and not isinstance(v, str)):
+            t = pd.Timestamp(v)
         elif isinstance(v, (int, float, np.integer, np.floating)):
             if _is_excel_serial(v):  # an Excel serial day number (1954 to 2119)
-                out[idx] = _EXCEL_EPOCH + pd.to_timedelta(float(v), unit="D")
+                t = _EXCEL_EPOCH + pd.to_timedelta(float(v), unit="D")
                 note = note or f"Excel day numbers in {name!r} were converted to dates"
         else:
             s = str(v).strip()
-            try:
-                if _DMY.match(s):
-                    out[idx] = pd.to_datetime(s, dayfirst=bool(dayfirst))
-                elif _ISO.match(s) or _ISO_MONTH.match(s):
-                    out[idx] = pd.to_datetime(s)
-                elif m := _MONTH_NAME.match(s):
-                    out[idx] = _month_name_date(m)
-            except (ValueError, OverflowError):
-                pass
+            if s in cache:
+                t = cache[s]
+            else:
+                t = cache[s] = _parse_date_text(s, bool(dayfirst))
+        parsed.append(t)
+    out = pd.Series(
+        pd.to_datetime(pd.Series(parsed, dtype=object)).to_numpy(dtype="datetime64[ns]"), index=values.index
+    )
     return out, note
 
 
@@ -465,13 +487,17 @@ def _read_measure(
     body = body[~blank]
     repeat = body.apply(lambda r: [str(v).strip() for v in r] == names, axis=1) if len(body) else blank[:0]
     if len(body) and repeat.any():
-        changes.append(f"{_were(list(line_no[body.index[repeat]]), 'repeated the header and were dropped', 'repeated the header and was dropped')}")
+        changes.append(
+            f"{_were(list(line_no[body.index[repeat]]), 'repeated the header and were dropped', 'repeated the header and was dropped')}"
+        )
         body = body[~repeat]
     if drop_totals and len(body):
         first_cols = list(body.columns[: min(3, body.shape[1])])
         total = body[first_cols].apply(lambda r: any(isinstance(v, str) and _TOTAL.match(v) for v in r), axis=1)
         if total.any():
-            changes.append(f"{_were(list(line_no[body.index[total]]), 'were totals and were dropped', 'was a total and was dropped')}")
+            changes.append(
+                f"{_were(list(line_no[body.index[total]]), 'were totals and were dropped', 'was a total and was dropped')}"
+            )
             body = body[~total]
     if len(body) and body.shape[1] > 1:
         # trailing footnotes ("Source: ...", "* provisional"): one text cell and nothing else, below the data
@@ -482,7 +508,9 @@ def _read_measure(
                 break
             trailing[k] = True
         if trailing.any() and not trailing.all():
-            changes.append(f"{_were(list(line_no[body.index[trailing]]), 'looked like footnotes and were dropped', 'looked like a footnote and was dropped')}")
+            changes.append(
+                f"{_were(list(line_no[body.index[trailing]]), 'looked like footnotes and were dropped', 'looked like a footnote and was dropped')}"
+            )
             body = body[~trailing]
     if body.empty:
         raise QIValueError(f"{label} has a header but no data rows below it.")

@@ -1078,8 +1078,12 @@ def plot_chart(
         import matplotlib
         import matplotlib.pyplot as plt
 
+        # the figure is made outside rc_context: the first figure of a session resolves the backend
+        # (a notebook's inline backend), and leaving rc_context would undo that, so later charts
+        # would not be shown at the end of their cells
+        fig = plt.figure(figsize=opts.figsize or _DEFAULT_FIGSIZE)
         with matplotlib.rc_context(base_rc()):
-            fig, ax = plt.subplots(figsize=opts.figsize or _DEFAULT_FIGSIZE)
+            ax = fig.add_subplot()
         ax.qi_styled = True  # type: ignore[attr-defined]
         # a first guess of the margins, refined once the labels are known
         fig.subplots_adjust(left=0.1, right=0.86, top=0.8, bottom=0.16)

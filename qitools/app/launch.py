@@ -1,0 +1,279 @@
+"""``qitools app``: serve the workshop page with Voilà on this computer (localhost).
+
+Voilà runs ``workshop.ipynb`` (which only displays :class:`qitools.app.ui.WorkshopApp`) in a
+kernel of this Python and shows its widgets as a web page; the code is never shown. The page
+needs no internet: Voilà serves its own scripts, and the template written here drops the one
+stylesheet the standard template loads from a CDN (Font Awesome; the widgets bring their own icons).
+
+The notebook and the template are written to a temporary folder at start, so nothing beyond the
+Python files needs to be installed as package data (the packaged ``workshop.ipynb`` is used when
+present; :func:`notebook_json` gives the same notebook).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+__all__ = ["add_app_parser", "free_port", "notebook_json", "prepare", "voila_command"]
+
+NOTEBOOK = Path(__file__).with_name("workshop.ipynb")
+TEMPLATE = "qitools"
+#: largest websocket message Voilà accepts (an upload travels in one message); the page itself
+#: refuses files over ``qitools.app.ui.MAX_UPLOAD_MB`` with a message
+MAX_MESSAGE_MB = 64
+
+#: the one code cell of workshop.ipynb
+NOTEBOOK_SOURCE = """\
+# The qitools workshop page, served by `qitools app` (Voilà shows the page, not this code).
+# All the logic is in qitools/app/ui.py.
+from qitools.app.ui import WorkshopApp
+
+WorkshopApp().show()"""
+
+#: Voilà's "lab" template without the Font Awesome stylesheets it loads from cdn.jsdelivr.net
+_INDEX = """\
+{%- extends 'lab/index.html.j2' -%}
+{% import "spinner.macro.html.j2" as spinner %}
+{#- qitools: the lab template's notebook_css block, without the two CDN stylesheets. -#}
+{%- block notebook_css -%}
+  {% if frontend == "voila" %}
+    {{ resources.include_js("static/voila-style.js") }}
+  {% endif %}
+  {{ spinner.css() }}
+  <style>
+    .jp-mod-noOutputs.jp-mod-noInput { display: none; }
+  </style>
+  {{ super.super() }}
+{%- endblock notebook_css -%}
+"""
+
+
+def notebook_json() -> dict[str, Any]:
+    """The workshop notebook (nbformat 4): one code cell that displays the page, no outputs.
+
+    Returns
+    -------
+    dict
+        The notebook as JSON data; ``workshop.ipynb`` beside this module is this, written out.
+
+    Examples
+    --------
+    >>> from qitools.app.launch import notebook_json
+    >>> notebook_json()["cells"][0]["source"][-1]
+    'WorkshopApp().show()'
+    """
+    return {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": "workshop-page",
+                "metadata": {},
+                "outputs": [],
+                "source": NOTEBOOK_SOURCE.splitlines(keepends=True),
+            }
+        ],
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+            "title": "qitools: chart your team's data",
+            "voila": {"theme": "light"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that is free on ``host`` now (the system picks it).
+
+    Parameters
+    ----------
+    host : str, default "127.0.0.1"
+        The address to bind.
+
+    Returns
+    -------
+    int
+        The port number.
+
+    Examples
+    --------
+    >>> from qitools.app.launch import free_port
+    >>> 1024 <= free_port() <= 65535
+    True
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def prepare(folder: Path) -> Path:
+    """Write the notebook, Voilà's settings and its template into ``folder``; return the notebook.
+
+    The template goes to ``folder/voila/templates/qitools``, found by Voilà when ``folder`` is on
+    ``JUPYTER_PATH``, and the settings to ``folder/voila.json`` (both arranged by
+    :func:`voila_command`).
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        An existing folder (``qitools app`` uses a temporary one, removed when it stops).
+
+    Returns
+    -------
+    pathlib.Path
+        ``folder/workshop.ipynb``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from qitools.app.launch import prepare
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     notebook = prepare(Path(tmp))
+    ...     sorted(p.relative_to(tmp).as_posix() for p in Path(tmp).rglob("*") if p.is_file())
+    ['voila.json', 'voila/templates/qitools/conf.json', 'voila/templates/qitools/index.html.j2', 'workshop.ipynb']
+    """
+    folder = Path(folder)
+    notebook = folder / "workshop.ipynb"
+    if NOTEBOOK.is_file():
+        notebook.write_bytes(NOTEBOOK.read_bytes())
+    else:  # installed without package data: the same notebook, from the source above
+        notebook.write_text(json.dumps(notebook_json(), indent=1) + "\n", encoding="utf-8")
+    # Voilà's own configuration (replacing any user configuration): uploads up to MAX_MESSAGE_MB
+    # (tornado's websocket limit is 10 MB by default, and a bigger upload would silently fail).
+    settings = {"Voila": {"tornado_settings": {"websocket_max_message_size": MAX_MESSAGE_MB * 1024 * 1024}}}
+    (folder / "voila.json").write_text(json.dumps(settings, indent=1) + "\n", encoding="utf-8")
+    template = folder / "voila" / "templates" / TEMPLATE
+    template.mkdir(parents=True, exist_ok=True)
+    (template / "conf.json").write_text(json.dumps({"base_template": "lab"}) + "\n", encoding="utf-8")
+    (template / "index.html.j2").write_text(_INDEX, encoding="utf-8")
+    return notebook
+
+
+def voila_command(
+    notebook: Path, port: int, *, token: str, open_browser: bool = True
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment that serve ``notebook`` with Voilà on 127.0.0.1:``port``.
+
+    The folder written by :func:`prepare` (the notebook's folder) is put first on ``JUPYTER_PATH``
+    (for the template) and is Voilà's only configuration folder (for ``voila.json``). Tracebacks
+    are not shown in the page (the page shows its own messages).
+
+    Parameters
+    ----------
+    notebook : pathlib.Path
+        The notebook written by :func:`prepare`.
+    port : int
+        The port on 127.0.0.1.
+    token : str
+        The secret the page's address must carry (``?token=...``), so that other users of the
+        computer cannot reach the page.
+    open_browser : bool, default True
+        Let Voilà open the page in the default browser.
+
+    Returns
+    -------
+    command : list of str
+        ``python -m voila ...`` with this Python.
+    env : dict
+        The environment to run it in.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from qitools.app.launch import voila_command
+    >>> command, env = voila_command(Path("app") / "workshop.ipynb", 8866, token="secret", open_browser=False)
+    >>> command[2], Path(command[3]).name, "--Voila.ip=127.0.0.1" in command
+    ('voila', 'workshop.ipynb', True)
+    """
+    folder = Path(notebook).parent
+    env = dict(os.environ)
+    env["JUPYTER_PATH"] = os.pathsep.join([str(folder), *filter(None, [os.environ.get("JUPYTER_PATH")])])
+    env.setdefault("MPLBACKEND", "Agg")
+    command = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(notebook),
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        f"--Voila.token={token}",
+        f"--template={TEMPLATE}",
+        f"--Voila.config_file_paths={folder}",
+        "--theme=light",
+        "--VoilaConfiguration.show_tracebacks=False",
+        "--Voila.open_browser=" + ("True" if open_browser else "False"),
+    ]
+    return command, env
+
+
+def _app(args: argparse.Namespace) -> int:
+    missing = [m for m in ("voila", "ipywidgets") if importlib.util.find_spec(m) is None]
+    if missing:
+        print(
+            f"qitools: the workshop app needs {' and '.join(missing)}, which is not installed. Install the course "
+            f'tools with: pip install -e ".[course]" (in this folder), then run qitools app again.',
+            file=sys.stderr,
+        )
+        return 2
+    port = args.port or free_port()
+    token = secrets.token_urlsafe(16)
+    with tempfile.TemporaryDirectory(prefix="qitools-app-") as tmp:
+        notebook = prepare(Path(tmp))
+        command, env = voila_command(notebook, port, token=token, open_browser=not args.no_browser)
+        print(f"The workshop app is at http://127.0.0.1:{port}/?token={token}", flush=True)
+        print("Press Ctrl-C to stop it.", flush=True)
+        process = subprocess.Popen(command, env=env)
+        previous = _on_sigterm_raise_keyboard_interrupt()
+        try:
+            return process.wait()
+        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM: stop Voilà, which shuts its kernels down
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            return 0
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+
+def _on_sigterm_raise_keyboard_interrupt() -> Any:
+    """Treat SIGTERM like Ctrl-C, so that stopping ``qitools app`` also stops Voilà and its kernels."""
+
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except (ValueError, AttributeError, OSError):  # not the main thread, or no SIGTERM on this system
+        return None
+
+
+def add_app_parser(sub: argparse._SubParsersAction) -> None:
+    """Add ``qitools app`` to the ``qitools`` command."""
+    p = sub.add_parser(
+        "app",
+        help="open the workshop page: upload an export, get its chart explained (Voilà, in your browser)",
+        description="Serve the workshop page on this computer with Voilà and open it in your browser. A team "
+        "uploads a CSV or Excel export (or picks an example), chooses columns, and gets the suggested chart, its "
+        "plain-English reading and a report to download.",
+    )
+    p.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: a free one)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser; just print the address")
+    p.set_defaults(func=_app)
