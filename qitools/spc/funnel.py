@@ -53,6 +53,7 @@ import pandas as pd
 
 from . import validate as v
 from .errors import DataChangedWarning, QITypeError, QIValueError, TooFewPointsWarning
+from .groups import facet_codes, factorize
 
 __all__ = [
     "KINDS",
@@ -612,11 +613,8 @@ def _check_levels(limits: Any) -> tuple[float, ...]:
 
 def _factorize(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Codes in sorted label order (-1 for missing) and the labels (object array)."""
-    try:
-        codes, uniques = pd.factorize(col, sort=True)
-    except TypeError:  # labels of mixed types cannot be sorted
-        codes, uniques = pd.factorize(col, sort=False)
-    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+    codes, uniques = factorize(col)
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def _per_facet_target(target: Any, facet_labels: list[Any], faceted: bool) -> np.ndarray:
@@ -704,31 +702,9 @@ def _prepare(data: Any, unit: Any, y: Any, n: Any, kind: str, facet: Any) -> _Un
             f"name its unit (a trust, a ward, a practice). Fill them in, or drop those rows (a total row is a "
             f"common cause)."
         )
-    if facet_cols:
-        fcodes, funiques = [], []
-        for spec, col in zip(facet_names, facet_cols, strict=True):
-            c, u = _factorize(col)
-            if (c < 0).any():
-                raise QIValueError(
-                    f"The facet column {spec!r} has missing values in {v.describe_rows(row_labels, c < 0)}. "
-                    f"Every row must belong to a facet (an indicator, a region ...). Fill them in or drop those rows."
-                )
-            fcodes.append(c)
-            funiques.append(u)
-        if len(fcodes) == 2:
-            combined = fcodes[0] * len(funiques[1]) + fcodes[1]
-            present, fcode = np.unique(combined, return_inverse=True)
-            facet_parts = [funiques[0][present // len(funiques[1])], funiques[1][present % len(funiques[1])]]
-            facet_labels = [f"{a} | {b}" for a, b in zip(*facet_parts, strict=True)]
-        else:
-            fcode = fcodes[0]
-            facet_parts = [funiques[0]]
-            facet_labels = list(funiques[0])
-        fcode = np.asarray(fcode, dtype=np.int64)
-    else:
-        fcode = np.zeros(n_rows, dtype=np.int64)
-        facet_parts = []
-        facet_labels = [None]
+    fcode, facet_parts, facet_labels = facet_codes(
+        facet_names, facet_cols, row_labels, n_rows, "an indicator, a region ..."
+    )
     n_facets = len(facet_labels)
     faceted = bool(facet_cols)
     row_units = ulabels[ucode]

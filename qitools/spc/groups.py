@@ -8,9 +8,16 @@ hundreds of thousands of points).
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Sequence
+from typing import Any
 
-__all__ = ["seg_sum", "seg_count", "seg_mean", "seg_min", "seg_max"]
+import numpy as np
+import pandas as pd
+
+from . import validate as v
+from .errors import QIValueError
+
+__all__ = ["seg_sum", "seg_count", "seg_mean", "seg_min", "seg_max", "factorize", "facet_codes"]
 
 
 def seg_sum(values: np.ndarray, mask: np.ndarray, starts: np.ndarray) -> np.ndarray:
@@ -45,3 +52,61 @@ def seg_max(values: np.ndarray, mask: np.ndarray, starts: np.ndarray) -> np.ndar
     if starts.size == 0:
         return np.zeros(0)
     return np.maximum.reduceat(np.where(mask, values, -np.inf), starts)
+
+
+def _factorize_all(col: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    try:
+        codes, uniques = pd.factorize(col, sort=True)
+    except TypeError:  # labels of mixed types cannot be sorted: keep the order of appearance
+        codes, uniques = pd.factorize(col, sort=False)
+    return codes.astype(np.int64), pd.Index(uniques)
+
+
+def factorize(col: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes (sorted order of the labels; -1 for missing) and the labels of a column.
+
+    Data usually arrive grouped (by ward, by trust), so only the first row of each run of equal
+    labels is factorized and the codes are repeated: the same codes as ``pd.factorize(sort=True)``,
+    several times faster on hundreds of thousands of rows.
+    """
+    n = len(col)
+    values = col.to_numpy()
+    if n > 1 and values.dtype != object and not np.issubdtype(values.dtype, np.number):
+        values = col.to_numpy(dtype=object)
+    head = np.ones(n, dtype=bool)
+    if n > 1:
+        head[1:] = values[1:] != values[:-1]
+    heads = np.flatnonzero(head)
+    if heads.size * 2 > n:
+        return _factorize_all(col)
+    head_codes, uniques = _factorize_all(col.iloc[heads])
+    return np.repeat(head_codes, np.diff(np.r_[heads, n])), uniques
+
+
+def facet_codes(
+    names: Sequence[str], cols: Sequence[pd.Series], row_labels: np.ndarray, n_rows: int, example: str
+) -> tuple[np.ndarray, list[pd.Index], list[Any]]:
+    """One integer code per row for one or two facet columns (sorted label order).
+
+    Returns the codes, the labels of each facet column per code, and one label per code (the value,
+    or ``"a | b"`` for two columns; ``[None]`` without facets). A missing facet value is an error that
+    names the rows; ``example`` says what a facet is in the caller's words ("a ward, a practice").
+    """
+    if not cols:
+        return np.zeros(n_rows, dtype=np.int64), [], [None]
+    codes, uniques = [], []
+    for name, col in zip(names, cols):
+        c, u = factorize(col)
+        if c.size and c.min() < 0:
+            raise QIValueError(
+                f"The facet column {name!r} has missing values in {v.describe_rows(row_labels, c < 0)}. "
+                f"Every row must belong to a facet ({example}). Fill them in or drop those rows."
+            )
+        codes.append(c)
+        uniques.append(u)
+    if len(codes) == 2:
+        present, fcode = np.unique(codes[0] * len(uniques[1]) + codes[1], return_inverse=True)
+        parts = [uniques[0].take(present // len(uniques[1])), uniques[1].take(present % len(uniques[1]))]
+        labels: list[Any] = [f"{a} | {b}" for a, b in zip(*parts)]
+        return fcode.astype(np.int64), parts, labels
+    return codes[0], [uniques[0]], uniques[0].to_numpy(dtype=object).tolist()
