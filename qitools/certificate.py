@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._files import atomic_write_text
 from .spc.errors import QIValueError
 
 __all__ = [
@@ -409,7 +410,7 @@ def write_certificate(
     if out.suffix.lower() != ".html":
         out = out.with_name(out.name + ".html")
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(certificate_html(name, records, pass_mark=pass_mark, source=source, issued=issued), encoding="utf-8")
+    atomic_write_text(out, certificate_html(name, records, pass_mark=pass_mark, source=source, issued=issued))
     written = [out]
     if pdf:
         try:

@@ -12,7 +12,6 @@ import base64
 import html
 import io
 import os
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ._files import atomic_write_text
 from .io import suppress_small_counts
 from .spc.errors import QIValueError
 
@@ -156,16 +156,5 @@ def chart_report(
 </body></html>
 """
     if path is not None:
-        target = Path(path)
-        if not target.parent.exists():
-            raise QIValueError(f"The folder {str(target.parent)!r} does not exist. Create it or choose another path.")
-        fd, tmp = tempfile.mkstemp(prefix=".qitools-", suffix=".html", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(page)
-            os.replace(tmp, target)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        atomic_write_text(path, page)
     return page

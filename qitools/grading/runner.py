@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .._files import atomic_path
 from ..spc.errors import QIValueError
 from .hidden import HiddenChecks, load_hidden
 
@@ -433,7 +434,7 @@ class Gradebook:
         path = Path(path)
         if path.parent and not path.parent.exists():
             path.parent.mkdir(parents=True)
-        with open(path, "w", newline="", encoding="utf-8-sig") as f:
+        with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8-sig") as f:
             writer = csv.DictWriter(f, fieldnames=self.columns)
             writer.writeheader()
             writer.writerows(self.rows())

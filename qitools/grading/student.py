@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .._files import atomic_write_text
 from ..spc.errors import QIValueError
 
 __all__ = ["strip_solutions", "make_student", "stale_copies", "student_text"]
@@ -190,7 +191,7 @@ def make_student(sources: Iterable[str | Path], out_dir: str | Path) -> list[Pat
         if target.resolve() == src.resolve():
             raise QIValueError(f"{src} would be overwritten by its own learner copy. Give another output folder.")
         text = student_text(nbformat.read(src, as_version=4), src.name)
-        target.write_text(text, encoding="utf-8", newline="\n")
+        atomic_write_text(target, text, newline="\n")
         written.append(target)
     return written
 

@@ -23,6 +23,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from .._files import atomic_write_text
 from ..spc.errors import QITypeError, QIValueError
 from .model import PDSACycle, Project
 from .validate import PDSAWarning
@@ -79,7 +80,7 @@ def to_json(project: Project, path: str | Path | None = None, *, indent: int = 2
         raise QITypeError(f"to_json() takes a qitools.pdsa.Project; got {type(project).__name__}.")
     text = json.dumps(project.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
     if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
+        atomic_write_text(path, text)
     return text
 
 
@@ -197,8 +198,7 @@ def to_csv(project_or_cycles: Any, path: str | Path | None = None) -> str:
         writer.writerow([_cell(name, flat[name]) for name in CSV_COLUMNS] + [_neutralise(str(v)) for v in extra])
     text = buf.getvalue()
     if path is not None:
-        with Path(path).open("w", encoding="utf-8-sig", newline="") as fh:
-            fh.write(text)
+        atomic_write_text(path, text, encoding="utf-8-sig", newline="")
     return text
 
 
@@ -396,7 +396,7 @@ def report(
     writer = _HTML() if format == "html" else _Markdown()
     text = _compose(project, writer, pics)
     if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
+        atomic_write_text(path, text)
     return text
 
 

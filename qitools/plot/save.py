@@ -5,10 +5,10 @@ from __future__ import annotations
 import html
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._files import atomic_path
 from ..spc.errors import QITypeError, QIValueError
 from .chart import gc_paused
 
@@ -36,16 +36,6 @@ def _figure_of(obj: Any) -> Figure:
     if isinstance(obj, Figure):
         return obj
     raise QITypeError(f"save() needs a matplotlib Figure or Axes (what cc.plot() returns); got {type(obj).__name__}.")
-
-
-def _file_mode(p: Path) -> int:
-    """The existing file's permissions, or the usual ones for a new file (mkstemp makes it private)."""
-    try:
-        return p.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def alt_text_of(obj: Any) -> str:
@@ -181,20 +171,10 @@ def save(
         # the title goes into <title> below (matplotlib would write a second one from "Title")
         meta = {"Date": None, "Creator": None, "Description": desc or None}
     meta = {k: v for k, v in meta.items() if v is not None or k in ("Software", "Date", "Creator")}
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.stem}.", suffix=p.suffix, dir=folder)
-    os.close(fd)
-    try:
+    with atomic_path(p) as tmp:
         with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "path"}), gc_paused():
             fig.savefig(tmp, format=fmt, metadata=meta, **kwargs)
         if fmt == "svg":
-            text = Path(tmp).read_text(encoding="utf-8")
-            Path(tmp).write_text(_svg_accessible(text, ttl, desc), encoding="utf-8")
-        os.chmod(tmp, _file_mode(p))
-        os.replace(tmp, p)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+            text = tmp.read_text(encoding="utf-8")
+            tmp.write_text(_svg_accessible(text, ttl, desc), encoding="utf-8")
     return p

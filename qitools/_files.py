@@ -1,0 +1,67 @@
+"""Writing files so that nothing a user saved is lost or half-written.
+
+Every file qitools writes for a user (reports, charts, exports, gradebooks, certificates, learner
+copies) goes through :func:`atomic_path`: the new content is written to a temporary file in the same
+folder and only then moved over the old file (``os.replace`` is atomic on one file system), so a
+crash, a full disk or an error mid-write leaves the old file as it was. The old file's permissions
+are kept.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .spc.errors import QIValueError
+
+__all__ = ["atomic_path", "atomic_write_text"]
+
+
+def _file_mode(p: Path) -> int:
+    """The existing file's permissions, or the usual ones for a new file (mkstemp makes it private)."""
+    try:
+        return p.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; on success it replaces ``path``, on error it is removed.
+
+    Raises
+    ------
+    QIValueError
+        The folder of ``path`` does not exist.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise QIValueError(f"Cannot write {target.name!r}: the folder {str(folder)!r} does not exist. Create it first.")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=folder)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.chmod(tmp, _file_mode(target))
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def atomic_write_text(
+    path: str | os.PathLike[str], text: str, encoding: str = "utf-8", newline: str | None = None
+) -> Path:
+    """Write ``text`` to ``path`` atomically (see :func:`atomic_path`); returns the path."""
+    with atomic_path(path) as tmp:
+        with open(tmp, "w", encoding=encoding, newline=newline) as fh:
+            fh.write(text)
+    return Path(path)
