@@ -23,6 +23,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import textwrap
 import venv
 import warnings
@@ -800,9 +801,19 @@ class TestWheel:
         expected = {p.name for p in DATASETS.iterdir() if p.name not in NOT_GENERATED}
         assert expected <= shipped, f"not in the wheel: {sorted(expected - shipped)}"
 
-        # numpy and pandas come from this environment (--system-site-packages); qitools from the wheel
-        venv.EnvBuilder(system_site_packages=True, with_pip=False, clear=True).create(env)
+        # qitools comes from the wheel; its dependencies (numpy, pandas, ...) from the environment running
+        # this test, whatever Python it was made from. A venv's system_site_packages would reach the *base*
+        # interpreter's site-packages instead (sys.executable's base), which has pandas only on some
+        # machines. A .pth line adds this environment's site-packages as a plain path: its own .pth files
+        # (an editable install of qitools among them) are not processed, so the checkout stays out of reach.
+        venv.EnvBuilder(system_site_packages=False, with_pip=False, clear=True).create(env)
         python = env / ("Scripts" if os.name == "nt" else "bin") / ("python.exe" if os.name == "nt" else "python")
+        target_site = subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True, text=True, timeout=60, check=True,
+        ).stdout.strip()  # fmt: skip
+        ours = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
+        Path(target_site, "_qitools_test_deps.pth").write_text("\n".join(sorted(ours)) + "\n", encoding="utf-8")
         install = subprocess.run(
             [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--ignore-installed",
              "--no-index", "-q", str(wheel)],
