@@ -397,15 +397,26 @@ def test_rule_threshold(case: RuleCase):
 
 @pytest.mark.parametrize("rules", list(RULE_COLUMNS))
 def test_rule_columns_present_and_boolean(rules):
-    """Each rule set adds one boolean column per rule and keeps sigma_signal, runs_signal, long_run."""
+    """Each rule set adds one boolean column per rule and keeps sigma_signal, runs_signal, long_run.
+
+    Making Data Count has its own run rules: the Anhøj runs analysis is not done, so runs_signal is
+    missing (NA) in data and summary, the Anhøj statistics are NaN and there is no long_run column.
+    """
     chart = "run" if rules == "ihi" else "i"
     y = [9, 9, 9, 11, 11, 11, 11, 11, 11, 11, 9, 9, 9, 9]
     cc = _cc(y=y, chart=chart, rules=rules)
-    for col in RULE_COLUMNS[rules] + ["sigma_signal", "runs_signal", "long_run"]:
+    anhoej = ["runs_signal", "long_run"] if rules != "mdc" else []
+    for col in list(RULE_COLUMNS[rules]) + ["sigma_signal"] + anhoej:
         s = _column(cc, col)
         assert s.map(lambda v: isinstance(v, (bool, np.bool_))).all(), f"rules={rules!r}: {col} is not boolean: {s.tolist()}"
     if rules == "mdc":
         assert set(_column(cc, "mdc_rule")) <= {""} | set(MDC_ORDER)
+        assert cc.data["runs_signal"].isna().all() and "long_run" not in cc.data.columns
+        assert cc.summary["runs_signal"].isna().all()
+        for col in ("longest_run", "longest_run_max", "n_crossings", "n_crossings_min"):
+            assert cc.summary[col].isna().all(), col
+        assert "Anhøj" not in cc.conventions["runs analysis"].split(":")[0]
+        assert cc.conventions["runs analysis"].startswith("not done")
     if rules == "ihi":
         for col in ("n_runs", "n_runs_min", "n_runs_max"):
             assert col in cc.summary.columns, f"rules='ihi': cc.summary has no column {col!r}"
