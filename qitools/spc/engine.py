@@ -1428,7 +1428,8 @@ def conventions(chart: str, screen_mr: bool, rules: str = "anhoej") -> dict[str,
     if mdc:
         c["runs analysis"] = (
             "not done: Making Data Count judges runs with its own rules (a shift: 7 points in a row on one side "
-            "of the mean; a trend: 7 points in a row increasing or decreasing). The Anhøj statistics in the "
+            "of the mean; a trend: 7 points in a row increasing or decreasing), not the crossings-and-longest-run "
+            "analysis of the other rule sets. Its statistics in the "
             "summary (longest_run, n_crossings, their limits and runs_signal) and data['runs_signal'] are "
             "missing (NA) rather than 'no signal'"
         )
