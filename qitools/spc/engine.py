@@ -154,6 +154,9 @@ class Options:
     target: Any = None
     facet: Any = None
     notes: Any = None
+    #: the data are a part of the user's (one partition of a Dask DataFrame): x values named by
+    #: part=/freeze=/exclude= need not occur in it (the caller checked them against all the data)
+    partial: bool = False
 
     @property
     def point_types(self) -> bool:
@@ -212,6 +215,7 @@ def resolve_options(
     screen_mr: Any = True,
     agg: Any = "mean",
     notes: Any = None,
+    partial: bool = False,
 ) -> Options:
     """Stage 1: check the options that do not depend on the data's values, before any work."""
     chart_name = _resolve_chart(chart)
@@ -267,6 +271,7 @@ def resolve_options(
         target=target,
         facet=facet,
         notes=notes,
+        partial=bool(partial),
     )
 
 
@@ -290,9 +295,12 @@ class XAxis:
     unit: str | None = None  # "datetime": the unit of the key
     tz: Any = None  # "datetime": the time zone of the column, if any
 
-    def keys_of(self, given: Any, role: str) -> np.ndarray:
-        """The keys of user-given x values (part=, freeze=, exclude=); an error names any that are not x values."""
+    def keys_of(self, given: Any, role: str, check: bool = True) -> np.ndarray:
+        """The keys of user-given x values (part=, freeze=, exclude=); an error names any that are not x
+        values (``check=False``: dates and numbers need not occur in this data)."""
         items = list(given) if isinstance(given, (list, tuple, set, np.ndarray, pd.Series, pd.Index)) else [given]
+        if not check and self.kind != "other":
+            return self._convert(items, role)
         if self.kind == "other":
             lookup = self.labels
             missing = [val for val in items if val not in lookup]  # type: ignore[operator]
@@ -486,9 +494,10 @@ def read_columns(data: pd.DataFrame | None, opts: Options) -> Columns:
     _check_values(opts.chart, y_raw, n_raw, row_labels, y_name, opts.n)
 
     # the x values named by exclude=, freeze=, part= and the per-facet settings, as keys
-    exclude_keys = xaxis.keys_of(opts.exclude, "exclude") if opts.exclude is not None else None
-    freeze_keys = _freeze_keys(opts.freeze, xaxis, facet_labels)
-    part_keys = _part_keys(part, xaxis, facet_labels) if part is not None and part_col is None else None
+    check = not opts.partial
+    exclude_keys = xaxis.keys_of(opts.exclude, "exclude", check) if opts.exclude is not None else None
+    freeze_keys = _freeze_keys(opts.freeze, xaxis, facet_labels, check)
+    part_keys = _part_keys(part, xaxis, facet_labels, check) if part is not None and part_col is None else None
     cl_facet = _per_facet_value("cl", opts.cl, facet_labels) / opts.multiply
     target_facet = _per_facet_value("target", opts.target, facet_labels)
     return Columns(
@@ -511,7 +520,7 @@ def read_columns(data: pd.DataFrame | None, opts: Options) -> Columns:
     )
 
 
-def _freeze_keys(freeze: Any, xaxis: XAxis, facet_labels: list[Any]) -> np.ndarray | None:
+def _freeze_keys(freeze: Any, xaxis: XAxis, facet_labels: list[Any], check: bool = True) -> np.ndarray | None:
     """Per facet: the key of the last x of the baseline (the largest key where a facet is not frozen)."""
     if freeze is None:
         return None
@@ -521,7 +530,7 @@ def _freeze_keys(freeze: Any, xaxis: XAxis, facet_labels: list[Any]) -> np.ndarr
     for fac, value in items:  # a loop over the facets the user named, not over the data
         if isinstance(value, (list, tuple, np.ndarray, pd.Series)):
             raise QIValueError("freeze= takes one x value: the last point of the baseline period.")
-        key = xaxis.keys_of(value, "freeze")[0]
+        key = xaxis.keys_of(value, "freeze", check)[0]
         if fac is None:
             keys[:] = key
         else:
@@ -529,12 +538,13 @@ def _freeze_keys(freeze: Any, xaxis: XAxis, facet_labels: list[Any]) -> np.ndarr
     return keys
 
 
-def _part_keys(part: Any, xaxis: XAxis, facet_labels: list[Any]) -> dict[int | None, np.ndarray]:
+def _part_keys(part: Any, xaxis: XAxis, facet_labels: list[Any], check: bool = True) -> dict[int | None, np.ndarray]:
     """part= as x values (a list, or a dict facet -> list): facet code (None = all) -> sorted keys."""
     items = part.items() if isinstance(part, Mapping) else [(None, part)]
     out: dict[int | None, np.ndarray] = {}
     for fac, value in items:
-        out[None if fac is None else _facet_index(fac, facet_labels, "part")] = np.unique(xaxis.keys_of(value, "part"))
+        keys = np.unique(xaxis.keys_of(value, "part", check))
+        out[None if fac is None else _facet_index(fac, facet_labels, "part")] = keys
     return out
 
 
@@ -1300,8 +1310,10 @@ def compute(
     screen_mr: bool = True,
     agg: str = "mean",
     notes: Any = None,
+    partial: bool = False,
 ) -> SPCResult:
-    """Compute a control chart; see :func:`qitools.control_chart` for the arguments.
+    """Compute a control chart; see :func:`qitools.control_chart` for the arguments (``partial``: the
+    data are one partition of the user's; see :attr:`Options.partial`).
 
     The seven stages, in order (each documented in its own function)::
 
@@ -1331,6 +1343,7 @@ def compute(
         screen_mr=screen_mr,
         agg=agg,
         notes=notes,
+        partial=partial,
     )
     cols = read_columns(data, opts)
     sub = form_subgroups(cols, opts)

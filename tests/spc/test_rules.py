@@ -485,6 +485,23 @@ class TestMakingDataCountConstants:
 class TestMakingDataCountEdges:
     """Edge cases of the MDC rules (NHSRplotthedots 0.2.2 behaviour where it is visible)."""
 
+    def test_point_shared_by_two_trends_takes_the_later_direction(self):
+        """A peak that ends 7 increasing points and starts 7 decreasing ones is in both trends; like
+        NHSRplotthedots' labels ("if a point is part of a trend either side, use right side") it takes
+        the direction of the trend after it: with improvement "increase" a concern (decreasing).
+        The points before the peak are improvement (increasing), those after it concern."""
+        up = [8.5, 9, 9.5, 10, 10.5, 11, 11.5]  # 7 increasing points, the last one the peak
+        down = [11.2, 10.9, 10.6, 10.3, 10.0, 9.7]  # with the peak: 7 decreasing points
+        y = [9, 11] * 6 + up + down + [9, 11, 9]
+        cc = _cc(y=y, chart="i", rules="mdc", improvement="increase")
+        d = cc.data
+        assert not d["mdc_outside"].any() and not d["mdc_two_of_three"].any()
+        assert d["mdc_trend"].tolist()[12:25] == [True] * 13
+        types = d["point_type"].astype(str).tolist()
+        assert types[12:18] == ["special_cause_improvement"] * 6
+        assert types[18] == "special_cause_concern"  # the peak: the later (decreasing) trend's direction
+        assert types[19:25] == ["special_cause_concern"] * 6
+
     def test_point_on_mean_breaks_shift(self):
         """A point exactly on the mean breaks a run: 3 + (on the mean) + 4 above is not a shift.
 
