@@ -154,8 +154,10 @@ def draw_pareto(
     names = [str(c) for c in table["category"]]
     longest_word = max(m.width(word, FONT_SIZES["tick_label"]) for s in names for word in s.split(" "))
     if ax is None:
-        per_bar = max(56.0, longest_word + 12)
-        size = figsize or (min(max(6.5, n * per_bar / 72 + 2.0), 12.0), 4.8)
+        # wide enough for the labels level (wrapped) up to 11 inches; beyond that they are rotated
+        level = n * max(56.0, longest_word + 12) / 72 / 0.775
+        width = max(6.5, level) if level <= 11 else min(max(6.5, 0.62 * n + 2), 11.0)
+        size = figsize or (width, 4.8)
         fig = _new_figure(*size)
         with matplotlib.rc_context(base_rc()):
             ax = fig.add_subplot()
