@@ -184,9 +184,12 @@ def draw_pareto(
     ax.set_xlim(-0.6, n - 0.4)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=whole))
 
-    # count labels: inside tall bars, above short ones
+    # count labels: inside tall bars, above short ones; none when they are wider than the bars
     ax_h_pt = ax.get_position().height * fig.get_size_inches()[1] * 72
-    for i, c in enumerate(counts):
+    ax_w_pt = ax.get_position().width * fig.get_size_inches()[0] * 72
+    bar_pt = 0.72 * ax_w_pt / (n + 0.2)
+    show_counts = max(m.width(_fmt_count(c, whole), FONT_SIZES["value_label"]) for c in counts) <= bar_pt + 6
+    for i, c in enumerate(counts if show_counts else []):
         label = _fmt_count(c, whole)
         height_pt = c / (total * headroom) * ax_h_pt
         inside = height_pt >= FONT_SIZES["value_label"] * 1.2 + 8 and not other[i]
@@ -229,15 +232,28 @@ def draw_pareto(
         )  # fmt: skip
         t.set_gid("qi-pareto-vital-few-label")
 
-    # category labels: wrapped to the width of a bar, rotated when they cannot be
-    ax_w_pt = ax.get_position().width * fig.get_size_inches()[0] * 72
-    per_bar = ax_w_pt / max(n, 1) - 6
+    # category labels: wrapped to the width of a bar; rotated when they cannot be (upright when crowded)
+    per_bar = ax_w_pt / (n + 0.2) - 6
     size = FONT_SIZES["tick_label"]
+    line_h = m.size("Ag", size)[1]
     wrapped = [m.wrap(s, per_bar, size) for s in names]
     rotate = longest_word > per_bar or any(w.count("\n") >= 3 for w in wrapped)
     if rotate:
         labels = [m.wrap(s, 130, size) for s in names]
-        ax.set_xticks(x, labels, rotation=35, ha="right", rotation_mode="anchor", **_TEXT_KW)
+        n_lines = max(label.count("\n") + 1 for label in labels)
+        if (per_bar + 6) * math.sin(math.radians(35)) >= n_lines * line_h * 1.1:
+            ax.set_xticks(x, labels, rotation=35, ha="right", rotation_mode="anchor", **_TEXT_KW)
+        else:
+            labels = [m.wrap(s, 160, size) for s in names]
+            n_lines = max(label.count("\n") + 1 for label in labels)
+            ax.set_xticks(x, labels, rotation=90, ha="center", **_TEXT_KW)
+            if per_bar + 6 < n_lines * line_h:
+                warnings.warn(
+                    f"{n} bars are too many to label legibly on an Axes {ax_w_pt / 72:.1f} inches wide. Combine the "
+                    f"smallest categories with top=15 (or min_percent=), or make the figure wider (figsize=).",
+                    DiagramTooSmallWarning,
+                    stacklevel=3,
+                )
     else:
         ax.set_xticks(x, wrapped, **_TEXT_KW)
     ax.tick_params(axis="x", length=0)

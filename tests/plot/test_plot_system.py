@@ -177,10 +177,25 @@ class TestParetoChart:
                 assert t.get_parse_math() is False, t.get_text()
 
     def test_long_labels_rotate_on_a_crowded_axis(self, plt):
-        df = pd.DataFrame({"c": [f"Category with a long name {i}" for i in range(14)], "n": range(14, 0, -1)})
+        df = pd.DataFrame({"c": [f"Hospital-acquired category {i}" for i in range(6)], "n": range(6, 0, -1)})
         fig, ax = plt.subplots(figsize=(6, 4))
         qi.pareto_chart(df, category="c", count="n", ax=ax)
         assert ax.get_xticklabels()[0].get_rotation() == 35
+        fig, ax = plt.subplots(figsize=(14, 4))
+        qi.pareto_chart(df, category="c", count="n", ax=ax)
+        assert ax.get_xticklabels()[0].get_rotation() == 0
+        assert ax.get_xticklabels()[0].get_text() == "Hospital-acquired\ncategory 0"
+
+    def test_crowded_axis_stands_labels_upright_and_drops_counts(self):
+        df = pd.DataFrame({"c": [f"Cause number {i}" for i in range(30)], "n": np.arange(30, 0, -1) ** 2})
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            ax = qi.pareto_chart(df, category="c", count="n")
+        assert ax.get_xticklabels()[0].get_rotation() == 90
+        assert not [t for t in ax.texts if t.get_gid() == "qi-pareto-count"]  # 900 is wider than a bar
+        df = pd.DataFrame({"c": [f"Cause number {i}" for i in range(70)], "n": np.arange(70, 0, -1)})
+        with pytest.warns(DiagramTooSmallWarning, match="too many to label legibly.*top=15"):
+            qi.pareto_chart(df, category="c", count="n")
 
     def test_counting_rows(self):
         df = pd.DataFrame({"ward": ["A"] * 5 + ["B"] * 2 + ["C"]})
