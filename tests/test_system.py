@@ -207,13 +207,16 @@ class TestParetoBadInput:
         with pytest.raises(QITypeError, match="DataFrame"):
             qi.pareto_table([1, 2, 3], category="cause")
 
-    def test_errors_come_before_matplotlib_is_imported(self):
+    def test_errors_and_tables_need_no_matplotlib(self):
         code = (
             "import sys, qitools as qi, pandas as pd\n"
             "try:\n    qi.pareto_chart(pd.DataFrame({'c': ['a'], 'n': [-1]}), category='c', count='n')\n"
             "except qi.QIToolsError: pass\n"
             "try:\n    qi.cause_effect_diagram('x', {})\nexcept qi.QIToolsError: pass\n"
             "try:\n    qi.process_map([{'step': 'a', 'kind': 'decision', 'yes': 'b'}])\nexcept qi.QIToolsError: pass\n"
+            "qi.pareto_table(pd.DataFrame({'c': ['a', 'b', 'a']}), category='c')\n"
+            "from qitools.system import check_causes, check_steps\n"
+            "check_causes({'People': ['a']}); check_steps(['a', {'step': 'b', 'kind': 'delay', 'wait': '1 h'}])\n"
             "import json; print(json.dumps('matplotlib' in sys.modules))\n"
         )
         out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
