@@ -712,8 +712,9 @@ def read_measure(
     line 1 above the header (a title or note) was skipped
     line 5 was blank and was dropped
     line 6 was a total and was dropped
-    'n/a' in 'Falls' (line 4) was read as missing
+    the dates in 'Month' could be day-first or month-first; read day-first (UK)
     thousands separators in 'Occupied bed days' were removed
+    'n/a' in 'Falls' (line 4) was read as missing
     """
     update, close = _progress_callback(progress)
     try:
