@@ -199,7 +199,7 @@ def translate(text: str, audience: str) -> str:
     >>> translate("Use chart='up' (Laney) or pass n= (the denominator).", "command")
     'Use --chart up (Laney) or give --n COLUMN (the denominator).'
     >>> translate("Use chart='up' (Laney).", "app")
-    "Use 'Chart' set to up (Laney)."
+    "Choose 'up' in 'Chart' (Laney)."
     """
     if audience == "python":
         return text
