@@ -234,7 +234,7 @@ def translate(text: str, audience: str) -> str:
         return said[0].upper() + said[1:] if verb[0].isupper() else said
 
     text = _WITH_VERB.sub(mention, text)
-    return re.sub(r"  +", " ", text).replace(" .", ".").replace(" ,", ",")
+    return re.sub(r" +([.,;])(?=\s|$)", r"\1", re.sub(r"  +", " ", text))
 
 
 def for_command(text: str) -> str:

@@ -68,6 +68,7 @@ def _chart(args: argparse.Namespace) -> int:
                 progress=True,
             )
         cleaning = list(df.attrs.get("qitools_changes", []))
+        read_notes = len(caught)  # read_measure's own warning repeats the cleaning steps
         chart = args.chart
         suggestion = None
         with _stage("compute the chart"):
@@ -102,9 +103,10 @@ def _chart(args: argparse.Namespace) -> int:
                 screen_mr=not args.no_screen_mr,
                 agg=args.agg,
             )
-    notes = [w for w in caught if issubclass(w.category, qi.QIToolsWarning)]
-    for w in notes:
-        print(f"note: {for_command(str(w.message))}", file=sys.stderr)
+    for w in caught:
+        if issubclass(w.category, qi.QIToolsWarning):
+            print(f"note: {for_command(str(w.message))}", file=sys.stderr)
+    notes = [w for w in caught[read_notes:] if issubclass(w.category, qi.QIToolsWarning)]
     print(cc.summary.to_string(index=False))
     print()
     print(for_command(str(cc.explain())))
