@@ -385,7 +385,7 @@ class Columns:
     already dropped), plus the user's x values and per-facet settings as keys."""
 
     n_rows: int
-    row_labels: np.ndarray  # the data's index labels, for messages
+    row_labels: pd.Index  # the data's index labels, for messages
     y: np.ndarray  # float64 per row (NaN = missing)
     n: np.ndarray | None  # float64 per row, or None
     x: XAxis
@@ -396,7 +396,7 @@ class Columns:
     notes: pd.Series | None
     part_col: pd.Series | None  # part= as a column
     part_keys: dict[int | None, np.ndarray] | None  # part= as x values: facet code (None = all) -> keys
-    freeze_keys: np.ndarray | None  # per facet: the last x key of the baseline (``no_freeze`` = none)
+    freeze_keys: np.ndarray | None  # per facet: the last x key of the baseline (the largest key = no freeze)
     exclude_keys: np.ndarray | None
     cl_facet: np.ndarray  # fixed centre line per facet, before multiply (NaN = computed)
     target_facet: np.ndarray  # target per facet (NaN = none)
@@ -408,11 +408,6 @@ class Columns:
     @property
     def n_facets(self) -> int:
         return len(self.facet_labels)
-
-    @property
-    def no_freeze(self) -> Any:
-        """The freeze key that means "no freeze" (every x is at or before it)."""
-        return np.iinfo(np.int64).max if self.x.key.dtype.kind == "i" else np.inf
 
 
 def read_columns(data: pd.DataFrame | None, opts: Options) -> Columns:
@@ -431,7 +426,7 @@ def read_columns(data: pd.DataFrame | None, opts: Options) -> Columns:
             "There are no rows to chart: the data is empty. Check that the file was read correctly "
             "(the right sheet, the header row) and that no filter removed every row."
         )
-    row_labels = data.index.to_numpy() if data is not None else np.arange(n_rows)
+    row_labels = data.index if data is not None else pd.RangeIndex(n_rows)  # (not copied: read for messages)
     y_name = repr(opts.y) if isinstance(opts.y, str) else "y"
     y_raw = v.as_numeric(y_col, "y", y_name, row_labels)
     n_raw = None
