@@ -89,17 +89,36 @@ def factorize(col: pd.Series) -> tuple[np.ndarray, pd.Index]:
     if isinstance(col.dtype, pd.CategoricalDtype):
         return _factorize_categorical(col)
     n = len(col)
-    values = col.to_numpy()
-    if n > 1 and values.dtype != object and not np.issubdtype(values.dtype, np.number):
-        values = col.to_numpy(dtype=object)
     head = np.ones(n, dtype=bool)
-    if n > 1:
-        np.not_equal(values[1:], values[:-1], out=head[1:])
+    arrow = _arrow_array(col)
+    if arrow is not None:  # text held by pyarrow: compare in pyarrow, no Python string per row
+        if n > 1:
+            import pyarrow.compute as pc
+
+            neq = pc.fill_null(pc.not_equal(arrow[1:], arrow[:-1]), True)
+            head[1:] = neq.to_numpy(zero_copy_only=False)
+    else:
+        values = col.to_numpy()
+        if n > 1 and values.dtype != object and not np.issubdtype(values.dtype, np.number):
+            values = col.to_numpy(dtype=object)
+        if n > 1:
+            np.not_equal(values[1:], values[:-1], out=head[1:])
     heads = np.flatnonzero(head)
     if heads.size * 2 > n:
         return _factorize_all(col)
     head_codes, uniques = _factorize_all(col.iloc[heads])
     return np.repeat(head_codes.astype(np.int32), np.diff(np.r_[heads, n])), uniques
+
+
+def _arrow_array(col: pd.Series) -> Any:
+    """The pyarrow array behind a column of Arrow-backed text (pandas' default with pyarrow), or None."""
+    dtype = col.dtype
+    arrow_backed = (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow") or (
+        type(dtype).__name__ == "ArrowDtype"
+    )
+    if not arrow_backed or not hasattr(col.array, "__arrow_array__"):
+        return None
+    return col.array.__arrow_array__()
 
 
 def _combine(c0: np.ndarray, c1: np.ndarray, n1: int, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
