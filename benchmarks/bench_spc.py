@@ -24,6 +24,7 @@ report); 1 when they disagree or qitools raises; 2 when qitools cannot be import
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import json
 import math
@@ -1190,12 +1191,10 @@ def _run_scaling(qi: Any, quick: bool, big_user_s: list[float] | None) -> tuple[
     small_df, _ = make_national_workload(small_units)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        small = _median_user_cpu(lambda: _national_mdc(qi, small_df), 7)
-        del small_df
+        small = _median_user_cpu(functools.partial(_national_mdc, qi, small_df), 7)
         if not big_user_s:
             big_df, _ = make_national_workload(big_units)
-            big_user_s = _median_user_cpu(lambda: _national_mdc(qi, big_df), 3)
-            del big_df
+            big_user_s = _median_user_cpu(functools.partial(_national_mdc, qi, big_df), 3)
     s_med, b_med = statistics.median(small), statistics.median(big_user_s)
     ratio = b_med / s_med if s_med > 0 else float("inf")
     n_small, n_big = small_units * 600, big_units * 600

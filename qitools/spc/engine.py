@@ -76,6 +76,7 @@ __all__ = [
     "AGG",
     "POINT_TYPES",
     "MIN_USEFUL_FOR_RUNS",
+    "MDC_MIN_BASELINE",
 ]
 
 RULES = ("anhoej", "ihi", "western_electric", "nelson", "mdc")
