@@ -122,7 +122,7 @@ def _chart_partition(part: pd.DataFrame, kwargs: dict[str, Any], facet_cols: lis
                     kw[name] = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = compute(part.reset_index(drop=True), partial=True, **kw)
+        result = compute(part, partial=True, **kw)  # its own index: messages name the rows
     return {
         "n": len(result.data),
         "data": result.data,
