@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .spc.errors import QIValueError
 
-__all__ = ["atomic_path", "atomic_write_text"]
+__all__ = ["atomic_path", "atomic_write_text", "cannot_write"]
 
 
 def _file_mode(p: Path) -> int:
@@ -37,24 +37,39 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     Raises
     ------
     QIValueError
-        The folder of ``path`` does not exist.
+        The folder of ``path`` does not exist, or the file cannot be written there (a read-only
+        folder or drive, no permission, a full disk): "Could not write '<path>': ...".
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise QIValueError(f"Cannot write {target.name!r}: the folder {str(folder)!r} does not exist. Create it first.")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=folder)
+    except OSError as exc:
+        raise cannot_write(target, exc) from exc
     os.close(fd)
     try:
         yield Path(tmp)
         os.chmod(tmp, _file_mode(target))
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(exc, OSError) and not isinstance(exc, (FileNotFoundError, IsADirectoryError)):
+            raise cannot_write(target, exc) from exc
         raise
+
+
+def cannot_write(path: str | os.PathLike[str], exc: OSError) -> QIValueError:
+    """The error for a file that could not be written, with the reason in plain words."""
+    why = exc.strerror or str(exc)
+    return QIValueError(
+        f"Could not write {str(path)!r}: {why}. Nothing was written. Choose a folder you can write to "
+        "(not a read-only or shared folder you only have read access to), or free some disk space."
+    )
 
 
 def atomic_write_text(

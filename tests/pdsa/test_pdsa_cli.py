@@ -85,7 +85,7 @@ def test_a_whole_cycle_from_the_terminal(team, capsys, tmp_path):
         "--measure",
         "M1",
     )
-    assert (code, out) == (0, "cycle C1 added (ramp R1, planned)\n")
+    assert (code, out) == (0, "cycle C1 added (ramp R1, in progress)\n")
     assert err.startswith("note: Cycle 'C1' has no prediction. Without a prediction it is not a test")
     code, out, err = run(
         capsys,
@@ -103,7 +103,7 @@ def test_a_whole_cycle_from_the_terminal(team, capsys, tmp_path):
         "--act",
         "adopt",
     )
-    assert (code, out, err) == (0, "cycle C1 updated (adopt)\n", "")
+    assert (code, out, err) == (0, "cycle C1 updated (version 2, adopt)\n", "")
     code, out, _ = run(capsys, "list", team)
     assert code == 0 and "Aim: Reduce falls by 30% for patients on Ward 7 by 31 March 2025." in out
     assert "C1" in out and "adopt" in out
@@ -146,7 +146,7 @@ def test_export_import_and_report(team, capsys, tmp_path, project):
     code, out, _ = run(capsys, "report", team, str(report), "--project", "ward-falls", "--data", str(data))
     assert code == 0 and report.read_text(encoding="utf-8").count("data:image/png;base64,") == 3
     code, _, err = run(capsys, "import", team, str(path))
-    assert code == 2 and "already has a project 'ward-falls'. Pass replace=True" in err
+    assert code == 2 and "already has a project 'ward-falls'" in err and "import with --replace" in err
     assert run(capsys, "import", team, str(path), "--replace")[0] == 0
 
 

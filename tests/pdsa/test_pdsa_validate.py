@@ -243,7 +243,9 @@ class TestCycleLinks:
         warns = problems(jump, project, "warning")
         assert [p.field for p in warns] == ["scale_n"]
         assert "involves 281 (scale_n) after 'C9' involved 56" in warns[0].message
-        assert "Ramps grow in steps of at most about 5 times" in warns[0].message
+        assert "rule of thumb is to grow a ramp about 5 times at most" in warns[0].message
+        assert "degree of belief in the change, the cost of a failure" in warns[0].message
+        assert all(p.level == "warning" for p in problems(jump, project))  # advice, never an error
 
     def test_scale_compared_with_the_named_previous_cycle(self, project):
         c = good_cycle(previous="C6", scale_n=31)  # C6 involved 6 patients

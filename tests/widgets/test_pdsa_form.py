@@ -101,7 +101,7 @@ class TestNewCycle:
         form = PDSAForm(target, today=TODAY)
         fill(form, change_idea="CI2", objective="All wards", predictions="p", previous="C3", scale_n="40")
         form.show_problems()
-        assert "Ramps grow in steps of at most about 5 times" in form.messages["scale_n"].value
+        assert "rule of thumb is to grow a ramp about 5 times at most" in form.messages["scale_n"].value
 
 
 class TestEditCycle:
