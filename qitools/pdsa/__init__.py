@@ -11,7 +11,7 @@ next step). Cycles testing one change idea at growing scale form a **ramp**.
 >>> import qitools as qi
 >>> store = qi.pdsa.open(":memory:")                      # a file: qi.pdsa.open("team.pdsa")
 >>> p = store.new_project("Fewer falls", aim=qi.pdsa.Aim(what="Reduce falls", how_much="by 30%",
-...                       by_when="2025-03-31", for_whom="patients on Ward 7"))
+...                       by_when="2030-03-31", for_whom="patients on Ward 7"))
 >>> idea = store.put(qi.pdsa.ChangeIdea("Bay tagging"))
 >>> c1 = store.put(qi.pdsa.PDSACycle(change_idea=idea.id, objective="Can night staff keep one bay tagged?",
 ...                predictions=["The bay is never left unattended"], scale="1 bay, 1 night", scale_n=1,

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from ..spc.errors import QITypeError, QIValueError
+from ._text import clean
 from .model import Measure, PDSACycle, Project
 
 __all__ = [
@@ -107,13 +108,13 @@ def cycle_annotations(project_or_cycles: Any, measure: Any = None, *, labels: st
         if start is None:
             continue
         end = _timestamp(c.end_date)
-        title = project.cycle_title(c) if project is not None else c.title.strip()
+        title = project.cycle_title(c) if project is not None else clean(c.title.strip())
         full_title = title
         if len(title) > _LABEL_CHARS:
             title = title[: _LABEL_CHARS - 1].rstrip() + "…"
-        label = " ".join(p for p in (str(c.id or ""), "" if labels == "id" else title) if p)
+        label = " ".join(p for p in (clean(c.id or ""), "" if labels == "id" else title) if p)
         if labels == "full" and c.scale.strip():
-            label += f" ({c.scale.strip()})"
+            label += f" ({clean(c.scale.strip())})"
         rows.append(
             {
                 "x": start,

@@ -103,30 +103,7 @@ _MEASURE_OPTIONS: list[tuple[str, str, str]] = [
 ]
 
 # -- the terminal ------------------------------------------------------------------------------------
-_ESCAPES = re.compile(
-    r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: set the window title, hyperlinks...
-    r"|\x1b[P^_X][^\x1b]*(?:\x1b\\)?"  # DCS, PM, APC, SOS strings
-    r"|\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor movement, clearing the screen
-    r"|\x1b[ -/]*[0-~]?"  # other ESC sequences
-    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
-)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def terminal_safe(text: Any) -> str:
-    """Text from a PDSA file made safe to print on a terminal.
-
-    Escape sequences (colours, cursor moves, the window title, hyperlinks) are removed, other
-    control characters and the bidirectional overrides used to disguise text are replaced by
-    ``?``; line breaks and tabs stay.
-
-    Examples
-    --------
-    >>> terminal_safe("C1 \\x1b]0;pwned\\x07Bay \\x1b[31mtagging\\x1b[0m\\x07")
-    'C1 Bay tagging?'
-    """
-    s = _ESCAPES.sub("", str(text))
-    return _CONTROL.sub("?", s)
+from ._text import terminal_safe  # noqa: E402 - re-exported: the CLI's own name for it
 
 
 def _print(*parts: Any, file: Any = None) -> None:

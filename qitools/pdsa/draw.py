@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ..spc.errors import QIValueError
+from ._text import clean
 from .charts import _NOT_DATES, cycle_annotations, cycles_outside, measure_chart
 from .model import Project
 
@@ -323,7 +324,7 @@ def draw_ramps(project: Project, ax: Any = None) -> Any:
             colours.append(ACT_COLOURS.get(c.act, ACT_COLOURS[None]))
             if end > start:
                 ax.plot([start, end], [y, y], color=colours[-1], linewidth=3, alpha=0.5, solid_capstyle="round")
-            text = str(c.id) + (f"\n{textwrap.fill(c.scale, 20)}" if c.scale else "")
+            text = clean(c.id) + (f"\n{textwrap.fill(clean(c.scale), 20)}" if c.scale else "")
             t = ax.annotate(
                 text, (start, y), xytext=(0, 9), textcoords="offset points", ha="center", va="bottom", fontsize=7.5
             )
@@ -512,7 +513,7 @@ def draw_driver_diagram(project: Project, ax: Any = None, *, wrap: int = 26) -> 
         ax.text(
             col,
             y_of(key),
-            textwrap.fill(str(text), wrap),
+            textwrap.fill(clean(text), wrap),
             ha="center",
             va="center",
             fontsize=8,

@@ -31,6 +31,7 @@ from typing import Any
 
 from .._files import atomic_write_text
 from ..spc.errors import QITypeError, QIValueError
+from ._text import clean
 from .model import PDSACycle, Project
 from .validate import PDSAWarning
 
@@ -462,7 +463,7 @@ def report(
 
 class _HTML:
     def esc(self, text: Any) -> str:
-        return html.escape("" if text is None else str(text)).replace("\n", "<br>")
+        return html.escape(clean(text)).replace("\n", "<br>")
 
     def heading(self, level: int, text: str) -> str:
         return f"<h{level}>{self.esc(text)}</h{level}>"
@@ -473,12 +474,15 @@ class _HTML:
     def bold(self, text: str) -> str:
         return f"<b>{self.esc(text)}</b>"
 
-    def items(self, rows: list[str], raw: bool = False) -> str:
-        return "<ul>" + "".join(f"<li>{r if raw else self.esc(r)}</li>" for r in rows) + "</ul>"
+    def items(self, rows: list[str], raw: bool = False, ordered: bool = False) -> str:
+        tag = "ol" if ordered else "ul"
+        return f"<{tag}>" + "".join(f"<li>{r if raw else self.esc(r)}</li>" for r in rows) + f"</{tag}>"
 
     def table(self, header: list[str], rows: list[list[Any]]) -> str:
-        head = "".join(f"<th>{self.esc(h)}</th>" for h in header)
         body = "".join("<tr>" + "".join(f"<td>{self.esc(v)}</td>" for v in r) + "</tr>" for r in rows)
+        if not any(str(h).strip() for h in header):  # a list of facts: no heading row
+            return f"<table><tbody>{body}</tbody></table>"
+        head = "".join(f"<th>{self.esc(h)}</th>" for h in header)
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
     def image(self, b64: str, alt: str) -> str:
@@ -490,6 +494,7 @@ class _HTML:
             "padding:0 1em;color:#222;line-height:1.45}table{border-collapse:collapse;margin:.5em 0 1em}"
             "th,td{border:1px solid #bbb;padding:.25em .5em;text-align:left;vertical-align:top}th{background:#eef}"
             "img{max-width:100%}.warn{color:#a35a00}.cycle{border-left:4px solid #88a;padding-left:1em;margin:1.2em 0}"
+            "td:first-child{white-space:nowrap}"
         )
         return (
             '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -509,7 +514,7 @@ class _Markdown:
     _SPECIAL = "\\`*_[]<>|#"
 
     def esc(self, text: Any) -> str:
-        s = html.escape("" if text is None else str(text), quote=False)
+        s = html.escape(clean(text), quote=False)
         s = "".join("\\" + ch if ch in self._SPECIAL else ch for ch in s)
         return s.replace("\n", "<br>")
 
@@ -522,8 +527,8 @@ class _Markdown:
     def bold(self, text: str) -> str:
         return f"**{self.esc(text)}**"
 
-    def items(self, rows: list[str], raw: bool = False) -> str:
-        return "\n".join(f"- {r if raw else self.esc(r)}" for r in rows)
+    def items(self, rows: list[str], raw: bool = False, ordered: bool = False) -> str:
+        return "\n".join(f"{f'{i}.' if ordered else '-'} {r if raw else self.esc(r)}" for i, r in enumerate(rows, 1))
 
     def table(self, header: list[str], rows: list[list[Any]]) -> str:
         lines = ["| " + " | ".join(self.esc(h) for h in header) + " |", "|" + "---|" * len(header)]
@@ -544,7 +549,7 @@ class _Markdown:
 
 
 class _Plain(_Markdown):
-    """Markdown layout without escapes, for the terminal."""
+    """Markdown layout without escapes, for the terminal (control characters are the printer's job)."""
 
     def esc(self, text: Any) -> str:
         return "" if text is None else str(text)
@@ -740,12 +745,19 @@ def _history_line(entry: dict[str, Any]) -> str:
     if entry.get("version"):
         line += f" (version {entry['version']})"
     if action == "changed" and changes:
-        line += ": " + ", ".join(changes)
+        line += ": " + ", ".join(_field_name(k) for k in changes)
     elif kind == "data" and "rows" in changes:
         line += f": {changes['rows'][1] if changes['rows'][1] is not None else 0} rows"
     elif kind == "project" and "records" in changes:
         line += f": {changes['records'][1]} records"
     return line
+
+
+def _field_name(name: str) -> str:
+    """A field as people say it ("data source", "who collects it")."""
+    names = {k: v.lower() for k, v in _PLAN_LABELS}
+    names.update({"act_notes": "next", "act": "decision", "scale_n": "scale (number)", "how_much": "how much"})
+    return names.get(name, name.replace("_", " "))
 
 
 def _cause_effect_parts(ce: Any, w: Any, pics: dict[str, Any]) -> list[str]:
@@ -773,8 +785,8 @@ def _process_map_parts(pm: Any, w: Any, pics: dict[str, Any]) -> list[str]:
     parts = [w.heading(3, f"Process map {pm.id}: {pm.title or 'untitled'}")]
     rows = []
     steps = pm.normalised_steps()
-    for i, st in enumerate(steps, start=1):
-        line = f"{i}. {_STEP_MARK.get(st['kind'], '')}{st['step']}"
+    for st in steps:
+        line = f"{_STEP_MARK.get(st['kind'], '')}{st['step']}"
         if st["kind"] == "delay" and st.get("wait") is not None:
             line += f" ({st['wait']})"
         elif st.get("wait") is not None:
@@ -789,7 +801,7 @@ def _process_map_parts(pm: Any, w: Any, pics: dict[str, Any]) -> list[str]:
         if branches:
             line += " — " + "; ".join(branches)
         rows.append(line)
-    parts.append(w.items(rows))
+    parts.append(w.items(rows, ordered=True))
     parts.extend(_system_picture_parts(pm, w, pics, "Process map"))
     return parts
 

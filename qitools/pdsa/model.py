@@ -932,7 +932,7 @@ class Project(_Record):
     --------
     >>> import qitools as qi
     >>> p = qi.pdsa.Project("Fewer falls", aim=qi.pdsa.Aim(what="Reduce falls", how_much="by 30%",
-    ...                     by_when="2025-03-31", for_whom="patients on Ward 7"), created="2024-01-10")
+    ...                     by_when="2030-03-31", for_whom="patients on Ward 7"), created="2024-01-10")
     >>> idea = p.add(qi.pdsa.ChangeIdea("Bay tagging"))
     >>> c = p.add(qi.pdsa.PDSACycle(change_idea=idea.id, objective="Try tagging one bay for a night",
     ...                             predictions=["No unwitnessed falls in the bay"], scale_n=6))
@@ -1364,18 +1364,22 @@ class Project(_Record):
         return table.sort_values("days_late", kind="stable").reset_index(drop=True)
 
     def cycle_title(self, cycle: PDSACycle) -> str:
-        """The cycle's title, or its change idea's text when it has none."""
+        """The cycle's title, or its change idea's text when it has none (control characters removed)."""
+        from ._text import clean
+
         if cycle.title.strip():
-            return cycle.title.strip()
+            return clean(cycle.title.strip())
         idea = self._find("change idea", cycle.change_idea)
-        return idea.text if idea is not None else ""
+        return clean(idea.text) if idea is not None else ""
 
     def ramp_title(self, ramp: Ramp) -> str:
-        """The ramp's title, or its change idea's text when it has none."""
+        """The ramp's title, or its change idea's text when it has none (control characters removed)."""
+        from ._text import clean
+
         if ramp.title.strip():
-            return ramp.title.strip()
+            return clean(ramp.title.strip())
         idea = self._find("change idea", ramp.change_idea)
-        return idea.text if idea is not None else str(ramp.id)
+        return clean(idea.text) if idea is not None else str(ramp.id)
 
     def check(self, *, today: _dt.date | None = None) -> list[Problem]:
         """Every problem in the project (errors and warnings), as :func:`qitools.pdsa.check` finds them."""

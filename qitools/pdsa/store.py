@@ -468,11 +468,23 @@ class PDSAStore(abc.ABC):
             self._write(pid, stamped)
             for name, text in project.data.items():
                 self._write_data(pid, name, text, _rows(text), Stamp(1, now, who))
+            folder = Path(project.source).resolve().parent if project.source else self._folder()
+            kept = dict(project.data)
+            extra = []
+            for m in project.measures:  # data files next to an imported JSON file come into the store too
+                if m.dataset and m.dataset not in kept and (path := _find_file(m.dataset, folder)) is not None:
+                    with contextlib.suppress(QIValueError):
+                        name, text, rows = data_as_csv(m.dataset, path)
+                        self._write_data(pid, name, text, rows, Stamp(1, now, who))
+                        kept[name] = text
+                        extra.append(_entry("data", name, "added", 1, now, who, {"rows": [None, rows], "from": [None, str(path)]}))
             action = "imported" if past or project.source or project.cycles else "added"
             summary = {"records": [None, sum(len(project._collection(k)) for k in _KINDS)]}
             if project.source:
                 summary["from"] = [None, str(project.source)]
-            self._log(pid, [*past, _entry("project", pid, action, latest.get(("project", pid), 0) + 1, now, who, summary)])
+            self._log(
+                pid, [*past, _entry("project", pid, action, latest.get(("project", pid), 0) + 1, now, who, summary), *extra]
+            )
         return self.load(pid)
 
     def update_project(
@@ -1081,6 +1093,7 @@ class SQLiteStore(PDSAStore):
         self._prepared = False
         self._version = 0
         self._tidy: list[Path] = []
+        self._write_blocked: str | None = None
         if journal is not None and journal not in ("wal", "delete"):
             raise QIValueError(
                 f"`journal` must be 'wal' or 'delete' (or left out to keep the file's own); got {journal!r}. "
@@ -1115,23 +1128,34 @@ class SQLiteStore(PDSAStore):
                 why = "it is an SQLite database made by another program"
                 raise QIValueError(_not_ours(self.path, why))
         existed = {s for s in _siblings(p) if s.exists()}
-        uri = "file:" + urllib.parse.quote(str(p.resolve())) + ("?mode=ro" if self.readonly else "?mode=rw")
-        try:
-            conn = self._connect(uri, uri=True)
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.Error as exc:
-            if not self.readonly:
-                raise _sql_error(exc, self.path) from exc
-            # a WAL file in a read-only folder without its -shm: read the file as it is
-            conn = self._connect(uri + "&immutable=1", uri=True)
-            if live_wal:
-                warnings.warn(
-                    f"{self.path!r} has changes in {wal_file.name!r} that cannot be read without write access to its "
-                    "folder; they are not shown. Open it where the folder can be written to see them.",
-                    _note(),
-                    stacklevel=4,
-                )
-        self._tidy = [s for s in _siblings(p) if s not in existed] if self.readonly else []
+        base = "file:" + urllib.parse.quote(str(p.resolve()))
+        conn = None
+        if not self.readonly:
+            try:
+                conn = self._connect(base + "?mode=rw", uri=True)
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.Error as exc:
+                if not any(w in str(exc).lower() for w in _READONLY_WORDS):
+                    raise _sql_error(exc, self.path) from exc
+                with contextlib.suppress(sqlite3.Error):
+                    conn.close()  # type: ignore[union-attr]
+                conn = None
+                self._write_blocked = str(exc)  # a read-only folder or file: reading still works
+        if conn is None:
+            try:
+                conn = self._connect(base + "?mode=ro", uri=True)
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.Error:
+                # a WAL file in a read-only folder without its -shm: read the file as it is
+                conn = self._connect(base + "?mode=ro&immutable=1", uri=True)
+                if live_wal:
+                    warnings.warn(
+                        f"{self.path!r} has changes in {wal_file.name!r} that cannot be read without write access to "
+                        "its folder; they are not shown. Open it where the folder can be written to see them.",
+                        _note(),
+                        stacklevel=4,
+                    )
+            self._tidy = [s for s in _siblings(p) if s not in existed]
         self._conn = conn
         try:
             self._identify()
@@ -1232,6 +1256,8 @@ class SQLiteStore(PDSAStore):
                 f"{self.path!r} was opened read-only, so nothing can be changed. "
                 + say("Open it without readonly=True to make changes.", "Use a command that changes it (add-..., update-..., remove).")
             )
+        if self._write_blocked is not None:
+            raise _cannot_write(self.path, self._write_blocked)
         memory = self.path == ":memory:"
         if self._conn is None:
             p = Path(self.path)

@@ -129,7 +129,8 @@ class TestEditCycle:
         assert form.fields["act"].value == "abandon" and form.fields["scale_n"].value == "3"
         assert form.fields["predictions"].value.startswith("Fewer than 2 false alarms")
         form.chooser.value = "__new__"
-        assert form.fields["objective"].value == "" and form.fields["act"].value is None
+        assert form.fields["objective"].value == "" and form.values()["act"] is None
+        assert form.fields["act"].label == "– not decided yet –"
 
     def test_a_store_error_is_shown(self, tmp_path):
         store = qi.pdsa.open(tmp_path / "t.pdsa")
