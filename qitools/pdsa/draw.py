@@ -194,7 +194,11 @@ def tidy_cycle_labels(ax: Any, marks: pd.DataFrame, *, labels: str = "title", ma
             if rec is None:
                 continue
             ident = str(rec.cycle)
-            t.set_text(f" {ident}" if t.get_ha() == "left" else f"{ident} ")
+            t.set_ha("left")  # short ids start at their cycle's line, unless that runs off the chart
+            t.set_text(f" {ident}")
+            if t.get_window_extent(renderer).x1 > ax.get_window_extent(renderer).x1:
+                t.set_ha("right")
+                t.set_text(f"{ident} ")
         seen = set()
         for rec in marks.sort_values("x").itertuples(index=False):
             if rec.cycle in seen:
