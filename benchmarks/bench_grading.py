@@ -2,9 +2,9 @@
 
 Run from the repository root::
 
-    python benchmarks/bench_grading.py                    # 30 submissions of 03_run_charts, 2 at a time
+    python benchmarks/bench_grading.py                    # 30 submissions of 04_run_charts, 2 at a time
     python benchmarks/bench_grading.py --n 10 --jobs 1    # smaller / serial
-    python benchmarks/bench_grading.py --exercise 07_rare_events
+    python benchmarks/bench_grading.py --exercise 10_rare_events
 
 The 30 submissions are a realistic mix made from the exercise's source and learner copy: a third
 complete solutions, a third blank learner copies, a third solutions with one answer wrong (the
@@ -58,7 +58,7 @@ def make_submissions(folder: Path, exercise: str, n: int) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--exercise", default="03_run_charts")
+    parser.add_argument("--exercise", default="04_run_charts")
     parser.add_argument("--n", type=int, default=30, help="number of submissions (default 30)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="notebooks at once (default: cores)")
     parser.add_argument("--cell-timeout", type=float, default=60)
