@@ -191,7 +191,13 @@ def _new(args: argparse.Namespace) -> int:
                 )
     with _open(args, must_exist=False) as store:
         p = store.new_project(args.title, aim=aim, id=args.id, team=args.team or "", description=args.description or "")
-    return _done(f"project {p.id!r} created in {args.file}")
+    _print(f"project {p.id!r} created in {args.file}")
+    if not p.aim.text():
+        _print(
+            f"next: write the aim with `qitools pdsa edit-aim {args.file} --what ... --how-much ... --by YYYY-MM-DD "
+            "--for-whom ...`"
+        )
+    return 0
 
 
 def _edit_project(args: argparse.Namespace) -> int:

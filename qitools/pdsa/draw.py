@@ -266,12 +266,19 @@ def _draw_key(ax: Any, entries: list[str], renderer: Any) -> None:
         texts.append(t)
     widths = [t.get_window_extent(renderer).width for t in texts]
     height = max(t.get_window_extent(renderer).height for t in texts)
-    col_w = max(widths) + 18
-    n_cols = max(1, int((bbox.width - label_w) // col_w))
-    n_rows = -(-len(entries) // n_cols)
+    gap = 14.0
+    right = max(bbox.x1, tight.x1 if tight is not None else bbox.x1)  # the chart's own footprint, value labels too
+    room = max(right - bbox.x0 - label_w, 1.0)
+    for n_cols in range(len(entries), 0, -1):  # as many columns as fit (down the columns, in time order)
+        n_rows = -(-len(entries) // n_cols)
+        cols = [widths[c * n_rows : (c + 1) * n_rows] for c in range(n_cols)]
+        col_w = [max(c) + gap for c in cols if c]
+        if sum(col_w) - gap <= room or n_cols == 1:
+            break
+    starts = [sum(col_w[:c]) for c in range(len(col_w))]
     for i, t in enumerate(texts):
         col, row = i // n_rows, i % n_rows
-        t.set_position(inv.transform((bbox.x0 + label_w + col * col_w, top_px - row * height * 1.35)))
+        t.set_position(inv.transform((bbox.x0 + label_w + starts[col], top_px - row * height * 1.35)))
 
 
 def draw_ramps(project: Project, ax: Any = None) -> Any:

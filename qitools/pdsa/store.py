@@ -413,7 +413,9 @@ class PDSAStore(abc.ABC):
                 + say("Pass it as new_project('...').", "Give it with --title.")
             )
         raise_or_warn(aim_change_problems(None, project.aim), project.aim, stacklevel=3)
-        return self.add_project(project)
+        with warnings.catch_warnings():  # an empty aim is usually written next: check() and list say so later
+            warnings.filterwarnings("ignore", message="The project has no aim yet", category=_note())
+            return self.add_project(project)
 
     def add_project(self, project: Project, *, replace: bool = False) -> Project:
         """Store a whole project (an import): every record is checked, all are written in one transaction.

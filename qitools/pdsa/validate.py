@@ -287,8 +287,8 @@ def aim_change_problems(old: Any, new: Any, *, today: _dt.date | None = None) ->
         Problem(
             "warning",
             "by_when",
-            f"The aim's date ({d.isoformat()}) has already passed (today is {today.isoformat()}). An aim looks "
-            "ahead: check the year, or set the date by which the team means to meet it.",
+            f"The aim's date ({d.isoformat()}) has already passed. An aim looks ahead: check the year, or set the "
+            "date by which the team means to meet it.",
             "the aim",
         )
     ]
