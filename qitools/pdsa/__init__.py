@@ -137,6 +137,7 @@ def overdue(project: Project, today=None):  # type: ignore[no-untyped-def]
     """The late cycles of a project: see :meth:`Project.overdue` (``qitools pdsa overdue`` on the command line)."""
     return project.overdue(today)
 
+
 __all__ = [
     "open",
     "open_store",

@@ -243,7 +243,11 @@ def _dataset(project: Project, name: str) -> pd.DataFrame:
             return datasets.load(Path(name).stem if name.lower().endswith(".csv") else name)
         except Exception:  # noqa: BLE001 - fall through to the message below
             pass
-    kept = f" The project keeps {', '.join(repr(k) for k in project.data)}." if project.data else " The project keeps no data yet."
+    kept = (
+        f" The project keeps {', '.join(repr(k) for k in project.data)}."
+        if project.data
+        else " The project keeps no data yet."
+    )
     where = f" (the project file is {project.source!r})" if project.source else ""
     raise QIValueError(
         f"Could not find the data {name!r} of the measures that chart it{where}. Looked for a file at: "

@@ -215,7 +215,9 @@ def _edit_aim(args: argparse.Namespace) -> int:
 
     values = _aim_values(args)
     if not values:
-        raise QIValueError("Nothing to change: give --what, --how-much, --by, --for-whom, --aim, --measure, --baseline or --target.")
+        raise QIValueError(
+            "Nothing to change: give --what, --how-much, --by, --for-whom, --aim, --measure, --baseline or --target."
+        )
     with _open(args) as store:
         current = _with_version(store.load(args.project).aim, args.expect_version)
         aim = store.put(dataclasses.replace(current, **values), project=args.project)
@@ -436,7 +438,9 @@ def _fishbone(args: argparse.Namespace) -> int:
             record.stamp = _with_version(current.cause_effect(record.id), args.expect_version).stamp
         ce = store.put(record, project=args.project)
     n = len(ce.causes())
-    return _done(f"cause and effect diagram {ce.id} saved (version {ce.version}): {len(ce.categories)} categories, {n} causes")
+    return _done(
+        f"cause and effect diagram {ce.id} saved (version {ce.version}): {len(ce.categories)} categories, {n} causes"
+    )
 
 
 def _process_map(args: argparse.Namespace) -> int:
@@ -463,7 +467,11 @@ def _data(args: argparse.Namespace) -> int:
     with _open(args) as store:
         rows = store.put_data(name, args.table, project=args.project)
         users = [m.id for m in store.load(args.project).measures if m.dataset == name]
-    charted = f"; charted by {', '.join(users)}" if users else "; no measure charts it yet (add-measure --dataset " + name + ")"
+    charted = (
+        f"; charted by {', '.join(users)}"
+        if users
+        else "; no measure charts it yet (add-measure --dataset " + name + ")"
+    )
     return _done(f"data {name!r} kept in {args.file}: {rows} rows{charted}")
 
 
@@ -486,9 +494,7 @@ def _remove(args: argparse.Namespace) -> int:
                     "cycles; `show` shows any record by its id."
                 )
             if len(kinds) > 1:
-                raise QIValueError(
-                    f"{args.record_id!r} is the id of a {' and a '.join(kinds)}: say which with --kind."
-                )
+                raise QIValueError(f"{args.record_id!r} is the id of a {' and a '.join(kinds)}: say which with --kind.")
         store.remove(kinds[0], args.record_id, project=args.project, version=args.expect_version)
     return _done(
         f"{kinds[0]} {args.record_id} removed (its last content is kept in `qitools pdsa history {args.file}`)"
@@ -563,7 +569,11 @@ def _show(args: argparse.Namespace) -> int:
         lines = _cycle_parts(p, rec, _Plain(), problems)
     else:
         lines = [f"{rec.label[:1].upper()}{rec.label[1:]}" if rid != "project" else f"Project {p.id!r}: {p.title}"]
-        fields = rec.to_dict() if rid != "project" else {k: getattr(p, k) for k in ("title", "team", "description", "created")}
+        fields = (
+            rec.to_dict()
+            if rid != "project"
+            else {k: getattr(p, k) for k in ("title", "team", "description", "created")}
+        )
         labels = dict(_PLAN_LABELS)
         for key, value in fields.items():
             if key == "id" or value in (None, "", [], {}):
@@ -687,7 +697,9 @@ def add_pdsa_parser(sub: argparse._SubParsersAction) -> None:
     )
     cmds = top.add_subparsers(dest="pdsa_command", metavar="ACTION")
 
-    def command(name: str, fn: Callable[[argparse.Namespace], int], help_text: str, *, writes: bool = True) -> argparse.ArgumentParser:
+    def command(
+        name: str, fn: Callable[[argparse.Namespace], int], help_text: str, *, writes: bool = True
+    ) -> argparse.ArgumentParser:
         p = cmds.add_parser(name, help=help_text, description=help_text)
         p.add_argument("file", help="the PDSA file, e.g. team.pdsa")
         if name != "new":
@@ -804,7 +816,9 @@ def add_pdsa_parser(sub: argparse._SubParsersAction) -> None:
 
     command("list", _list, "list the projects, or a project's cycles with anything overdue or to look at", writes=False)
 
-    p = command("show", _show, "show one record in full (a cycle, a measure, ..., 'aim'), with its version", writes=False)
+    p = command(
+        "show", _show, "show one record in full (a cycle, a measure, ..., 'aim'), with its version", writes=False
+    )
     p.add_argument("record_id", metavar="id", help="the record's id, e.g. C3, M1, CE1, or aim")
 
     p = command("history", _history, "who changed what, and when", writes=False)
@@ -824,7 +838,9 @@ def add_pdsa_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--measure", help="chart only this measure")
     p.add_argument("--no-charts", action="store_true", help="leave the pictures out")
 
-    p = command("draw", _draw, "save the chart with the cycles, the ramps or the driver diagram as PNG or SVG", writes=False)
+    p = command(
+        "draw", _draw, "save the chart with the cycles, the ramps or the driver diagram as PNG or SVG", writes=False
+    )
     p.add_argument("out", help="the picture, .png or .svg (with --what all: the start of the file names)")
     p.add_argument("--what", choices=["chart", "ramps", "drivers", "all"], default="chart",
                    help="what to draw (default: the chart of the aim's measure)")  # fmt: skip

@@ -703,7 +703,9 @@ def _compose(project: Project, w: Any, pics: dict[str, Any], *, today: Any = Non
         parts.append(w.para("Who changed what, and when (the latest first)."))
         entries = list(reversed(project.history))
         shown = entries[:_HISTORY_ROWS]
-        parts.append(w.table(["when", "who", "what"], [[_when(e), e.get("changed_by") or "", _history_line(e)] for e in shown]))
+        parts.append(
+            w.table(["when", "who", "what"], [[_when(e), e.get("changed_by") or "", _history_line(e)] for e in shown])
+        )
         if len(entries) > len(shown):
             parts.append(
                 w.para(f"… and {len(entries) - len(shown)} earlier changes (`qitools pdsa history` lists them all).")
@@ -763,7 +765,9 @@ def _cause_effect_parts(ce: Any, w: Any, pics: dict[str, Any]) -> list[str]:
         for item in causes:
             if isinstance(item, dict):
                 for cause, subs in item.items():
-                    items.append(w.esc(cause) + " (" + "; ".join(w.esc(x) for x in subs) + ")" if subs else w.esc(cause))
+                    items.append(
+                        w.esc(cause) + " (" + "; ".join(w.esc(x) for x in subs) + ")" if subs else w.esc(cause)
+                    )
             else:
                 items.append(w.esc(item))
         rows.append(f"{w.bold(cat)}: " + "; ".join(items))

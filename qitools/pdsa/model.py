@@ -811,7 +811,9 @@ class CauseEffect(_Record):
                 if isinstance(item, dict):
                     for cause, subs in item.items():
                         rows.append((str(cat), str(cause), ""))
-                        rows.extend((str(cat), str(cause), str(sub)) for sub in (subs if isinstance(subs, list) else []))
+                        rows.extend(
+                            (str(cat), str(cause), str(sub)) for sub in (subs if isinstance(subs, list) else [])
+                        )
                 else:
                     rows.append((str(cat), str(item), ""))
         return rows
@@ -1525,9 +1527,11 @@ def _kind(record: Any) -> str:
 
 def _plural(kind: str) -> str:
     """The Project attribute holding records of ``kind``."""
-    return {"change idea": "change_ideas", "cause and effect diagram": "cause_effects", "process map": "process_maps"}.get(
-        kind, f"{kind}s"
-    )
+    return {
+        "change idea": "change_ideas",
+        "cause and effect diagram": "cause_effects",
+        "process map": "process_maps",
+    }.get(kind, f"{kind}s")
 
 
 _KIND_NAMES = {
@@ -1574,14 +1578,18 @@ def data_as_csv(name: Any, data: Any) -> tuple[str, str, int]:
     if isinstance(data, (str, Path)):
         path = Path(data)
         if not path.is_file():
-            raise QIValueError(f"No file at {str(path)!r}, so its data cannot be kept with the project. Check the name.")
+            raise QIValueError(
+                f"No file at {str(path)!r}, so its data cannot be kept with the project. Check the name."
+            )
         try:
             if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
                 df = pd.read_excel(path)
             else:
                 df = pd.read_csv(path, encoding="utf-8-sig")
         except (ValueError, OSError, UnicodeDecodeError) as exc:
-            raise QIValueError(f"Could not read {str(path)!r} as a table ({exc}). Save it as CSV (UTF-8) and try again.") from exc
+            raise QIValueError(
+                f"Could not read {str(path)!r} as a table ({exc}). Save it as CSV (UTF-8) and try again."
+            ) from exc
     elif isinstance(data, pd.DataFrame):
         df = data
     else:

@@ -49,7 +49,6 @@ import abc
 import contextlib
 import getpass
 import json
-import os
 import sqlite3
 import threading
 import time
@@ -479,13 +478,18 @@ class PDSAStore(abc.ABC):
                         name, text, rows = data_as_csv(m.dataset, path)
                         self._write_data(pid, name, text, rows, Stamp(1, now, who))
                         kept[name] = text
-                        extra.append(_entry("data", name, "added", 1, now, who, {"rows": [None, rows], "from": [None, str(path)]}))
+                        extra.append(
+                            _entry(
+                                "data", name, "added", 1, now, who, {"rows": [None, rows], "from": [None, str(path)]}
+                            )
+                        )
             action = "imported" if past or project.source or project.cycles else "added"
             summary = {"records": [None, sum(len(project._collection(k)) for k in _KINDS)]}
             if project.source:
                 summary["from"] = [None, str(project.source)]
             self._log(
-                pid, [*past, _entry("project", pid, action, latest.get(("project", pid), 0) + 1, now, who, summary), *extra]
+                pid,
+                [*past, _entry("project", pid, action, latest.get(("project", pid), 0) + 1, now, who, summary), *extra],
             )
         return self.load(pid)
 
@@ -610,7 +614,17 @@ class PDSAStore(abc.ABC):
             version = (old.version or 0) + 1 if old is not None else 1
             rec.stamp = Stamp(version, now, who)
             rk = _record_kind(rec)
-            entries.append(_entry(rk, _record_id(rec, pid), "changed" if old is not None else "added", version, now, who, _diff(old, rec)))
+            entries.append(
+                _entry(
+                    rk,
+                    _record_id(rec, pid),
+                    "changed" if old is not None else "added",
+                    version,
+                    now,
+                    who,
+                    _diff(old, rec),
+                )
+            )
         # a new ramp must exist before the cycle that refers to it
         self._write(pid, [*written[1:], written[0]])
         if isinstance(written[0], Measure):
@@ -669,7 +683,9 @@ class PDSAStore(abc.ABC):
             changes = {"rows": [_rows(old) if old is not None else None, rows]}
             if isinstance(data, (str, Path)):
                 changes["from"] = [None, str(data)]
-            self._log(pid, [_entry("data", name, "changed" if old is not None else "added", version, now, who, changes)])
+            self._log(
+                pid, [_entry("data", name, "changed" if old is not None else "added", version, now, who, changes)]
+            )
         return rows
 
     def _data_version(self, pid: str, name: str) -> int:
@@ -711,7 +727,9 @@ class PDSAStore(abc.ABC):
                     )
                 self._write_data(pid, record_id, None, 0, None)
                 v = self._data_version(pid, record_id) + 1
-                self._log(pid, [_entry("data", record_id, "removed", v, now, who, {"rows": [_rows(p.data[record_id]), None]})])
+                self._log(
+                    pid, [_entry("data", record_id, "removed", v, now, who, {"rows": [_rows(p.data[record_id]), None]})]
+                )
                 return
             kind = _norm_kind(kind)
             rec = p._get(kind, record_id)
@@ -744,7 +762,11 @@ class PDSAStore(abc.ABC):
             [current.stamp.changed_by] if current is not None and current.stamp and current.stamp.changed_by else []
         )
         last = entries[-1] if entries else None
-        when = when_text(last.get("changed_at") if last else (current.stamp.changed_at if current is not None and current.stamp else ""))
+        when = when_text(
+            last.get("changed_at")
+            if last
+            else (current.stamp.changed_at if current is not None and current.stamp else "")
+        )
         fields = list(dict.fromkeys(k for e in entries for k in (e.get("changes") or {})))
         label_cap = label[:1].upper() + label[1:]
         by = " and ".join(who) if who else "someone else"
@@ -771,7 +793,9 @@ class PDSAStore(abc.ABC):
         return QIConflictError(f"{what}. {fix}", record=label, current=current, changes=entries)
 
 
-def _entry(kind: str, record: str, action: str, version: int, when: str, who: str, changes: dict[str, Any]) -> dict[str, Any]:
+def _entry(
+    kind: str, record: str, action: str, version: int, when: str, who: str, changes: dict[str, Any]
+) -> dict[str, Any]:
     return {
         "kind": kind,
         "record": record,
@@ -999,7 +1023,10 @@ _COLUMNS: dict[str, tuple[str, list[tuple[str, str]]]] = {
             )
         ],
     ),
-    "cause and effect diagram": ("cause_effects", [("title", "title"), ("effect", "effect"), ("categories", "categories")]),
+    "cause and effect diagram": (
+        "cause_effects",
+        [("title", "title"), ("effect", "effect"), ("categories", "categories")],
+    ),
     "process map": ("process_maps", [("title", "title"), ("steps", "steps")]),
 }
 _JSON_FIELDS = {"questions", "predictions", "subset", "categories", "steps"}
@@ -1186,7 +1213,11 @@ class SQLiteStore(PDSAStore):
             self._version = 0  # an empty database: becomes a store at the first write
             return
         if app != APPLICATION_ID:
-            why = "it is an SQLite database with other tables" if version == 0 else "it is an SQLite database made by another program"
+            why = (
+                "it is an SQLite database with other tables"
+                if version == 0
+                else "it is an SQLite database made by another program"
+            )
             raise QIValueError(_not_ours(self.path, why))
         if version > LATEST:
             raise QIValueError(
@@ -1256,7 +1287,10 @@ class SQLiteStore(PDSAStore):
         if self.readonly:
             raise QIValueError(
                 f"{self.path!r} was opened read-only, so nothing can be changed. "
-                + say("Open it without readonly=True to make changes.", "Use a command that changes it (add-..., update-..., remove).")
+                + say(
+                    "Open it without readonly=True to make changes.",
+                    "Use a command that changes it (add-..., update-..., remove).",
+                )
             )
         if self._write_blocked is not None:
             raise _cannot_write(self.path, self._write_blocked)
@@ -1391,7 +1425,9 @@ class SQLiteStore(PDSAStore):
         if conn is None:
             yield None
             return
-        version = self._version if self._in_tx or self._prepared else int(conn.execute("PRAGMA user_version").fetchone()[0])
+        version = (
+            self._version if self._in_tx or self._prepared else int(conn.execute("PRAGMA user_version").fetchone()[0])
+        )
         if version == LATEST:
             yield conn
             return
@@ -1669,8 +1705,10 @@ def _check_file(path: Path, *, must_exist: bool) -> None:
     if must_exist and not path.exists():
         raise QIValueError(
             f"No PDSA file at {str(path)!r}. "
-            + say("Check the name and the folder (qi.pdsa.open() creates a file when it is not read-only).",
-                  "Create it first with `qitools pdsa new {file} --title ...`, or check the name and the folder.")
+            + say(
+                "Check the name and the folder (qi.pdsa.open() creates a file when it is not read-only).",
+                "Create it first with `qitools pdsa new {file} --title ...`, or check the name and the folder.",
+            )
         )
     if path.exists() and path.stat().st_size > 0:
         try:

@@ -173,7 +173,9 @@ def _number_problem(name: str, value: Any, label: str) -> Problem | None:
     return None
 
 
-def _implausible(name: str, d: _dt.date, label: str, today: _dt.date, ahead_days: int = _LATEST_AHEAD_DAYS) -> Problem | None:
+def _implausible(
+    name: str, d: _dt.date, label: str, today: _dt.date, ahead_days: int = _LATEST_AHEAD_DAYS
+) -> Problem | None:
     """An error for a date that must be a typo: before 1950, or far in the future."""
     if d.year < _EARLIEST_YEAR:
         return Problem(
@@ -198,7 +200,9 @@ _DATE_BITS = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b|\b(?:19|20)\d{2}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
     re.IGNORECASE,
 )
-_AMOUNT_WORDS = re.compile(r"\b(?:half|halve|halved|double|doubled|twice|zero|third|quarter|per\s?cent)\b|%", re.IGNORECASE)
+_AMOUNT_WORDS = re.compile(
+    r"\b(?:half|halve|halved|double|doubled|twice|zero|third|quarter|per\s?cent)\b|%", re.IGNORECASE
+)
 
 
 def _has_amount(text: str) -> bool:
@@ -865,7 +869,14 @@ def check_cause_effect(ce: Any, project: Any = None) -> list[Problem]:
     for cat, causes in cats.items():
         where = f"category {cat!r} of {label}"
         if not _text_ok(cat):
-            out.append(Problem("error", "categories", f"A category of {label} has no name ({cat!r}). Name it, e.g. 'People'.", label))
+            out.append(
+                Problem(
+                    "error",
+                    "categories",
+                    f"A category of {label} has no name ({cat!r}). Name it, e.g. 'People'.",
+                    label,
+                )
+            )
             continue
         if not isinstance(causes, list) or not causes:
             out.append(
@@ -979,9 +990,7 @@ def check_process_map(pm: Any, project: Any = None) -> list[Problem]:
                         label,
                     )
                 )
-            elif isinstance(target, bool) or not (
-                _text_ok(target) or (isinstance(target, int) and 0 <= target < n)
-            ):
+            elif isinstance(target, bool) or not (_text_ok(target) or (isinstance(target, int) and 0 <= target < n)):
                 out.append(
                     Problem(
                         "error",
@@ -1015,7 +1024,9 @@ def check_process_map(pm: Any, project: Any = None) -> list[Problem]:
                 )
             elif not (_text_ok(wait) or (isinstance(wait, (int, float)) and not isinstance(wait, bool))):
                 out.append(
-                    Problem("error", "steps", f"{where}: 'wait' must say how long, e.g. '45 minutes'; got {wait!r}.", label)
+                    Problem(
+                        "error", "steps", f"{where}: 'wait' must say how long, e.g. '45 minutes'; got {wait!r}.", label
+                    )
                 )
     return out
 

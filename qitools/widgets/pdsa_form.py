@@ -529,7 +529,11 @@ _SPECS: dict[str, tuple[type, list[tuple[str, str, str]]]] = {
     ),
     "change idea": (
         ChangeIdea,
-        [("text", "area", "Change idea"), ("drivers", "multi", "Drivers it acts on"), ("description", "area", "Detail")],
+        [
+            ("text", "area", "Change idea"),
+            ("drivers", "multi", "Drivers it acts on"),
+            ("description", "area", "Detail"),
+        ],
     ),
 }
 
@@ -649,7 +653,10 @@ class RecordForm(_Form):
             if "parent" in self.fields:
                 dd = self.fields["parent"]
                 value = dd.value
-                dd.options = [dd.options[0], *[(f"{d.id}: {d.text}", d.id) for d in p.drivers if d.level == "primary" and d.id != self._editing]]
+                dd.options = [
+                    dd.options[0],
+                    *[(f"{d.id}: {d.text}", d.id) for d in p.drivers if d.level == "primary" and d.id != self._editing],
+                ]
                 dd.value = value if value in [v for _, v in dd.options] else _NONE
             if "drivers" in self.fields:
                 sel = self.fields["drivers"]

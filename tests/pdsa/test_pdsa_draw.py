@@ -157,7 +157,10 @@ class TestLabelsDoNotOverlap:
         few = project.copy()
         few.cycles = [c for c in few.cycles if c.id in ("C1", "C7")]
         ax = qi.pdsa.draw_chart(few, data, labels="title")
-        assert sorted(t.strip() for t, _ in _boxes(ax, "qi-annotation-label-pdsa")) == ["C1 Bay tagging", "C7 Bay tagging"]
+        assert sorted(t.strip() for t, _ in _boxes(ax, "qi-annotation-label-pdsa")) == [
+            "C1 Bay tagging",
+            "C7 Bay tagging",
+        ]
         assert _boxes(ax, "qi-pdsa-key") == []
 
     @pytest.mark.parametrize("labels", ["id", "title", "full"])

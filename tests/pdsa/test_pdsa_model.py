@@ -83,7 +83,9 @@ class TestProjectAdd:
         assert len(p.cycles) == 2
 
     def test_wrong_type(self):
-        with pytest.raises(qi.QITypeError, match="Expected a Measure, Driver, ChangeIdea, Ramp, PDSACycle, CauseEffect or ProcessMap"):
+        with pytest.raises(
+            qi.QITypeError, match="Expected a Measure, Driver, ChangeIdea, Ramp, PDSACycle, CauseEffect or ProcessMap"
+        ):
             small_project().add({"objective": "x"})
 
 

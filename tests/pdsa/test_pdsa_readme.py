@@ -57,6 +57,8 @@ def test_the_commands_run(tmp_path, monkeypatch, capsys):
     assert p.process_map("PM1").steps[2] == {"step": "Wait for a nurse", "kind": "delay", "wait": "6 minutes"}
 
 
-@pytest.mark.parametrize("word", ["QIConflictError", "set-name", "--journal delete", "--expect-version", "project_form"])
+@pytest.mark.parametrize(
+    "word", ["QIConflictError", "set-name", "--journal delete", "--expect-version", "project_form"]
+)
 def test_the_section_names_the_sharing_features(word):
     assert word in _section()

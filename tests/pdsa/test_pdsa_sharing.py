@@ -257,8 +257,13 @@ class TestOpeningNeverWrites:
 
     def test_a_delete_journal_store_is_unchanged_by_reading(self, tmp_path, capsys):
         path = tmp_path / "shared.pdsa"
-        assert cli(capsys, "new", path, "--title", "Falls", "--aim", "Halve falls by 2030", "--journal", "delete")[0] == 0
-        assert cli(capsys, "import", path, Path(__file__).resolve().parents[2] / "datasets" / "pdsa_falls_project.json")[0] == 0
+        assert (
+            cli(capsys, "new", path, "--title", "Falls", "--aim", "Halve falls by 2030", "--journal", "delete")[0] == 0
+        )
+        assert (
+            cli(capsys, "import", path, Path(__file__).resolve().parents[2] / "datasets" / "pdsa_falls_project.json")[0]
+            == 0
+        )
         (tmp_path / "out").mkdir()
         before, files = path.read_bytes(), _siblings(path)
         for command in (["list"], ["list", "--project", "falls-ash-cedar"], ["show", "C3", "--project", "falls-ash-cedar"],
@@ -277,7 +282,9 @@ class TestOpeningNeverWrites:
         with qi.pdsa.open(path, readonly=True) as s:
             assert s._conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
         # ... unless told otherwise, when writing
-        assert cli(capsys, "add-idea", path, "Hip protectors", "--project", "falls-ash-cedar", "--journal", "wal")[0] == 0
+        assert (
+            cli(capsys, "add-idea", path, "Hip protectors", "--project", "falls-ash-cedar", "--journal", "wal")[0] == 0
+        )
         with qi.pdsa.open(path, readonly=True) as s:
             assert s._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
@@ -389,6 +396,7 @@ def _read_only_runner(folder: Path):
 
     root = Path(__file__).resolve().parents[2]
     if os.geteuid() != 0:
+
         def run(*argv: str) -> subprocess.CompletedProcess:
             os.chmod(folder, 0o555)
             try:

@@ -180,7 +180,9 @@ class TestSQLiteFile:
         conn.commit()
         conn.close()
         before = path.read_bytes()
-        with pytest.raises(qi.QIValueError, match="an SQLite database made by another program. It has not been changed"):
+        with pytest.raises(
+            qi.QIValueError, match="an SQLite database made by another program. It has not been changed"
+        ):
             qi.pdsa.open(path)
         assert path.read_bytes() == before
 
@@ -194,7 +196,8 @@ class TestSQLiteFile:
         conn.close()
         for readonly in (False, True):
             with pytest.raises(
-                qi.QIValueError, match=r"written by a newer qitools \(PDSA schema version 99; this qitools knows up to 4\)"
+                qi.QIValueError,
+                match=r"written by a newer qitools \(PDSA schema version 99; this qitools knows up to 4\)",
             ):
                 qi.pdsa.open(path, readonly=readonly)
         conn = sqlite3.connect(path)

@@ -360,7 +360,10 @@ class TestImplausibleDates:
             c = good_cycle(study_date="2025-02-01", act=None, act_date=None)
         errs = problems(c, project, "error")
         assert [p.field for p in errs] == [field]
-        assert f"recorded as {'studied' if stage == 'Study' else 'decided'} on 2025-02-01, which is in the future" in errs[0].message
+        assert (
+            f"recorded as {'studied' if stage == 'Study' else 'decided'} on 2025-02-01, which is in the future"
+            in errs[0].message
+        )
         assert f"Record the {stage} stage once it has happened" in errs[0].message
 
     def test_due_date_before_the_start(self, project):
@@ -368,7 +371,9 @@ class TestImplausibleDates:
         assert "is due on 2024-09-01, before it starts (2024-09-07)" in msg
 
     def test_aim_date_far_ahead_or_not_a_date(self, project):
-        assert "more than 10 years from today" in only_error(qi.pdsa.Aim(statement="Halve falls", by_when="2207-01-01"), project)
+        assert "more than 10 years from today" in only_error(
+            qi.pdsa.Aim(statement="Halve falls", by_when="2207-01-01"), project
+        )
 
 
 class TestAimQuality:
@@ -376,7 +381,9 @@ class TestAimQuality:
         return [p.message for p in problems(aim, project, "warning")]
 
     def test_an_aim_without_a_number(self, project):
-        w = self._warnings(qi.pdsa.Aim(what="Reduce falls", how_much="a lot", by_when="2025-12-31", for_whom="Ward 7"), project)
+        w = self._warnings(
+            qi.pdsa.Aim(what="Reduce falls", how_much="a lot", by_when="2025-12-31", for_whom="Ward 7"), project
+        )
         assert w == [
             "The aim has no number ('a lot'). Say how much, with a number ('by 30%', 'from 8 to 5.6 falls per 1000 "
             "bed days'), or set the aim's target: without one nobody can tell whether the aim has been met."
@@ -417,8 +424,12 @@ class TestSystemDiagrams:
         ce = qi.pdsa.CauseEffect("Falls at night", {"People": ["Agency staff", {"Fatigue": ["12-hour shifts"]}],
                                                     "Environment": ["Dim lighting"]})  # fmt: skip
         pm = qi.pdsa.ProcessMap(
-            ["Wakes", {"step": "Bell in reach?", "kind": "decision", "yes": "Nurse comes", "no": 3},
-             {"step": "Wait for a nurse", "kind": "delay", "wait": "6 minutes"}, "Nurse comes"],  # fmt: skip
+            [
+                "Wakes",
+                {"step": "Bell in reach?", "kind": "decision", "yes": "Nurse comes", "no": 3},
+                {"step": "Wait for a nurse", "kind": "delay", "wait": "6 minutes"},
+                "Nurse comes",
+            ],  # fmt: skip
         )
         assert problems(ce, project) == [] and problems(pm, project) == []
 

@@ -161,7 +161,10 @@ from qitools.widgets import ProjectForm, RecordForm, project_form, record_form  
 
 def test_dropdowns_start_on_a_prompt(target):
     form = PDSAForm(target, today=TODAY)
-    labels = {name: form.fields[name].label for name in ("change_idea", "measure", "ramp", "previous", "prediction_held", "act")}
+    labels = {
+        name: form.fields[name].label
+        for name in ("change_idea", "measure", "ramp", "previous", "prediction_held", "act")
+    }
     assert labels == {
         "change_idea": "– choose a change idea –",
         "measure": "– no measure chosen –",
@@ -255,7 +258,9 @@ class TestRecordForms:
         aim = form.submit()
         assert aim is not None and saved_project(target).aim.target == 5.2
         form.fields["baseline"].value = "eight"
-        assert form.submit() is None and "Baseline (the measure now) must be a number" in form.messages["baseline"].value
+        assert (
+            form.submit() is None and "Baseline (the measure now) must be a number" in form.messages["baseline"].value
+        )
 
     def test_a_new_measure_with_its_measurement_plan(self, target):
         form = RecordForm(target, "measure")
@@ -268,7 +273,12 @@ class TestRecordForms:
         m = form.submit()
         assert m is not None and m.id == "M4"
         stored = saved_project(target).measure("M4")
-        assert (stored.sampling, stored.missing, stored.kind, stored.chart) == ("5 random beds", "No audit: blank", "process", "run")
+        assert (stored.sampling, stored.missing, stored.kind, stored.chart) == (
+            "5 random beds",
+            "No audit: blank",
+            "process",
+            "run",
+        )
 
     def test_drivers_and_change_ideas(self, target):
         d = RecordForm(target, "driver")
@@ -288,7 +298,13 @@ class TestRecordForms:
     def test_the_project_form_has_every_part(self, target):
         form = project_form(target)
         assert isinstance(form, ProjectForm)
-        assert [form.widget.get_title(i) for i in range(5)] == ["Aim", "Measures", "Drivers", "Change ideas", "PDSA cycles"]
+        assert [form.widget.get_title(i) for i in range(5)] == [
+            "Aim",
+            "Measures",
+            "Drivers",
+            "Change ideas",
+            "PDSA cycles",
+        ]
         ideas = form.forms["change idea"]
         ideas.fields["text"].value = "Night lights"
         ideas.save_button.click()

@@ -24,13 +24,18 @@ _STAMP = [
 ]
 
 STATEMENTS = [
-    *(f"ALTER TABLE {table} ADD COLUMN {column}" for table in (
-        "projects", "measures", "drivers", "change_ideas", "ramps", "cycles") for column in _STAMP),
+    *(
+        f"ALTER TABLE {table} ADD COLUMN {column}"
+        for table in ("projects", "measures", "drivers", "change_ideas", "ramps", "cycles")
+        for column in _STAMP
+    ),
     "ALTER TABLE projects ADD COLUMN aim_version INTEGER NOT NULL DEFAULT 1",
     "ALTER TABLE projects ADD COLUMN aim_changed_at TEXT NOT NULL DEFAULT ''",
     "ALTER TABLE projects ADD COLUMN aim_changed_by TEXT NOT NULL DEFAULT ''",
-    *(f"ALTER TABLE measures ADD COLUMN {column} TEXT NOT NULL DEFAULT ''" for column in (
-        "data_source", "collected_by", "frequency", "sampling", "missing")),
+    *(
+        f"ALTER TABLE measures ADD COLUMN {column} TEXT NOT NULL DEFAULT ''"
+        for column in ("data_source", "collected_by", "frequency", "sampling", "missing")
+    ),
     "ALTER TABLE cycles ADD COLUMN due_date TEXT",
     """
     CREATE TABLE cause_effects (
