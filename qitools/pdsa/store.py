@@ -1342,9 +1342,11 @@ class SQLiteStore(PDSAStore):
         if conn is not None:
             with contextlib.suppress(sqlite3.Error):
                 conn.close()
-        for f in [Path(self.path), *_siblings(Path(self.path))]:
+        # the last connection to close a WAL file removes its -wal and -shm: if they are still there,
+        # another process has the file open, and it is left for that process
+        if not any(f.exists() for f in _siblings(Path(self.path))):
             with contextlib.suppress(OSError):
-                f.unlink()
+                Path(self.path).unlink()
         self._created = False
         self._prepared = False
         self._version = 0

@@ -151,3 +151,30 @@ class TestMigrationIsAtomic:
             assert store.schema_version == 4
             columns = [r[1] for r in store._conn.execute("PRAGMA table_info(cycles)")]
             assert "colour" not in columns and store.load() == project
+
+
+class TestVersion4:
+    def test_records_start_at_version_1_with_an_empty_plan_and_history(self, tmp_path):
+        path = make_v1(tmp_path / "team.pdsa")
+        with qi.pdsa.open(path, user="Nurse") as store:
+            store.set_name("Migrating nurse")  # the first write upgrades the file
+            p = store.load("sepsis")
+            assert store.schema_version == 4
+        assert {r.version for k in ("driver", "change idea", "ramp", "cycle") for r in p._collection(k)} == {1}
+        assert p.aim.version == 1 and p.version == 1 and p.cycle("C1").stamp.changed_by == ""  # not known
+        assert p.history == [] and p.data == {} and p.cause_effects == [] and p.process_maps == []
+        assert all(c.due_date is None for c in p.cycles)
+        conn = sqlite3.connect(path)
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(measures)")]
+        conn.close()
+        assert columns[-5:] == ["data_source", "collected_by", "frequency", "sampling", "missing"]
+
+    def test_opening_with_another_journal_changes_nothing_until_a_write(self, tmp_path):
+        path = tmp_path / "shared.pdsa"
+        with qi.pdsa.open(path, journal="delete") as store:
+            store.add_project(qi.pdsa.example_project())
+        before = path.read_bytes()
+        with qi.pdsa.open(path, journal="wal") as store:
+            store.load()
+            assert store._conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert path.read_bytes() == before

@@ -447,3 +447,21 @@ def test_a_store_in_a_read_only_folder_can_be_listed_reported_and_exported(tmp_p
     r = run("add-idea", str(path), "Night lights")
     assert r.returncode == 2 and f"Could not write {str(path)!r}: the file or its folder is read-only" in r.stderr
     assert path.read_bytes() == before and sorted(p.name for p in folder.iterdir()) == ["team.pdsa"]
+
+
+def test_a_failed_first_write_leaves_no_file(tmp_path, monkeypatch):
+    path = tmp_path / "new.pdsa"
+    store = qi.pdsa.open(path)
+
+    def broken(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(qi.pdsa.SQLiteStore, "_log", broken)  # fails inside the first transaction
+    with pytest.raises(qi.QIValueError, match="Could not write"):
+        store.new_project("Falls", aim="Halve falls by 2030")
+    store.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    with qi.pdsa.open(path) as again:  # and the name can be used again
+        again.new_project("Falls", aim="Halve falls by 2030")
+    assert path.exists()
