@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..spc.errors import QITypeError, QIValueError
 from ._text import clean
+from ._voice import say
 from .model import Measure, PDSACycle, Project
 
 __all__ = [
@@ -182,8 +183,11 @@ def measure_data(project: Project, measure: Any = None, data: Any = None) -> pd.
         df = _dataset(project, m.dataset)
     else:
         raise QIValueError(
-            f"Measure {m.id!r} ({m.name}) has no data: pass data= (a DataFrame with its columns), or set the "
-            "measure's dataset to a CSV file."
+            f"Measure {m.id!r} ({m.name}) has no data: "
+            + say(
+                "pass data= (a DataFrame with its columns), or set the measure's dataset to a CSV file.",
+                f"give --data FILE, or set its data with `qitools pdsa update-measure {{file}} {m.id} --dataset FILE`.",
+            )
         )
     if m.subset:
         df = _apply_subset(df, m)
@@ -252,8 +256,12 @@ def _dataset(project: Project, name: str) -> pd.DataFrame:
     raise QIValueError(
         f"Could not find the data {name!r} of the measures that chart it{where}. Looked for a file at: "
         f"{'; '.join(dict.fromkeys(looked))}; and among the datasets bundled with qitools.{kept} Keep the data in "
-        "the project file so that it travels with it: store.put_data(" + repr(name) + ", 'path/to/file.csv') or "
-        f"`qitools pdsa data STORE path/to/file.csv --name {name}`; or pass data= (a DataFrame or a CSV file)."
+        "the project file so that it travels with it: "
+        + say(
+            f"store.put_data({name!r}, 'path/to/file.csv') (or `qitools pdsa data STORE path/to/file.csv --name "
+            f"{name}`); or pass data= (a DataFrame or a CSV file).",
+            f"`qitools pdsa data {{file}} path/to/file.csv --name {name}`; or give --data FILE.",
+        )
     )
 
 
@@ -373,7 +381,9 @@ def cycles_outside(annotations: pd.DataFrame, x: Any) -> tuple[pd.DataFrame, lis
         if start > hi:
             notes.append(
                 f"{name} started on {_day(start)}, after the data ends ({_day(hi)}), so it is not marked on the "
-                "chart. Add the newer data (store.put_data, or `qitools pdsa data`) or check the cycle's dates."
+                "chart. Add the newer data ("
+                + say("store.put_data, or `qitools pdsa data`", "`qitools pdsa data`")
+                + ") or check the cycle's dates."
             )
             keep.append(False)
         elif end < lo:

@@ -1021,9 +1021,16 @@ class Project(_Record):
                 return m
         if self.measures:
             return self.measures[0]
+        from ._voice import say
+
         raise QIValueError(
-            f"Project {self.id!r} has no measures yet. Add one, e.g. project.add(qi.pdsa.Measure("
-            "'Falls per 1000 bed days', kind='outcome', y='falls', n='bed_days', x='month', chart='u', multiply=1000))."
+            f"Project {self.id!r} has no measures yet. Add one, e.g. "
+            + say(
+                "project.add(qi.pdsa.Measure('Falls per 1000 bed days', kind='outcome', y='falls', n='bed_days', "
+                "x='month', chart='u', multiply=1000)).",
+                "`qitools pdsa add-measure {file} --name 'Falls per 1000 bed days' --x month --y falls --n bed_days "
+                "--chart u --multiply 1000 --dataset falls.csv`.",
+            )
         )
 
     def change_idea(self, idea_id: str) -> ChangeIdea:
