@@ -17,9 +17,9 @@
     qitools pdsa update-cycle team.pdsa C1 --end 2026-02-06 --what-happened "..." --results "..." --act adapt
     qitools pdsa fishbone team.pdsa --effect "Falls at night" --cause "People: Agency staff" \\
         --cause "Environment: Dim lighting > bulbs out; switches hard to find"
-    qitools pdsa process-map team.pdsa --title "Night toileting" --step "Patient wakes" \\
-        --step "decision: Call bell in reach? | yes: Nurse comes | no: Patient walks alone" \\
-        --step "delay: Wait for a nurse | 6 minutes" --step "Nurse comes"
+    qitools pdsa process-map team.pdsa --title "Sepsis: arrival to first dose" --step "Patient arrives" \\
+        --step "decision: Sepsis screen positive? | no: end" \\
+        --step "delay: Wait for a doctor to prescribe | 45 minutes" --step "First antibiotic dose"
     qitools pdsa data team.pdsa falls.csv          # keep (or refresh) the data in the file
     qitools pdsa list team.pdsa                     # also: show C1, history, overdue
     qitools pdsa remove team.pdsa C4
@@ -790,7 +790,8 @@ def add_pdsa_parser(sub: argparse._SubParsersAction) -> None:
 
     p = command("process-map", _process_map, "save a process map: a new one, or replace --id")
     p.add_argument("--step", action="append",
-                   help="a step, in order (repeat): 'text', 'decision: Question? | yes: step | no: step', or "
+                   help="a step, in order (repeat): 'text', 'decision: Question? | yes: step | no: step' (a step's text, or "
+                        "'end'; an answer left out goes to the next step), or "
                         "'delay: what is waited for | how long'")  # fmt: skip
     p.add_argument("--title", help="what process")
     p.add_argument("--id", help="id of a map to replace (default: a new one, PM1, PM2, ...)")

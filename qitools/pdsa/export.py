@@ -345,18 +345,21 @@ def system_picture(record: Any) -> str | None:
     if isinstance(record, CauseEffect):
         fn = getattr(qitools, "cause_effect_diagram", None)
         args: tuple[Any, ...] = (record.effect, record.categories)
-        size = (11.0, 5.5)
     elif isinstance(record, ProcessMap):
         fn = getattr(qitools, "process_map", None)
         args = (record.steps,)
-        size = (11.0, 4.0)
     else:
         return None
     if fn is None:
         return None
-    fig, ax = _figure(*size)
-    fn(*args, ax=ax)
-    return _png(fig)
+    import matplotlib.pyplot as plt
+
+    ax = fn(*args)  # the drawing sizes its own figure so that every text is legible
+    fig = ax.figure
+    try:
+        return _png(fig)
+    finally:
+        plt.close(fig)
 
 
 def _pictures(project: Project, data: Any, measure: Any, charts: bool) -> dict[str, Any]:

@@ -828,12 +828,13 @@ class ProcessMap(_Record):
     steps : list
         The steps in order. Each is a sentence (a step), or a mapping::
 
-            {"step": "Screen positive?", "kind": "decision", "yes": "Give antibiotics", "no": "Usual care"}
+            {"step": "Sepsis screen positive?", "kind": "decision", "no": "end"}
             {"step": "Wait for a doctor to prescribe", "kind": "delay", "wait": "45 minutes (median)"}
 
         ``kind`` is ``"step"`` (the default), ``"decision"`` (with ``yes`` and ``no``: the step
-        each answer leads to, as its text or its position in the list counting from 0) or
-        ``"delay"`` (a wait; ``wait`` says how long). This is the ``steps`` argument of
+        each answer leads to, as its text, its position in the list counting from 0, or
+        ``"end"``; an answer left out goes to the next step) or ``"delay"`` (a wait; ``wait``
+        says how long). The rules are those of :func:`qitools.system.check_steps`. This is the ``steps`` argument of
         :func:`qitools.process_map`.
     title : str
         What process ("Sepsis: arrival to first antibiotic dose").

@@ -840,11 +840,28 @@ def _text_ok(v: Any) -> bool:
     return isinstance(v, str) and bool(v.strip())
 
 
+def _shape_problem(check: Any, value: Any, field: str, label: str) -> Problem | None:
+    """Run one of :mod:`qitools.system`'s checks (the shapes its drawings take) and keep its message."""
+    from ..spc.errors import QIToolsError
+
+    try:
+        check(value)
+    except QIToolsError as exc:
+        return Problem("error", field, f"{_cap(label)}: {exc}", label)
+    return None
+
+
 def check_cause_effect(ce: Any, project: Any = None) -> list[Problem]:
-    """Problems of a cause and effect diagram: an effect, categories, each with causes (text or {cause: [sub-causes]})."""
+    """Problems of a cause and effect diagram: an effect, and causes in the shape :func:`qitools.cause_effect_diagram` draws.
+
+    The categories are checked by :func:`qitools.system.check_causes` (text causes, or
+    ``{cause: [sub-causes]}``; no empty text, no cause twice in a list), so every diagram kept
+    in a project can be drawn.
+    """
+    from ..system import check_causes
+
     label = ce.label
     out = _id_problems(ce, label)
-    example = "{'People': ['Agency staff', {'Fatigue': ['12-hour shifts']}], 'Environment': ['Dim lighting']}"
     if not _text_ok(ce.effect):
         out.append(
             Problem(
@@ -855,179 +872,35 @@ def check_cause_effect(ce: Any, project: Any = None) -> list[Problem]:
                 label,
             )
         )
-    cats = ce.categories
-    if not isinstance(cats, dict) or not cats:
+    p = _shape_problem(check_causes, ce.categories, "categories", label)
+    if p:
+        out.append(p)
+    elif isinstance(ce.categories, dict) and not any(ce.categories.values()):
         out.append(
             Problem(
-                "error",
+                "warning",
                 "categories",
-                f"{_cap(label)} has no categories of causes. Give a mapping of category to causes, e.g. {example}.",
+                f"{_cap(label)} has categories but no causes yet. Add the causes the team finds under each one.",
                 label,
             )
         )
-        return out
-    for cat, causes in cats.items():
-        where = f"category {cat!r} of {label}"
-        if not _text_ok(cat):
-            out.append(
-                Problem(
-                    "error",
-                    "categories",
-                    f"A category of {label} has no name ({cat!r}). Name it, e.g. 'People'.",
-                    label,
-                )
-            )
-            continue
-        if not isinstance(causes, list) or not causes:
-            out.append(
-                Problem(
-                    "error",
-                    "categories",
-                    f"The {where} has no causes (got {causes!r}). List at least one cause, or leave the category out. "
-                    f"The shape is {example}.",
-                    label,
-                )
-            )
-            continue
-        for item in causes:
-            if isinstance(item, dict):
-                subs = list(item.values())[0] if len(item) == 1 else None
-                cause = next(iter(item)) if len(item) == 1 else None
-                if (
-                    cause is None
-                    or not _text_ok(cause)
-                    or not isinstance(subs, list)
-                    or not all(_text_ok(x) for x in subs)
-                ):
-                    out.append(
-                        Problem(
-                            "error",
-                            "categories",
-                            f"A cause in the {where} is {item!r}. A cause with sub-causes is one cause mapped to a "
-                            "list of sentences, e.g. {'Fatigue': ['12-hour shifts', 'No breaks at night']}.",
-                            label,
-                        )
-                    )
-            elif not _text_ok(item):
-                out.append(
-                    Problem(
-                        "error",
-                        "categories",
-                        f"A cause in the {where} is {item!r}; each cause is a sentence (or {{cause: [sub-causes]}}).",
-                        label,
-                    )
-                )
     return out
 
 
-_STEP_KEYS = ("step", "kind", "yes", "no", "wait")
-
-
 def check_process_map(pm: Any, project: Any = None) -> list[Problem]:
-    """Problems of a process map: steps in order, each text or ``{"step", "kind", "yes", "no", "wait"}``."""
+    """Problems of a process map: steps in the shape :func:`qitools.process_map` draws.
+
+    The steps are checked by :func:`qitools.system.check_steps`: text, or
+    ``{"step", "kind", "yes", "no", "wait"}`` with ``yes``/``no`` only on decisions (a step's
+    text, its position counting from 0, or ``"end"``) and ``wait`` only on delays.
+    """
+    from ..system import check_steps
+
     label = pm.label
     out = _id_problems(pm, label)
-    steps = pm.steps
-    if not isinstance(steps, list) or not steps:
-        out.append(
-            Problem(
-                "error",
-                "steps",
-                f"{_cap(label)} has no steps. List the steps in order, e.g. ['Patient arrives', "
-                "{'step': 'Screen positive?', 'kind': 'decision', 'yes': 'Give antibiotics', 'no': 'Usual care'}, "
-                "{'step': 'Wait for a doctor', 'kind': 'delay', 'wait': '45 minutes'}, 'Give antibiotics'].",
-                label,
-            )
-        )
-        return out
-    n = len(steps)
-    for i, item in enumerate(steps):
-        where = f"Step {i + 1} of {label}"
-        if isinstance(item, str):
-            if not item.strip():
-                out.append(Problem("error", "steps", f"{where} is empty. Write what happens at that step.", label))
-            continue
-        if not isinstance(item, dict):
-            out.append(
-                Problem("error", "steps", f"{where} is {item!r}: a step is a sentence or a mapping with 'step'.", label)
-            )
-            continue
-        unknown = [k for k in item if k not in _STEP_KEYS]
-        if unknown:
-            close = difflib.get_close_matches(str(unknown[0]), _STEP_KEYS, n=1, cutoff=0.5)
-            tip = f" Did you mean {close[0]!r}?" if close else ""
-            out.append(
-                Problem(
-                    "error",
-                    "steps",
-                    f"{where} has an unknown key {unknown[0]!r}.{tip} The keys of a step are {', '.join(_STEP_KEYS)}.",
-                    label,
-                )
-            )
-        if not _text_ok(item.get("step")):
-            out.append(Problem("error", "steps", f"{where} has no text: set 'step' to what happens.", label))
-        kind = item.get("kind") or "step"
-        msg = _one_of(
-            "kind",
-            kind,
-            ("step", "decision", "delay"),
-            "A step is something done; a decision has yes and no branches; a delay is a wait.",
-        )
-        if msg:
-            out.append(Problem("error", "steps", f"{where}: {msg}", label))
-            continue
-        for branch in ("yes", "no"):
-            target = item.get(branch)
-            if target is None:
-                continue
-            if kind != "decision":
-                out.append(
-                    Problem(
-                        "error",
-                        "steps",
-                        f"{where} has a {branch!r} branch but is a {kind}: only a decision "
-                        "(kind 'decision') branches. Set its kind, or remove the branch.",
-                        label,
-                    )
-                )
-            elif isinstance(target, bool) or not (_text_ok(target) or (isinstance(target, int) and 0 <= target < n)):
-                out.append(
-                    Problem(
-                        "error",
-                        "steps",
-                        f"{where}: {branch!r} must be the text of the step it leads to, or that step's position "
-                        f"in the list (0 to {n - 1}); got {target!r}.",
-                        label,
-                    )
-                )
-        if kind == "decision" and item.get("yes") is None and item.get("no") is None:
-            out.append(
-                Problem(
-                    "warning",
-                    "steps",
-                    f"{where} is a decision with no 'yes' or 'no' branch. Say where each answer leads, so that "
-                    "the map shows the loops and the dead ends.",
-                    label,
-                )
-            )
-        wait = item.get("wait")
-        if wait is not None:
-            if kind == "decision":
-                out.append(
-                    Problem(
-                        "error",
-                        "steps",
-                        f"{where} is a decision with a 'wait'. A wait belongs to a delay (or a step): make a "
-                        "separate step of kind 'delay'.",
-                        label,
-                    )
-                )
-            elif not (_text_ok(wait) or (isinstance(wait, (int, float)) and not isinstance(wait, bool))):
-                out.append(
-                    Problem(
-                        "error", "steps", f"{where}: 'wait' must say how long, e.g. '45 minutes'; got {wait!r}.", label
-                    )
-                )
+    p = _shape_problem(check_steps, pm.steps, "steps", label)
+    if p:
+        out.append(p)
     return out
 
 

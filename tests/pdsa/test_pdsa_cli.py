@@ -217,7 +217,7 @@ def test_fishbone_and_process_map(tmp_path, capsys, project):
                        "--cause", "People: Fatigue > 12-hour shifts; no breaks", "--cause", "Environment: Dim lights")  # fmt: skip
     assert code == 0 and "cause and effect diagram CE1 saved (version 1): 2 categories, 5 causes" in out
     code, out, _ = run(capsys, "process-map", path, "--title", "Night toileting", "--step", "Patient wakes",
-                       "--step", "decision: Call bell in reach? | yes: Nurse comes | no: Walks alone",
+                       "--step", "decision: Call bell in reach? | yes: Nurse comes | no: end",
                        "--step", "delay: Wait for a nurse | 6 minutes", "--step", "Nurse comes")  # fmt: skip
     assert code == 0 and "process map PM1 saved (version 1): 4 steps" in out
     p = qi.pdsa.open(path, readonly=True).load()
@@ -227,7 +227,7 @@ def test_fishbone_and_process_map(tmp_path, capsys, project):
     }
     assert p.process_map("PM1").steps == [
         "Patient wakes",
-        {"step": "Call bell in reach?", "kind": "decision", "yes": "Nurse comes", "no": "Walks alone"},
+        {"step": "Call bell in reach?", "kind": "decision", "yes": "Nurse comes", "no": "end"},
         {"step": "Wait for a nurse", "kind": "delay", "wait": "6 minutes"},
         "Nurse comes",
     ]

@@ -32,7 +32,9 @@ def test_the_python_block_runs(tmp_path, monkeypatch, capsys):
     with qi.pdsa.open("team.pdsa", readonly=True) as store:
         p = store.load()
     assert p.aim.measure == "M1" and "falls.csv" in p.data and p.measure("M1").sampling == "Every fall"
-    assert (tmp_path / "falls.html").read_text(encoding="utf-8").count("data:image/png;base64,") == 3
+    html = (tmp_path / "falls.html").read_text(encoding="utf-8")
+    assert html.count("data:image/png;base64,") == 4  # chart, ramps, driver diagram, fishbone
+    assert 'alt="Cause and effect diagram CE1"' in html
 
 
 def test_the_commands_run(tmp_path, monkeypatch, capsys):
@@ -54,7 +56,7 @@ def test_the_commands_run(tmp_path, monkeypatch, capsys):
     with qi.pdsa.open("team.pdsa", readonly=True) as store:
         p = store.load()
     assert [c.id for c in p.cycles] == ["C1"] and p.cycle("C1").act == "adapt"
-    assert p.process_map("PM1").steps[2] == {"step": "Wait for a nurse", "kind": "delay", "wait": "6 minutes"}
+    assert p.process_map("PM1").steps[2] == {"step": "Wait for a doctor", "kind": "delay", "wait": "45 minutes"}
 
 
 @pytest.mark.parametrize(

@@ -372,7 +372,7 @@ def test_json_round_trip_keeps_everything(tmp_path):
                               sampling="every fall", missing="no bed days: left out"))  # fmt: skip
     p.put(dataclasses.replace(p.cycle("C10"), due_date="2024-12-20"))
     p.add(qi.pdsa.CauseEffect("Falls at night", {"People": ["Agency staff", {"Fatigue": ["12-hour shifts"]}]}))
-    p.add(qi.pdsa.ProcessMap(["Wakes", {"step": "Bell in reach?", "kind": "decision", "yes": 2, "no": "Walks"},
+    p.add(qi.pdsa.ProcessMap(["Wakes", {"step": "Bell in reach?", "kind": "decision", "yes": 2, "no": "end"},
                               "Nurse comes"], title="Night"))  # fmt: skip
     p.set_data("falls.csv", qi.pdsa.example_data())
     again = qi.pdsa.load_json(qi.pdsa.to_json(p))

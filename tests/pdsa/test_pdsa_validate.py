@@ -420,51 +420,59 @@ class TestAimQuality:
 
 
 class TestSystemDiagrams:
+    """Fishbones and process maps are checked with the rules of the drawings (qitools.system), so every one kept
+    in a project can be drawn; the messages are those checks' own, prefixed with the record."""
+
     def test_a_good_fishbone_and_process_map(self, project):
         ce = qi.pdsa.CauseEffect("Falls at night", {"People": ["Agency staff", {"Fatigue": ["12-hour shifts"]}],
                                                     "Environment": ["Dim lighting"]})  # fmt: skip
         pm = qi.pdsa.ProcessMap(
             [
-                "Wakes",
-                {"step": "Bell in reach?", "kind": "decision", "yes": "Nurse comes", "no": 3},
-                {"step": "Wait for a nurse", "kind": "delay", "wait": "6 minutes"},
-                "Nurse comes",
-            ],  # fmt: skip
+                "Patient arrives",
+                {"step": "Sepsis screen positive?", "kind": "decision", "no": "end"},
+                {"step": "Wait for a doctor", "kind": "delay", "wait": "45 minutes"},
+                "First dose",
+            ],
         )
         assert problems(ce, project) == [] and problems(pm, project) == []
+        # what the check accepts, the drawing draws
+        qi.cause_effect_diagram(ce.effect, ce.categories)
+        qi.process_map(pm.steps)
 
     @pytest.mark.parametrize(
         ("effect", "categories", "words"),
         [
-            ("", {"People": ["x"]}, "has no effect"),
-            ("Falls", {}, "has no categories of causes"),
-            ("Falls", {"People": []}, "The category 'People' of the new cause and effect diagram has no causes"),
-            ("Falls", {"People": ["ok", ""]}, "A cause in the category 'People'"),
-            ("Falls", {"People": [{"Fatigue": "shifts"}]}, "is one cause mapped to a list of sentences"),
-            ("Falls", {"People": [{"a": ["x"], "b": ["y"]}]}, "is one cause mapped to a list of sentences"),
-            ("Falls", ["People"], "Give a mapping of category to causes"),
+            ("", {"People": ["x"]}, "The new cause and effect diagram has no effect"),
+            ("Falls", {}, "The new cause and effect diagram: `causes` is empty"),
+            ("Falls", {"People": ["ok", ""]}, "The new cause and effect diagram: The text of cause 2"),
+            ("Falls", {"People": [{"Fatigue": "shifts"}]}, "must be a list of text"),
+            ("Falls", {"People": [{"a": ["x"], "b": ["y"]}]}, "a dict with 2 keys"),
+            ("Falls", ["People"], "`causes` must be a dict of categories"),
         ],
     )
     def test_fishbone_errors(self, project, effect, categories, words):
-        assert words in only_error(qi.pdsa.CauseEffect(effect, categories), project)
+        msg = only_error(qi.pdsa.CauseEffect(effect, categories), project)
+        assert words in msg
+
+    def test_a_fishbone_template_without_causes_is_a_warning(self, project):
+        w = problems(qi.pdsa.CauseEffect("Falls", {"People": [], "Methods": []}), project)
+        assert [p.level for p in w] == ["warning"] and "has categories but no causes yet" in w[0].message
 
     @pytest.mark.parametrize(
         ("steps", "words"),
         [
-            ([], "has no steps"),
-            (["ok", " "], "Step 2 of the new process map is empty"),
-            ([{"step": "x", "kind": "loop"}], "`kind` must be one of 'step', 'decision', 'delay'; got 'loop'"),
-            ([{"step": "x", "yes": "y"}], "has a 'yes' branch but is a step"),
-            ([{"step": "x", "kind": "decision", "yes": 7}], "'yes' must be the text of the step it leads to, or"),
-            ([{"step": "x", "kind": "decision", "no": "a", "wait": "5 min"}], "is a decision with a 'wait'"),
+            ([], "`steps` is empty"),
+            (["ok", " "], "The text of step 1 is empty"),
+            ([{"step": "x", "kind": "loop"}], "has kind 'loop'"),
+            ([{"step": "x", "yes": "y"}], "has a 'yes' or 'no' branch but its kind is 'step'"),
+            ([{"step": "x", "kind": "decision", "yes": 7}], "goes to step 7"),
+            ([{"step": "x", "kind": "decision", "no": "end", "wait": "5 min"}], "has a 'wait' but its kind is 'decision'"),
             ([{"step": "x", "knd": "delay"}], "unknown key 'knd'. Did you mean 'kind'?"),
-            ([{"kind": "delay"}], "has no text: set 'step'"),
-            ([3], "a step is a sentence or a mapping with 'step'"),
+            ([{"kind": "delay"}], "has no 'step' key"),
+            ([3], "must be text or a dict"),
+            ([{"step": "Ready?", "kind": "decision"}], "without a 'yes' or 'no' branch"),
         ],
     )
     def test_process_map_errors(self, project, steps, words):
-        assert words in only_error(qi.pdsa.ProcessMap(steps), project)
-
-    def test_a_decision_without_branches_is_a_warning(self, project):
-        w = problems(qi.pdsa.ProcessMap([{"step": "Ready?", "kind": "decision"}]), project, "warning")
-        assert len(w) == 1 and "a decision with no 'yes' or 'no' branch" in w[0].message
+        msg = only_error(qi.pdsa.ProcessMap(steps), project, "steps")
+        assert msg.startswith("The new process map: ") and words in msg
