@@ -247,6 +247,11 @@ def _describe(raw: dict[str, Any]) -> list[str]:
             "the notebook interfered with the grading (its process sent something that is not a reply) and was "
             "stopped; questions not reached score 0"
         )
+    elif raw.get("interfered"):
+        problems.append(
+            "the notebook interfered with the grading (its process sent messages of its own): its answers may be "
+            "incomplete"
+        )
     return problems
 
 

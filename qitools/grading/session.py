@@ -249,6 +249,7 @@ class _Channel:
         self.proc = proc
         self.deadline = deadline
         self.next_id = 0
+        self.stray = 0  # messages that answer no request: the notebook wrote into the channel
 
     def ask(self, message: dict[str, Any], wait: float) -> dict[str, Any]:
         self.next_id += 1
@@ -270,6 +271,7 @@ class _Channel:
                 raise _Stop("budget" if deadline >= self.deadline else "stubborn")
             if reply.get("id") == request:
                 return reply
+            self.stray += 1
 
 
 def run_notebook(
@@ -329,8 +331,7 @@ def run_notebook(
             raw["timing"]["checks"] = time.monotonic() - t0
         except _Stop as stop:
             raw["stopped"] = stop.why
-            if stop.cell is not None:
-                raw["stopped_cell"] = stop.cell
+        raw["interfered"] = channel.stray > 0
     finally:
         proc.close()
         raw["seconds"] = time.monotonic() - started
