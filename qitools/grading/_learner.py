@@ -187,7 +187,7 @@ class _Runner:
                 elif isinstance(result, TooBig):
                     reply["value"] = {"__qitools__": "object", "type": "too_big"}
                 else:
-                    reply["error"] = type(result).__name__
+                    reply.update(error=type(result).__name__, evalue=str(result)[:300])
             self.send(reply)
         self.send({"id": req.get("id"), "done": True})
 

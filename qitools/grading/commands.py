@@ -77,7 +77,7 @@ def _add_grade(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--cell-timeout",
         type=float,
-        help="seconds a cell may run (default: 10 times what this computer takes to start Python for a notebook, "
+        help="seconds a cell may run (default: 8 + twice what this computer takes to start Python for a notebook, "
         "10 to 60)",
     )
     p.add_argument(

@@ -547,9 +547,9 @@ def grade(
     jobs : int, optional
         Notebooks graded at the same time (default: the number of CPU cores).
     cell_timeout : float, optional
-        Seconds a cell (or a check's call of a learner's function) may run. Default: 10 times the
+        Seconds a cell (or a check's call of a learner's function) may run. Default: 8 + twice the
         seconds this computer took to start Python and load qitools for that notebook, at least 10
-        and at most 60.
+        and at most 60 (qitools is loaded before the first cell, so this is the cell's own work).
     notebook_timeout : float, optional
         Seconds a whole notebook may take (default: 30 + 4 times the cell limit).
     progress : callable, bool or None, default True

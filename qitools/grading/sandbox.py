@@ -46,7 +46,7 @@ from ..spc.errors import QIToolsWarning, QIValueError
 __all__ = ["Isolation", "isolation", "Workspace", "LearnerProcess", "LearnerGone", "GradingIsolationWarning"]
 
 #: where things are seen inside the bubblewrap sandbox
-_HOME, _LIB, _ENV, _USER_SITE = "/home/learner", "/opt/qitools-lib", "/opt/qitools-env", "/opt/qitools-site"
+_HOME, _LIB, _ENV, _USER_SITE = "/learner", "/opt/qitools-lib", "/opt/qitools-env", "/opt/qitools-site"
 #: longest line accepted from a learner process (bytes)
 MAX_LINE = 64 * 2**20
 _ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "fonts", "passwd", "group",

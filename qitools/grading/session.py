@@ -8,11 +8,14 @@ run them on the coach's arguments. Which variables and calls a question needs is
 it: the first run records what it asked for, the learner's process is asked for all of it at once,
 and the question is run again, until it asks for nothing new (usually two or three rounds).
 
-Time limits. A cell (and a call of a learner's function by a check) may run ``cell_timeout``
-seconds; by default 10 times what it took this computer to start Python and load qitools for that
-notebook (at least 10 s, at most 60 s), so a busy computer gets longer. An interrupted cell that
-does not stop within a grace period (a loop that catches the interrupt) ends the notebook there.
-The whole notebook may take ``notebook_timeout`` seconds (default 30 s + 4 cell limits).
+Time limits. Python, IPython, numpy, pandas, matplotlib and qitools are loaded before the first
+cell, so a cell's time is its own work: well under a second for every cell of these exercises. A
+cell (and a call of a learner's function by a check) may run ``cell_timeout`` seconds; by default
+8 s + twice what it took this computer to start Python and load qitools for that notebook (at
+least 10 s, at most 60 s), so a busy or slow computer gets longer while an endless loop costs
+about 10 s, not a minute. An interrupted cell that does not stop within a grace period (3 s + a
+quarter of the limit + the start-up time: a loop that catches the interrupt) ends the notebook there. The whole
+notebook may take ``notebook_timeout`` seconds (default 30 s + 4 cell limits).
 
 What reaches the gradebook from the learner's side is only data judged here, error class names
 (and, for a few errors, Python's own message when it matches Python's wording), and the first line
@@ -108,16 +111,16 @@ class Limits:
         """Seconds a cell may run, given the seconds the learner process took to start."""
         if self.cell is not None:
             return float(self.cell)
-        return float(min(60, max(10, math.ceil(10.0 * warmup))))
+        return float(min(60, max(10, math.ceil(8.0 + 2.0 * warmup))))
 
     def notebook_limit(self, cell_limit: float) -> float:
         """Seconds the whole notebook may take."""
         return float(self.notebook) if self.notebook is not None else 30.0 + 4.0 * cell_limit
 
 
-def grace(limit: float) -> float:
-    """Seconds an interrupted cell has to stop before the notebook is ended."""
-    return 5.0 + 0.5 * limit
+def grace(limit: float, warmup: float = 0.0) -> float:
+    """Seconds an interrupted cell has to stop before the notebook is ended (more on a busy computer)."""
+    return 3.0 + 0.25 * limit + warmup
 
 
 # ------------------------------------------------------------------------------------------------
@@ -144,9 +147,11 @@ _PENDING = _Pending()
 _MISSING = object()
 
 
-def _error(ename: str) -> LearnerError:
-    cls = type(_wire.safe_name(ename, "LearnerError").rsplit(".", 1)[-1], (LearnerError,), {})
-    return cls()
+def _error(ename: str, evalue: str = "") -> LearnerError:
+    """The learner's error as seen here: its class name, and its message only in Python's own wording."""
+    name, message = safe_error(ename, evalue)
+    cls = type(name.rsplit(".", 1)[-1] if name != "an error" else "LearnerError", (LearnerError,), {})
+    return cls(message) if message else cls()
 
 
 class _Exchange:
@@ -189,7 +194,7 @@ class _Exchange:
         if "timeout" in got:
             raise CallTimedOut
         if "error" in got:
-            raise _error(str(got["error"]))
+            raise _error(str(got["error"]), str(got.get("evalue", "")))
         return _wire.decode(got.get("value"))
 
 
@@ -247,6 +252,7 @@ class _Channel:
 
     def __init__(self, proc: LearnerProcess, deadline: float):
         self.proc = proc
+        self.warmup = proc.warmup
         self.deadline = deadline
         self.next_id = 0
         self.stray = 0  # messages that answer no request: the notebook wrote into the channel
@@ -326,7 +332,7 @@ def run_notebook(
             t0 = time.monotonic()
             if hidden is not None:
                 _grade_questions(channel, hidden, cell_limit, raw)
-            reply = channel.ask({"op": "public", "limit": cell_limit}, cell_limit + grace(cell_limit))
+            reply = channel.ask({"op": "public", "limit": cell_limit}, cell_limit + grace(cell_limit, channel.warmup))
             raw["public"] = _public(reply.get("public"))
             raw["timing"]["checks"] = time.monotonic() - t0
         except _Stop as stop:
@@ -342,7 +348,7 @@ def run_notebook(
 def _run_cells(channel: _Channel, cells: Sequence[tuple[int, str, str]], limit: float, raw: dict[str, Any]) -> None:
     for position, first, source in cells:
         try:
-            reply = channel.ask({"op": "run", "source": source, "limit": limit}, limit + grace(limit))
+            reply = channel.ask({"op": "run", "source": source, "limit": limit}, limit + grace(limit, channel.warmup))
         except _Stop as stop:
             raw["stopped_at"] = {"cell": position, "first_line": first}
             raise _Stop(stop.why, position) from None
@@ -406,7 +412,7 @@ def _ask_question(question: Any, exchange: _Exchange) -> dict[str, Any]:
 
 def _fetch(channel: _Channel, exchange: _Exchange, limit: float) -> None:
     """Ask the learner's process, in one go, for everything the questions asked for."""
-    wait = limit + grace(limit)
+    wait = limit + grace(limit, channel.warmup)
     if exchange.want_names:
         reply = channel.ask({"op": "names"}, wait)
         names = reply.get("names")
@@ -455,7 +461,7 @@ def _fetch(channel: _Channel, exchange: _Exchange, limit: float) -> None:
                 exchange.calls[key] = {"timeout": True}
                 exchange.looping.add(name)
             elif "error" in answer:
-                exchange.calls[key] = {"error": _wire.safe_name(answer["error"], "LearnerError")}
+                exchange.calls[key] = {"error": answer["error"], "evalue": answer.get("evalue", "")}
             else:
                 exchange.calls[key] = {"value": answer.get("value")}
 
