@@ -3,8 +3,9 @@
 Each hostile notebook is the rare-events exercise (a function, a chart, a multiple choice) with one
 cell added. Those that try to raise their score are the blank learner copy with the cheat as its
 last cell, so their honest score is the blank copy's; those that only try to disrupt are the
-solution with the disruption after its setup cell, so their honest score is the solution's. All are graded in one batch, in the sandbox
-(bubblewrap), together with the plain blank copy and solution as references. The coach's files
+solution with the disruption after its setup cell, so their honest score is the solution's. All
+are graded in one batch, in the sandbox (bubblewrap), together with the plain blank copy and
+solution as references. The coach's files
 (the course's coach folder, the copy of the hidden checks used to grade, a file outside) must be
 byte-for-byte unchanged, and no process a notebook started may be alive once grading returns, nor
 write the gradebook afterwards.
