@@ -39,8 +39,10 @@ COACH = ROOT / "exercises" / "coach"
 EXERCISE = next(COACH.glob("source/*_rare_events.ipynb")).stem
 MARKER = f"qitools-hostile-{uuid.uuid4().hex[:12]}"
 
+# .ci/run sets QITOOLS_REQUIRE_SANDBOX=1 where bubblewrap works: then these tests fail rather than skip.
 needs_sandbox = pytest.mark.skipif(
-    not isolation("auto").sandboxed, reason="bubblewrap cannot make a sandbox on this machine"
+    not isolation("auto").sandboxed and os.environ.get("QITOOLS_REQUIRE_SANDBOX") != "1",
+    reason="bubblewrap cannot make a sandbox on this machine",
 )
 
 
