@@ -31,19 +31,22 @@ def _grade(args: argparse.Namespace) -> int:
     import warnings
 
     from .runner import grade
+    from .sandbox import GradingIsolationWarning, isolation
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    hidden = _hidden_dir(args.hidden)
+    iso = isolation(args.sandbox)
+    if iso.warning:  # said before grading starts, in plain words
+        print(f"Warning: {iso.warning}", file=sys.stderr)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GradingIsolationWarning)
         book = grade(
             args.submissions,
-            hidden=_hidden_dir(args.hidden),
+            hidden=hidden,
             jobs=args.jobs,
             cell_timeout=args.cell_timeout,
             notebook_timeout=args.notebook_timeout,
             sandbox=args.sandbox,
         )
-    for warning in caught:
-        print(f"Warning: {warning.message}", file=sys.stderr)
     path = book.to_csv(args.out)
     rows = book.rows()
     with_problems = sum(1 for r in book.results if r.problems)

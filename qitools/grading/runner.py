@@ -463,7 +463,7 @@ class _ProgressBar:
             from tqdm import tqdm
         except ImportError:  # pragma: no cover - tqdm is a dependency of the course extra
             return
-        layout = "{desc}: {n_fmt}/{total_fmt} |{bar}| {elapsed} {postfix}"
+        layout = "{desc}: {n_fmt}/{total_fmt} |{bar}| {elapsed}{postfix}"
         self.bar = tqdm(total=total, file=sys.stderr, desc="grading", unit="notebook", dynamic_ncols=True,
                         bar_format=layout, mininterval=0.5)  # fmt: skip
         self.bar.set_postfix_str("preparing", refresh=True)
@@ -625,6 +625,7 @@ def grade_public(
         progress=progress,
         workdir=workdir,
         sandbox=sandbox,
+        warn=False,  # the learner's own notebooks: nothing of a coach's to protect
     )
 
 
@@ -658,6 +659,7 @@ def _grade_batch(
     progress: Callable[[int, int, NotebookResult], None] | None | bool,
     workdir: str | Path | None = None,
     sandbox: str = "auto",
+    warn: bool = True,
 ) -> Gradebook:
     iso = isolation(sandbox)
     n_jobs = max(1, jobs or os.cpu_count() or 1)
@@ -667,7 +669,7 @@ def _grade_batch(
     try:
         if bar is not None:
             bar.write(f"Grading {total} notebook{'s' if total != 1 else ''}, {n_jobs} at a time; {iso.description}.")
-        if iso.warning:
+        if iso.warning and warn:
             warnings.warn(iso.warning, GradingIsolationWarning, stacklevel=3)
         known = sorted(checks_by_exercise) if checks_by_exercise is not None else None
         results: list[NotebookResult | None] = [None] * len(found)
