@@ -4,7 +4,7 @@ Run from the repository root::
 
     python benchmarks/bench_grading.py                    # 30 submissions, 2 at a time (the cores)
     python benchmarks/bench_grading.py --n 12 --jobs 1    # smaller / serial
-    python benchmarks/bench_grading.py --exercise 07_rare_events
+    python benchmarks/bench_grading.py --exercise 10_rare_events
 
 The submissions are a realistic mix made from the exercise's source and learner copy: complete
 solutions, blank learner copies, solutions with one answer wrong (the first answer cell replaced by

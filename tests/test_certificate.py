@@ -21,9 +21,9 @@ from qitools.grading import Gradebook, NotebookResult
 ROOT = Path(__file__).resolve().parents[1]
 
 RECORDS = [
-    ModuleRecord("03_run_charts", "Run charts", 100, "2025-05-02", 25, ("find the median of a baseline period",)),
-    ModuleRecord("04_run_chart_rules", "Run-chart rules", 60, "2025-05-09", 30, ("count the crossings",)),
-    ModuleRecord("05_variation", "Understanding variation", 80, "2025-05-16", 35, ()),
+    ModuleRecord("04_run_charts", "Run charts", 100, "2025-05-02", 25, ("find the median of a baseline period",)),
+    ModuleRecord("05_run_chart_rules", "Run-chart rules", 60, "2025-05-09", 30, ("count the crossings",)),
+    ModuleRecord("07_variation", "Understanding variation", 80, "2025-05-16", 35, ()),
 ]
 
 
@@ -42,7 +42,7 @@ class TestCertificateHtml:
         assert "coach's gradebook" in html.unescape(certificate_html("A", RECORDS, source="gradebook"))
 
     def test_module_number(self):
-        assert [r.module for r in RECORDS] == ["3", "4", "5"]
+        assert [r.module for r in RECORDS] == ["4", "5", "7"]
 
 
 class TestWriteCertificate:
@@ -54,11 +54,11 @@ class TestWriteCertificate:
 
 
 def _book():
-    r = NotebookResult(Path("sam/03_run_charts.ipynb"), "Sam Patel", "03_run_charts", submitted="2025-05-02")
+    r = NotebookResult(Path("sam/04_run_charts.ipynb"), "Sam Patel", "04_run_charts", submitted="2025-05-02")
     r.questions = {"3.1": {"score": 1.0, "points": 1.0, "max": 1.0, "status": "right", "mistake": None, "detail": ""}}
-    ex = {"03_run_charts": {"title": "Run charts", "minutes": 25, "questions": [("3.1", 1.0)]},
-          "04_run_chart_rules": {"title": "Rules", "minutes": 30, "questions": [("4.1", 1.0)]}}  # fmt: skip
-    other = NotebookResult(Path("ali/04.ipynb"), "Ali", "04_run_chart_rules", submitted="2025-05-03")
+    ex = {"04_run_charts": {"title": "Run charts", "minutes": 25, "questions": [("3.1", 1.0)]},
+          "05_run_chart_rules": {"title": "Rules", "minutes": 30, "questions": [("4.1", 1.0)]}}  # fmt: skip
+    other = NotebookResult(Path("ali/04.ipynb"), "Ali", "05_run_chart_rules", submitted="2025-05-03")
     other.questions = {
         "4.1": {"score": 0.0, "points": 0.0, "max": 1.0, "status": "wrong", "mistake": None, "detail": ""}
     }
@@ -73,7 +73,7 @@ class TestRecordsFromGradebook:
         assert list(records) == ["Sam Patel"]
         (rec,) = records["Sam Patel"]  # exercise 4 was not submitted by Sam: not on the record
         assert (rec.exercise, rec.title, rec.percent, rec.date, rec.minutes) == (
-            "03_run_charts",
+            "04_run_charts",
             "Run charts",
             100.0,
             "2025-05-02",
@@ -99,13 +99,13 @@ def test_catalogue_of_the_course():
 
 def test_records_from_the_learners_own_notebooks(tmp_path):
     """Self-assessed: the notebooks' own check cells score them (a solution and a blank copy)."""
-    pytest.importorskip("nbclient")
-    done, blank = tmp_path / "09_pdsa_cycles.ipynb", tmp_path / "sub" / "10_making_data_count.ipynb"
+    pytest.importorskip("IPython")
+    done, blank = tmp_path / "06_pdsa_cycles.ipynb", tmp_path / "sub" / "13_making_data_count.ipynb"
     blank.parent.mkdir()
-    done.write_bytes((ROOT / "exercises" / "coach" / "source" / "09_pdsa_cycles.ipynb").read_bytes())
-    blank.write_bytes((ROOT / "exercises" / "10_making_data_count.ipynb").read_bytes())
+    done.write_bytes((ROOT / "exercises" / "coach" / "source" / "06_pdsa_cycles.ipynb").read_bytes())
+    blank.write_bytes((ROOT / "exercises" / "13_making_data_count.ipynb").read_bytes())
     records = records_from_notebooks([done, blank], catalogue=exercise_catalogue(ROOT / "exercises"), progress=False)
     assert [(r.exercise, r.percent, r.title) for r in records] == [
-        ("09_pdsa_cycles", 100, "PDSA cycles"),
-        ("10_making_data_count", 0, "Making Data Count for boards"),
+        ("06_pdsa_cycles", 100, "PDSA cycles"),
+        ("13_making_data_count", 0, "Making Data Count for boards"),
     ]

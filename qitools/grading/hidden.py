@@ -42,7 +42,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["HiddenChecks", "Question", "Answers", "MissingAnswer", "load_hidden", "outcome", "combine"]
+__all__ = ["HiddenChecks", "Question", "Answers", "MissingAnswer", "PARTS", "load_hidden", "outcome", "combine"]
+
+
+#: the parts of an exercise: the clinician core, and optional analyst extensions graded separately
+PARTS = ("core", "analyst")
 
 
 class MissingAnswer(LookupError):
@@ -56,6 +60,9 @@ class Question:
     qid: str
     points: float
     check: Callable[[Answers], Any]
+    #: "core" (the clinician track: reading charts, choosing options, filling in numbers) or "analyst"
+    #: (an optional extension, such as writing a function; graded and reported separately)
+    part: str = "core"
 
 
 @dataclass
@@ -87,13 +94,20 @@ class HiddenChecks:
     minutes: int | None = None
     _questions: dict[str, Question] = field(default_factory=dict)
 
-    def question(self, qid: str, points: float = 1.0) -> Callable[[Callable[[Answers], Any]], Callable[[Answers], Any]]:
-        """Register the check function of question ``qid`` (a decorator)."""
+    def question(
+        self, qid: str, points: float = 1.0, part: str = "core"
+    ) -> Callable[[Callable[[Answers], Any]], Callable[[Answers], Any]]:
+        """Register the check function of question ``qid`` (a decorator).
+
+        ``part`` is ``"core"`` (the clinician track) or ``"analyst"`` (an optional extension).
+        """
+        if part not in PARTS:
+            raise ValueError(f"part must be one of {', '.join(PARTS)}; got {part!r} for question {qid}")
 
         def register(fn: Callable[[Answers], Any]) -> Callable[[Answers], Any]:
             if str(qid) in self._questions:
                 raise ValueError(f"question {qid} of {self.exercise} is registered twice")
-            self._questions[str(qid)] = Question(str(qid), float(points), fn)
+            self._questions[str(qid)] = Question(str(qid), float(points), fn, part)
             return fn
 
         return register

@@ -182,11 +182,13 @@ def _qitools_root() -> Path:
 
 
 def _copy_qitools(dest: Path) -> None:
-    """A copy of the qitools package with the example datasets in qitools/_data (no caches)."""
+    """A copy of the qitools package with the example datasets in qitools/_data (no caches, and not the
+    course's notebooks that a wheel ships for `qitools bundle`: a graded notebook does not need them)."""
     from .. import datasets
 
     src = _qitools_root()
-    shutil.copytree(src, dest / "qitools", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "_data"))
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc", "_data", "_notebooks", "_exercises")
+    shutil.copytree(src, dest / "qitools", ignore=skip)
     data = dest / "qitools" / "_data"
     data.mkdir()
     for path in datasets._data_dir().iterdir():

@@ -76,8 +76,8 @@ print("Hello! Your notebook is working.")
 # | question | what it gives you | module |
 # |---|---|---|
 # | **What are we trying to accomplish?** | an **aim**: how much, by when, for whom | 2 |
-# | **How will we know that a change is an improvement?** | **measures**, charted over time | 2–8 |
-# | **What change can we make that will result in improvement?** | **change ideas** to test | 9 |
+# | **How will we know that a change is an improvement?** | **measures**, charted over time | 2, 4, 5, 7–11 |
+# | **What change can we make that will result in improvement?** | **change ideas** to test | 6 |
 #
 # The changes are tested with **PDSA cycles**: *Plan* (with a prediction), *Do*, *Study* (compare
 # the result with the prediction), *Act* (adopt, adapt or abandon the change). The second question
@@ -93,11 +93,11 @@ print("Hello! Your notebook is working.")
 #
 # - **Condition 3, knowledge of improvement methods and how to use them at all levels**: the
 #   Model for Improvement, run charts, statistical process control (SPC) charts and PDSA cycles,
-#   taught to people who are not statisticians (modules 1–9 and 12).
+#   taught to people who are not statisticians (modules 1–11 and 17).
 # - **Condition 5, enabling, supportive and aligned regulation and oversight**, and in particular
 #   its action "balancing measurement for improvement and judgement": why measuring to *learn*
 #   differs from measuring to *judge*, SPC instead of red-amber-green ratings, and funnel plots
-#   instead of league tables (modules 1, 10 and 11).
+#   instead of league tables (modules 1, 13 and 14).
 #
 # The course also supports Condition 4 (easy access to improvement resources, peer learning): it
 # runs offline on an ordinary laptop and works in a workshop or alone.
@@ -109,18 +109,18 @@ print("Hello! Your notebook is working.")
 # |---|---|---|---|---|
 # | 1 | [Why measure?](01_why_measure.ipynb) | tell improvement, judgement and research apart; see why RAG ratings and two-point comparisons mislead | 1 | 20 min |
 # | 2 | [Aims and measures](02_aims_and_measures.ipynb) | write an aim; choose outcome, process and balancing measures; define and compute a rate | 1 | 25 min |
-# | 3 | [Run charts](03_run_charts.ipynb) | build a run chart, find its median, annotate changes | 1 | 20 min |
-# | 4 | [Run-chart rules](04_run_chart_rules.ipynb) | apply the IHI and Anhøj rules; see why the trend rule is weak | 2 | 25 min |
-# | 5 | [Understanding variation](05_variation_xmr.ipynb) | tell common from special causes; build an XmR chart | 2 | 25 min |
-# | 6 | [Choosing the chart](06_choosing_the_chart.ipynb) | pick p, np, u, c or xbar/s charts; handle denominators | 2 | 30 min |
-# | 7 | [Rare events](07_rare_events.ipynb) | chart the days between rare events (g and t charts) | 2 | 20 min |
-# | 8 | [Chart savvy](08_chart_savvy.ipynb) | choose baselines, freeze or recalculate limits, handle big denominators and seasons | 3 | 30 min |
-# | 9 | [PDSA cycles](09_pdsa_cycles.ipynb) | plan cycles with predictions, ramp them up, record them, decide adopt/adapt/abandon | 1 | 25 min |
-# | 10 | [Making Data Count for boards](10_making_data_count.ipynb) | read variation and assurance icons; rewrite a RAG report as SPC | 2 | 25 min |
-# | 11 | [Comparing units fairly](11_comparing_units.ipynb) | use a funnel plot instead of a league table | 2 | 20 min |
-# | 12 | [Your own data](12_your_own_data.ipynb) | import a messy export, chart it, and write its story (capstone) | 2 | 30 min |
+# | 4 | [Run charts](04_run_charts.ipynb) | build a run chart, find its median, annotate changes | 1 | 20 min |
+# | 5 | [Run-chart rules](05_run_chart_rules.ipynb) | apply the IHI and Anhøj rules; see why the trend rule is weak | 2 | 25 min |
+# | 6 | [PDSA cycles](06_pdsa_cycles.ipynb) | plan cycles with predictions, ramp them up, record them, decide adopt/adapt/abandon | 1 | 25 min |
+# | 7 | [Understanding variation](07_variation_xmr.ipynb) | tell common from special causes; build an XmR chart | 2 | 25 min |
+# | 8 | [Choosing the chart](08_choosing_the_chart.ipynb) | pick p, np, u, c or xbar/s charts; handle denominators | 2 | 30 min |
+# | 10 | [Rare events](10_rare_events.ipynb) | chart the days between rare events (g and t charts) | 2 | 20 min |
+# | 11 | [Chart savvy](11_baselines_and_limits.ipynb) | choose baselines, freeze or recalculate limits, handle big denominators and seasons | 3 | 30 min |
+# | 13 | [Making Data Count for boards](13_making_data_count.ipynb) | read variation and assurance icons; rewrite a RAG report as SPC | 2 | 25 min |
+# | 14 | [Comparing units fairly](14_comparing_units.ipynb) | use a funnel plot instead of a league table | 2 | 20 min |
+# | 17 | [Your own data](17_your_own_data.ipynb) | import a messy export, chart it, and write its story (capstone) | 2 | 30 min |
 #
-# New to improvement? Take modules 1–5 and 9 in order. Making charts for a board? Add 6, 8, 10, 11.
+# New to improvement? Take modules 1, 2 and 4–7 in order. Making charts for a board? Add 8, 11, 13 and 14.
 
 # %% [markdown]
 # ## 6. Your first run chart
@@ -186,8 +186,8 @@ print(f"signal: {s['runs_signal']}")
 #   sign that the level moved.
 #
 # A signal tells you *that* something changed, not *why*. Here the low months come straight after
-# the bundle started, which is good evidence that it helped. Modules 3 and 4 explain these rules;
-# module 9 shows how the team tested the bundle before spreading it.
+# the bundle started, which is good evidence that it helped. Modules 4 and 5 explain these rules;
+# module 6 shows how the team tested the bundle before spreading it.
 #
 # **Try it:** change `"Ash"` to `"Oak"` (a ward without the bundle) in the cell that loads the
 # data, then run that cell and the cells below it again. Is there still a signal?

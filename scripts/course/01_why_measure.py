@@ -55,7 +55,7 @@
 #
 # 1 improvement; 2 judgement; 3 research; 4 improvement; 5 judgement (dressed up as monitoring: a
 # RAG rating judges each month against a line); 6 judgement. Scenarios 5 and 6 are the ones this
-# course helps you change: modules 10 and 11 show better ways to report and compare.
+# course helps you change: modules 13 and 14 show better ways to report and compare.
 # </details>
 
 # %% [markdown]
@@ -115,7 +115,7 @@ print(f"red months: {red} of {len(t21)}; changes of colour: {changes}")
 # %% [markdown]
 # ## 3. The same data as a chart over time
 #
-# A **statistical process control (SPC) chart** (modules 5 to 8) plots every month in order with
+# A **statistical process control (SPC) chart** (modules 7 to 8) plots every month in order with
 # a centre line (the average) and two **control limits**: the range that this process produces
 # by chance alone. Points inside the limits, with no unusual patterns, are **common-cause
 # variation**: the ordinary ups and downs of a stable system. The rules the NHS *Making Data
@@ -138,7 +138,7 @@ print(f"average {s['cl']:.1f}%; limits {s['lcl']:.1f}% to {s['ucl']:.1f}%; speci
 print(cc.icons[["variation", "assurance"]].to_string(index=False))
 
 # %% [markdown]
-# The two **icons** of *Making Data Count* (module 10) sum it up:
+# The two **icons** of *Making Data Count* (module 13) sum it up:
 #
 # - **variation: common cause**: nothing has changed in this process for four years;
 # - **assurance: hit or miss**: the 76% line lies *between* the limits, so this process will meet

@@ -169,7 +169,7 @@ except qi.QIValueError as error:
 # specialties, day and night) before charting. The table in section 4 showed care of older people
 # wards falling three times as often as the surgical ward. Added together, the trust's rate mixes
 # very different processes and can hide a change on one ward. `facet="ward"` makes one chart per
-# ward in one call (module 6 explains the u chart used here):
+# ward in one call (module 8 explains the u chart used here):
 
 # %%
 cc = qi.control_chart(falls, x="month", y="falls", n="occupied_bed_days", chart="u",
@@ -197,7 +197,7 @@ cc.plot(facet_cols=4, figsize=(10, 4.5), title="Falls per 1,000 occupied bed day
 #
 # **Practise:** [exercises/02_aims_and_measures.ipynb](../exercises/02_aims_and_measures.ipynb) (graded, with hints).
 #
-# **Next:** [Module 3, Run charts](03_run_charts.ipynb)
+# **Next:** [Module 4, Run charts](04_run_charts.ipynb)
 
 # %% [markdown]
 # ## Sources

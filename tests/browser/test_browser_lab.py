@@ -35,7 +35,7 @@ from .browser_support import (
 
 CURRENT = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 #: module with a widget (ipywidgets interact with a SelectionSlider) and a chart it redraws
-WIDGET_MODULE = "03_run_charts.ipynb"
+WIDGET_MODULE = "04_run_charts.ipynb"
 START_HERE = "00_start_here.ipynb"
 
 #: JavaScript run in the page: one entry per code cell of the open notebook, from JupyterLab's own model.

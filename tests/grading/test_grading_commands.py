@@ -22,7 +22,7 @@ class TestMakeStudentCommand:
         assert "All learner copies are up to date." in capsys.readouterr().out
         src = tmp_path / "source"
         src.mkdir()
-        shutil.copy(SOURCES / "09_pdsa_cycles.ipynb", src)
+        shutil.copy(SOURCES / "06_pdsa_cycles.ipynb", src)
         assert main(["make-student", str(src), "--out", str(tmp_path / "out"), "--check"]) == 1
         assert "out of date:" in capsys.readouterr().out
         assert main(["make-student", str(src), "--out", str(tmp_path / "out")]) == 0
@@ -32,13 +32,13 @@ class TestMakeStudentCommand:
 class TestGradeCommand:
     def test_broken_files_only(self, tmp_path, capsys):
         (tmp_path / "subs" / "sam").mkdir(parents=True)
-        (tmp_path / "subs" / "sam" / "03_run_charts.ipynb").write_text("not json")
+        (tmp_path / "subs" / "sam" / "04_run_charts.ipynb").write_text("not json")
         out = tmp_path / "gradebook.csv"
         assert main(["grade", str(tmp_path / "subs"), "--hidden", str(HIDDEN), "--out", str(out)]) == 0
         text = capsys.readouterr()
         assert f"Gradebook written to {out}: 1 learner, 1 notebook" in text.out
-        assert "sam: 0 of 5 points (0%)" in text.out and "[1/1] sam – 03_run_charts: 0/5" in text.err
-        assert out.read_text(encoding="utf-8-sig").startswith("learner,3.1,3.2")
+        assert "sam: 0 of 5 points (0%)" in text.out and "[1/1] sam – 04_run_charts: 0/5" in text.err
+        assert out.read_text(encoding="utf-8-sig").startswith("learner,4.1,4.2")
 
     def test_hidden_folder_needed(self, tmp_path, monkeypatch, capsys):
         monkeypatch.chdir(tmp_path)
@@ -51,11 +51,11 @@ class TestCertificateCommand:
     def _gradebook(self, tmp_path):
         from qitools.grading import Gradebook, NotebookResult
 
-        r = NotebookResult(Path("x.ipynb"), "Sam Patel", "03_run_charts", submitted="2025-05-02")
+        r = NotebookResult(Path("x.ipynb"), "Sam Patel", "04_run_charts", submitted="2025-05-02")
         r.questions = {
             "3.1": {"score": 1.0, "points": 1.0, "max": 1.0, "status": "right", "mistake": None, "detail": ""}
         }
-        ex = {"03_run_charts": {"title": "Run charts", "minutes": 25, "questions": [("3.1", 1.0)]}}
+        ex = {"04_run_charts": {"title": "Run charts", "minutes": 25, "questions": [("3.1", 1.0)]}}
         return Gradebook([r], ex).to_csv(tmp_path / "gradebook.csv")
 
     def test_from_gradebook(self, tmp_path, capsys):

@@ -77,15 +77,15 @@ class TestSubmissions:
 
     def test_unreadable_files_get_a_row_without_running_anything(self, tmp_path):
         (tmp_path / "sam").mkdir()
-        (tmp_path / "sam" / "03_run_charts.ipynb").write_text('{"cells": [', encoding="utf-8")
+        (tmp_path / "sam" / "04_run_charts.ipynb").write_text('{"cells": [', encoding="utf-8")
         (tmp_path / "sam" / "notes.ipynb").write_text(
             json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
         )
         (tmp_path / "sam" / "binary.ipynb").write_bytes(b"\xff\xfe\x00")
         book = grade(tmp_path, hidden=HIDDEN, progress=False)
         (row,) = book.rows()
-        assert row["learner"] == "sam" and row["3.1"] == 0.0 and row["total"] == 0.0
-        assert "03_run_charts.ipynb (03_run_charts): not a readable notebook (broken JSON at line 1" in row["problems"]
+        assert row["learner"] == "sam" and row["4.1"] == 0.0 and row["total"] == 0.0
+        assert "04_run_charts.ipynb (04_run_charts): not a readable notebook (broken JSON at line 1" in row["problems"]
         assert "notes.ipynb: could not tell which exercise this is" in row["problems"]
         assert "binary.ipynb: not a readable notebook (not text)" in row["problems"]
         assert not book.fatal

@@ -80,7 +80,7 @@ def test_gradebook_rows(course_book):
 
 
 def _source():
-    return nbformat.read(SOURCES / "07_rare_events.ipynb", as_version=4)
+    return nbformat.read(SOURCES / "10_rare_events.ipynb", as_version=4)
 
 
 def _cell(nb, text):
@@ -139,16 +139,16 @@ def _kernel_dies():
 
 
 CRAFTED = {
-    "good": (_source, "07_rare_events.ipynb"),
+    "good": (_source, "10_rare_events.ipynb"),
     "renamed": (_source, "my homework (1).ipynb"),
-    "infinite_loop": (_infinite_loop, "07_rare_events.ipynb"),
-    "function_loops": (_function_loops, "07_rare_events.ipynb"),
-    "exception": (_exception, "07_rare_events.ipynb"),
-    "deleted_cells": (_deleted_cells, "07_rare_events.ipynb"),
-    "wrong_types": (_wrong_types, "07_rare_events.ipynb"),
-    "syntax_error": (_syntax_error, "07_rare_events.ipynb"),
-    "stubborn": (_stubborn, "07_rare_events.ipynb"),
-    "kernel_dies": (_kernel_dies, "07_rare_events.ipynb"),
+    "infinite_loop": (_infinite_loop, "10_rare_events.ipynb"),
+    "function_loops": (_function_loops, "10_rare_events.ipynb"),
+    "exception": (_exception, "10_rare_events.ipynb"),
+    "deleted_cells": (_deleted_cells, "10_rare_events.ipynb"),
+    "wrong_types": (_wrong_types, "10_rare_events.ipynb"),
+    "syntax_error": (_syntax_error, "10_rare_events.ipynb"),
+    "stubborn": (_stubborn, "10_rare_events.ipynb"),
+    "kernel_dies": (_kernel_dies, "10_rare_events.ipynb"),
 }
 
 
@@ -161,7 +161,7 @@ def crafted(tmp_path_factory):
         (subs / learner).mkdir(parents=True)
         nbformat.write(make(), subs / learner / filename)
     (subs / "not_json").mkdir()
-    (subs / "not_json" / "07_rare_events.ipynb").write_text("this is not a notebook", encoding="utf-8")
+    (subs / "not_json" / "10_rare_events.ipynb").write_text("this is not a notebook", encoding="utf-8")
     seen = []
     book = grade(
         subs,
@@ -176,7 +176,7 @@ def crafted(tmp_path_factory):
 
 
 def _scores(row):
-    return (row["7.1"], row["7.2"], row["7.3"])
+    return (row["10.1"], row["10.2"], row["10.3"])
 
 
 def test_the_batch_carries_on_and_reports_progress(crafted):
@@ -215,13 +215,13 @@ def test_each_crafted_submission(crafted, learner, scores, problem):
 
 def test_what_the_coach_is_told(crafted):
     _, rows, _, _ = crafted
-    assert "7.3 no `above_upper_limit` in the notebook" in rows["deleted_cells"]["notes"]
-    assert "7.1 the check did not finish within the time limit" in rows["function_loops"]["notes"]
+    assert "10.3 no `above_upper_limit` in the notebook" in rows["deleted_cells"]["notes"]
+    assert "10.1 the check did not finish within the time limit" in rows["function_loops"]["notes"]
     notes = rows["wrong_types"]["notes"]
     assert (
-        "7.1 Expected a function" in notes
-        and "7.2 Expected a chart result" in notes
-        and "7.3 Expected one answer" in notes
+        "10.1 Expected a function" in notes
+        and "10.2 Expected a chart result" in notes
+        and "10.3 Expected one answer" in notes
     )
 
 
