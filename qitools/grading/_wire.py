@@ -333,7 +333,7 @@ def _series(pd: Any, values: list[Any], dtype_name: str) -> Any:
     try:
         if kind == "M":
             stamps = pd.to_datetime(pd.Series(values, dtype=object), utc="UTC" in dtype_name or "+" in dtype_name)
-            return stamps.astype(dtype) if not str(stamps.dtype) == dtype_name else stamps
+            return stamps if str(stamps.dtype) == dtype_name else stamps.astype(dtype)
         if kind == "m":
             return pd.to_timedelta(pd.Series([math.nan if v is None else v for v in values], dtype=float), unit="s")
         plain = [decode(v, depth=3) for v in values]

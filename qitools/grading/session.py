@@ -241,10 +241,9 @@ class LearnerAnswers(Answers):
 class _Stop(Exception):
     """The notebook's process was ended (``why``: "died", "stubborn", "budget", "broken")."""
 
-    def __init__(self, why: str, cell: int | None = None):
+    def __init__(self, why: str):
         super().__init__(why)
         self.why = why
-        self.cell = cell
 
 
 class _Channel:
@@ -349,9 +348,9 @@ def _run_cells(channel: _Channel, cells: Sequence[tuple[int, str, str]], limit: 
     for position, first, source in cells:
         try:
             reply = channel.ask({"op": "run", "source": source, "limit": limit}, limit + grace(limit, channel.warmup))
-        except _Stop as stop:
+        except _Stop:
             raw["stopped_at"] = {"cell": position, "first_line": first}
-            raise _Stop(stop.why, position) from None
+            raise
         status = reply.get("status")
         if status == "timeout":
             raw["timeouts"].append({"cell": position, "first_line": first})
