@@ -459,7 +459,11 @@ class LearnerProcess:
             threading.Thread(target=self._read_info, args=(info_r,), daemon=True).start()
         threading.Thread(target=self._read_lines, daemon=True).start()
         threading.Thread(target=self._read_stderr, daemon=True).start()
-        message = self.receive(started + timeout)
+        try:
+            message = self.receive(started + timeout)
+        except LearnerGone:
+            message = None
+            time.sleep(0.2)  # let the last lines of its error output arrive
         if message is None or "ready" not in message:
             detail = (message or {}).get("fatal") if isinstance(message, dict) else None
             tail = self._stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
