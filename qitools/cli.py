@@ -148,6 +148,10 @@ def _add_bundle(sub: argparse._SubParsersAction) -> None:
 
 SUBCOMMANDS["bundle"] = _add_bundle
 
+from .hub.cli import add_hub_parser  # noqa: E402 - the course on JupyterHub
+
+SUBCOMMANDS["hub"] = add_hub_parser
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``qitools`` command; return its exit status."""
