@@ -140,7 +140,7 @@ def add_hub_parser(sub: argparse._SubParsersAction) -> None:
 
     def with_homes(q: argparse.ArgumentParser) -> None:
         q.add_argument("--dir", default=argparse.SUPPRESS, help="the demo hub's folder (default qitools-hub)")
-        q.add_argument("--homes", help="instead of a demo hub: the learners' homes, such as /home/jupyter-{name}")
+        q.add_argument("--homes", help="instead of a demo hub: the learners' homes, such as '~jupyter-{name}' or '/var/lib/{name}'")
         q.add_argument("--users", default=argparse.SUPPRESS, help="only these learners (comma-separated)")
 
     q = hub_sub.add_parser(

@@ -10,7 +10,7 @@
 
 The homes are those of the demo hub (``<hub folder>/homes/<name>``, learners from its
 ``hub.json``), or, on a real server, any folder per learner given by a template such as
-``/home/jupyter-{name}`` with the learners' names (run as a user who may read those homes).
+``~jupyter-{name}`` (The Littlest JupyterHub's users) with the learners' names (run as a user who may read those homes).
 Learners' files are untrusted: symbolic links are never followed, oversized files are skipped, and
 text from the gradebook is escaped before it is written into a learner's page.
 """
@@ -75,13 +75,13 @@ def _homes(hub_dir, homes: str | None, learners: Sequence[str] | None) -> dict[s
             found = {n: found[n] for n in learners}
         return found
     if "{name}" not in homes:
-        raise QIValueError(f"--homes must contain {{name}}, as in /home/jupyter-{{name}}; got {homes!r}.")
+        raise QIValueError(f"--homes must contain {{name}}, as in '~jupyter-{{name}}' or '/var/lib/{{name}}'; got {homes!r}.")
     if not learners:
         raise QIValueError("With --homes, name the learners: --users alice,bob")
     bad = [n for n in learners if not valid_name(n)]
     if bad:
         raise QIValueError(f"These are not learner names: {', '.join(map(repr, bad))} (lower-case letters, digits, - and _).")
-    return {n: Path(homes.format(name=n)) for n in learners}
+    return {n: Path(homes.format(name=n)).expanduser() for n in learners}  # ~jupyter-{name}: that user's home
 
 
 def _saved(path: Path, rel: str, manifest: dict[str, dict[str, object]]) -> bool:
@@ -113,7 +113,8 @@ def collect(
         The demo hub's folder (its ``hub.json`` lists the learners; homes are ``homes/<name>``).
     homes : str, optional
         Instead of a demo hub: a template of the learners' home folders, such as
-        ``/home/jupyter-{name}`` (The Littlest JupyterHub); ``learners`` is then required.
+        ``~jupyter-{name}`` (The Littlest JupyterHub's users) or ``/var/lib/{name}`` (systemd's
+        dynamic users); ``learners`` is then required.
     learners : list of str, optional
         Only these learners (default: every learner of the hub).
     everything : bool, default False
@@ -141,9 +142,9 @@ def collect(
     result = Collected(out=target)
     target.mkdir(parents=True, exist_ok=True)
     for name, home in where.items():
-        exercises = home / "exercises"
-        if home.is_symlink() or exercises.is_symlink() or not exercises.is_dir():
-            why = "is a link" if (home.is_symlink() or exercises.is_symlink()) else "does not exist"
+        exercises = home / "exercises"  # the home itself may be a link (systemd's dynamic users); not inside it
+        if exercises.is_symlink() or not exercises.is_dir():
+            why = "is a link" if exercises.is_symlink() else "does not exist"
             result.skipped.append(f"{name}: the exercises folder {why}")
             result.nothing.append(name)
             continue
@@ -329,7 +330,7 @@ def return_feedback(
             result.skipped.append(f"{name or '(blank)'}: not a learner of this hub")
             continue
         folder = home / FEEDBACK_FOLDER
-        if home.is_symlink() or folder.is_symlink() or (folder.exists() and not folder.is_dir()) or not home.is_dir():
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()) or not home.is_dir():
             result.skipped.append(f"{name}: the home or its feedback folder is not a plain folder")
             continue
         folder.mkdir(exist_ok=True)
