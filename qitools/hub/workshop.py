@@ -318,8 +318,10 @@ def return_feedback(
     if "learner" not in header:
         raise QIValueError(f"{str(path)!r} has no 'learner' column, so it is not a gradebook written by 'qitools grade'.")
     names = learners
-    if homes is not None and not learners:
-        names = [r["learner"] for r in rows if r.get("learner")]
+    if homes is not None and not learners:  # every learner of the gradebook whose name can be a folder's
+        from .demo import valid_name
+
+        names = [r["learner"].strip() for r in rows if valid_name((r.get("learner") or "").strip())]
     where = _homes(hub_dir, homes, names)
     when = _dt.datetime.now()
     result = FeedbackReturned()

@@ -46,6 +46,7 @@ class ProcessWatch:
 
         self.root = psutil.Process(pid)
         self.seen: dict[tuple[int, float], Any] = {}
+        self.commands: list[str] = []  # the command line of every process seen
         self.snapshot()
 
     def snapshot(self) -> list[Any]:
@@ -57,7 +58,10 @@ class ProcessWatch:
             found = []
         for p in found:
             try:
-                self.seen[(p.pid, p.create_time())] = p
+                key = (p.pid, p.create_time())
+                if key not in self.seen:
+                    self.seen[key] = p
+                    self.commands.append(" ".join(p.cmdline()))
             except psutil.NoSuchProcess:
                 pass
         return found

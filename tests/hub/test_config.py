@@ -424,3 +424,33 @@ class TestInstallProxy:
         assert find_proxy() == program
         monkeypatch.setenv("QITOOLS_HUB_PROXY", str(tmp_path / "missing"))
         assert find_proxy() is None
+
+
+# ------------------------------------------------------------------------------------------------
+# The documented commands
+
+
+def documented_commands() -> list[str]:
+    """Every ``qitools hub`` / ``qitools bundle`` command in the README and the deployment page."""
+    found = []
+    for page in (ROOT / "README.md", deploy_dir() / "README.md"):
+        inside = False
+        for line in page.read_text(encoding="utf-8").splitlines():
+            if line.strip().startswith("```"):
+                inside = not inside
+                continue
+            text = line.split(" #")[0].strip()
+            for prefix in (".venv/bin/qitools ", "sudo /opt/qitools-hub/bin/qitools ", "qitools "):
+                if inside and text.startswith(prefix) and text[len(prefix):].startswith(("hub", "bundle")):
+                    found.append(text[len(prefix):])
+    return found
+
+
+def test_documented_commands_are_real():
+    from qitools.cli import build_parser
+
+    commands = documented_commands()
+    assert len(commands) >= 8, commands
+    for command in commands:
+        args = build_parser().parse_args(shlex.split(command))  # SystemExit on an unknown option
+        assert args.func is not None, command

@@ -69,7 +69,8 @@ def hub(proxy_program: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
             hub.kill_leftovers()
         assert not leftovers, "processes the hub started are still running after it stopped:\n" + "\n".join(leftovers)
         assert not using, "processes still use the hub's folder:\n" + "\n".join(using)
-        assert len(hub.watch.seen) >= 6, f"the process watch missed processes: {hub.watch.seen}"
+        for part in ("-m jupyterhub ", "configurable-http-proxy", "jupyterhub_idle_culler", "jupyterhub.singleuser"):
+            assert any(part in c for c in hub.watch.commands), f"the process watch missed {part}: {hub.watch.commands}"
 
 
 @pytest.fixture(scope="module")
@@ -115,6 +116,19 @@ class TestLogin:
         assert r.status_code == 403 or "/hub/login" in r.url, (r.status_code, r.url)
         assert not any(c.name.startswith("jupyterhub-session") for c in person.http.cookies)
         assert person.http.get(f"{hub.url}/hub/api/user", timeout=30).status_code in (401, 403)
+
+
+    def test_the_coach_is_the_admin_with_a_password_of_their_own(self, hub: DemoHub):
+        password = hub.wait_for_line(r"coach \(hub admin\): coach; password: (\S+)").group(1)
+        assert len(password) >= 32 and password != PASSWORD
+        coach = Learner(hub, COACH, password)
+        r = coach.log_in()
+        assert r.status_code == 200 and "/hub/login" not in r.url, (r.status_code, r.url)
+        xsrf = next((c.value for c in coach.http.cookies if c.name == "_xsrf"), "")
+        users = coach.http.get(f"{hub.url}/hub/api/users", headers={"X-XSRFToken": xsrf}, timeout=60)
+        assert users.status_code == 200, (users.status_code, users.text[:200])
+        listed = {u["name"]: u for u in users.json()}
+        assert set(listed) >= {"alice", "bob", COACH} and listed[COACH]["admin"] and not listed["alice"]["admin"]
 
 
 class TestLearnersJupyterLab:

@@ -222,3 +222,12 @@ class TestFeedback:
         assert main(["hub", "return-feedback", "--dir", str(hub), "--gradebook", str(book)]) == 0
         assert "Feedback returned to 1 learner(s)" in capsys.readouterr().out
         assert json.loads((hub / "hub.json").read_text(encoding="utf-8"))["learners"] == ["alice", "bob", "carol"]
+
+
+def test_return_feedback_with_a_homes_template(tmp_path: Path):
+    for name in ("alice", "bob"):
+        learner_course(tmp_path / f"jupyter-{name}")
+    book = gradebook(tmp_path / "gradebook.csv", [ALICE, BOB, dict(ALICE, learner="Sam Patel")])
+    done = return_feedback(book, homes=str(tmp_path / "jupyter-{name}"))
+    assert sorted(done.written) == ["alice", "bob"] and done.skipped == ["Sam Patel: not a learner of this hub"]
+    assert done.written["bob"].parent == tmp_path / "jupyter-bob" / "feedback"
