@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -212,52 +213,70 @@ class TestChromium:
             executable = "/usr/bin/chromium"
         if executable is None:
             _missing("Chromium is not installed (sudo apt-get install chromium)", env="QITOOLS_REQUIRE_BROWSER")
-        from playwright.sync_api import sync_playwright
-
-        args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run"]  # fmt: skip
         external: list[str] = []
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=executable, headless=True, args=args)
-            try:
-                context = browser.new_context(viewport={"width": 1400, "height": 1000})
-                context.set_default_timeout(90_000)
-                page = context.new_page()
-                page.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:",
-                                                                        "blob:", "about:")) else external.append(r.url))
-                page.goto(f"{hub.url}/hub/login")
-                page.fill("input[name=username]", "bob")
-                page.fill("input[name=password]", PASSWORD)
-                page.click("#login_submit")
-                page.wait_for_url(f"**/user/bob{START}", timeout=120_000)
-                page.wait_for_selector(".jp-DirListing-item", timeout=120_000)
-                page.wait_for_selector(".lm-TabBar-tab:has-text('00_start_here.ipynb')", timeout=120_000)
-                hub.watch.snapshot()  # the notebook's kernel
-                shown = ".jp-DirListing-itemName"
-                names = page.eval_on_selector_all(shown, "es => es.map(e => e.textContent.trim())")
-                assert "00_start_here.ipynb" in names, names  # the file browser is in notebooks/
-                names = []
-                deadline = time.monotonic() + 90
-                while "exercises" not in names and time.monotonic() < deadline:
-                    # the learner's home, the top of their file browser (JupyterLab may still be restoring the
-                    # browser to the notebook's folder, so click again until it stays there)
-                    page.click(".jp-BreadCrumbs-home")
-                    page.wait_for_timeout(1000)
+
+        def drive() -> None:
+            from playwright.sync_api import sync_playwright
+
+            args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run"]  # fmt: skip
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=executable, headless=True, args=args)
+                try:
+                    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                    context.set_default_timeout(90_000)
+                    page = context.new_page()
+                    local = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+                    page.on("request", lambda r: None if r.url.startswith(local) else external.append(r.url))
+                    page.goto(f"{hub.url}/hub/login")
+                    page.fill("input[name=username]", "bob")
+                    page.fill("input[name=password]", PASSWORD)
+                    page.click("#login_submit")
+                    page.wait_for_url(f"**/user/bob{START}", timeout=120_000)
+                    page.wait_for_selector(".jp-DirListing-item", timeout=120_000)
+                    page.wait_for_selector(".lm-TabBar-tab:has-text('00_start_here.ipynb')", timeout=120_000)
+                    hub.watch.snapshot()  # the notebook's kernel
+                    shown = ".jp-DirListing-itemName"
                     names = page.eval_on_selector_all(shown, "es => es.map(e => e.textContent.trim())")
-                assert {"notebooks", "exercises", "datasets"} <= set(names), names
-                assert not [n for n in names if "coach" in n.lower()] and "my_notes.md" not in names, names
-                listing = page.locator(".jp-DirListing-content")
-                listing.get_by_text("exercises", exact=True).dblclick()
-                page.locator(".jp-BreadCrumbs").get_by_text("exercises").wait_for(timeout=60_000)
-                listing.get_by_text("README.md", exact=True).wait_for(timeout=60_000)
-                inside = page.eval_on_selector_all(shown, "es => es.map(e => e.textContent.trim())")
-                expected = sorted(p.name for p in EXERCISES.glob("*.ipynb")) + ["README.md"]
-                assert sorted(inside) == sorted(expected), inside
-                page.screenshot(path=str(tmp_path / "hub-bob-jupyterlab.png"), full_page=True)
-                hub.watch.snapshot()
-                context.close()
-            finally:
-                browser.close()
+                    assert "00_start_here.ipynb" in names, names  # the file browser is in notebooks/
+                    names = []
+                    deadline = time.monotonic() + 90
+                    while "exercises" not in names and time.monotonic() < deadline:
+                        # the learner's home, the top of their file browser (JupyterLab may still be restoring the
+                        # browser to the notebook's folder, so click again until it stays there)
+                        page.click(".jp-BreadCrumbs-home")
+                        page.wait_for_timeout(1000)
+                        names = page.eval_on_selector_all(shown, "es => es.map(e => e.textContent.trim())")
+                    assert {"notebooks", "exercises", "datasets"} <= set(names), names
+                    assert not [n for n in names if "coach" in n.lower()] and "my_notes.md" not in names, names
+                    listing = page.locator(".jp-DirListing-content")
+                    listing.get_by_text("exercises", exact=True).dblclick()
+                    page.locator(".jp-BreadCrumbs").get_by_text("exercises").wait_for(timeout=60_000)
+                    listing.get_by_text("README.md", exact=True).wait_for(timeout=60_000)
+                    inside = page.eval_on_selector_all(shown, "es => es.map(e => e.textContent.trim())")
+                    expected = sorted(p.name for p in EXERCISES.glob("*.ipynb")) + ["README.md"]
+                    assert sorted(inside) == sorted(expected), inside
+                    page.screenshot(path=str(tmp_path / "hub-bob-jupyterlab.png"), full_page=True)
+                    hub.watch.snapshot()
+                    context.close()
+                finally:
+                    browser.close()
+
+        # In its own thread: the browser tests may hold a Playwright session (and its event loop) in this one.
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                drive()
+            except BaseException as exc:  # reported in the test's thread
+                failure.append(exc)
+
+        worker = threading.Thread(target=run, name="hub-chromium")
+        worker.start()
+        worker.join(timeout=600)
+        assert not worker.is_alive(), "the Chromium session did not finish within 10 minutes"
+        if failure:
+            raise failure[0]
         assert not external, f"the page fetched from outside this computer: {external}"
 
 
