@@ -16,6 +16,7 @@ from .funnel import FUNNEL_KINDS, FunnelPlot, LeagueTable, funnel_plot, league_t
 from .system import cause_effect_diagram, pareto_chart, pareto_table, process_map
 from .spc.errors import (
     DataChangedWarning,
+    DataQualityWarning,
     QIToolsError,
     QIToolsWarning,
     QITypeError,
@@ -66,6 +67,7 @@ __all__ = [
     "QITypeError",
     "QIToolsWarning",
     "DataChangedWarning",
+    "DataQualityWarning",
     "TooFewPointsWarning",
     "__version__",
 ]

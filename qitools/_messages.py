@@ -143,11 +143,18 @@ ARGUMENTS: dict[str, Argument] = {
 
 #: whole phrases said differently (checked before single arguments)
 _PHRASES: list[tuple[re.Pattern[str], str, str, str]] = [
-    (
-        re.compile(r"Pass agg='sum' or agg='median' to change this"),
-        "Give --agg sum or --agg median to change this",
-        "Add the rows up to one per period before uploading to change this",
-        "The rows of each period were averaged",
+    *(  # the aggregation warning names the two ways that were not used
+        (
+            re.compile(rf"Pass agg='{a}' or agg='{b}' to change this"),
+            f"Give --agg {a} or --agg {b} to change this",
+            "Add the rows up to one per period before uploading to change this",
+            done,
+        )
+        for a, b, done in (
+            ("median", "sum", "The rows of each period were averaged"),
+            ("mean", "sum", "The median of each period's rows was charted"),
+            ("mean", "median", "The rows of each period were added up"),
+        )
     ),
     (
         re.compile(r"For one facet's full reading use cc\.explain\(facet=\.\.\.\)\."),

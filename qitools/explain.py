@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .spc.errors import QIValueError
+from .spc.errors import QITypeError, QIValueError
+from .spc.validate import _safe_repr, require_label
 from .spc.rulesets import RULE_COLUMNS, RULE_DESCRIPTIONS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -54,7 +55,13 @@ def _n(k: int, one: str, many: str | None = None) -> str:
 def _fmt_x(x: Any) -> str:
     if isinstance(x, (pd.Timestamp, np.datetime64)):
         t = pd.Timestamp(x)
+        if t is pd.NaT:
+            return "a missing date"
         return t.strftime("%b %Y") if t.day == 1 else t.strftime("%d %b %Y").lstrip("0")
+    if isinstance(x, (np.timedelta64, pd.Timedelta)):  # (np.timedelta64 is a numpy integer)
+        return str(pd.Timedelta(x))
+    if isinstance(x, (bool, np.bool_)):
+        return str(bool(x))
     if isinstance(x, (float, np.floating)) and float(x).is_integer():
         return f"point {int(x)}"
     if isinstance(x, (int, np.integer)):
@@ -214,17 +221,34 @@ def _one_chart(cc: ControlChart, d: pd.DataFrame, s: pd.DataFrame, icons: pd.Dat
     return paras
 
 
+def _is_one_of(value: Any, labels: list[Any]) -> bool:
+    try:
+        return value in labels
+    except (TypeError, ValueError, ArithmeticError):  # a value that cannot be compared (Decimal('sNaN'))
+        return False
+
+
 def explain(cc: ControlChart, facet: Any = None) -> Explanation:
     """A plain-English reading of a chart (see :meth:`qitools.ControlChart.explain`)."""
+    if not all(hasattr(cc, a) for a in ("data", "summary", "params", "icons_table")):
+        raise QITypeError(
+            f"explain() takes a chart made by qi.control_chart() or qi.run_chart(); got {type(cc).__name__}. Make "
+            f"the chart first: cc = qi.control_chart(df, ...), then cc.explain()."
+        )
+    require_label("facet", facet, "Name one facet, e.g. cc.explain(facet='Ward 3').")
     d = cc.data
     s = cc.summary
     icons = cc.icons_table
     if "facet" not in d.columns:
+        if facet is not None:
+            raise QIValueError(
+                f"facet={_safe_repr(facet)} was given, but this chart has no facets. Leave out facet=."
+            )
         return Explanation("\n\n".join(_one_chart(cc, d, s, icons)))
     facets = list(dict.fromkeys(s["facet"]))
     if facet is not None:
-        if facet not in facets:
-            raise QIValueError(f"facet={facet!r} is not one of the chart's facets: {facets[:10]!r}.")
+        if not _is_one_of(facet, facets):
+            raise QIValueError(f"facet={_safe_repr(facet)} is not one of the chart's facets: {facets[:10]!r}.")
         mine = icons[icons["facet"] == facet] if icons is not None else None
         return Explanation("\n\n".join(_one_chart(cc, d[d["facet"] == facet], s[s["facet"] == facet], mine)))
     flagged = s.groupby("facet", sort=False)["special_causes"].sum()

@@ -23,6 +23,7 @@ import pandas as pd
 from .explain import Explanation
 from .spc import funnel as _f
 from .spc.errors import QIValueError
+from .spc.validate import _safe_repr, require_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -164,15 +165,19 @@ class FunnelPlot:
         s = self.summary
         if not self.params.get("facet"):
             if facet is not None:
-                raise QIValueError("This funnel plot has no facets; leave facet= out.")
+                raise QIValueError(f"facet={_safe_repr(facet)} was given, but this funnel plot has no facets; leave facet= out.")
             return s.iloc[0]
         if facet is None:
             raise QIValueError(
                 f"This funnel plot has {len(s)} facets ({_names(s['facet'], 6)}); pass facet= to choose one."
             )
-        hit = s[s["facet"] == facet]
+        require_label("facet", facet, "Name one facet, e.g. fp.explain(facet='Mortality').")
+        try:
+            hit = s[(s["facet"] == facet).to_numpy(dtype=bool)]
+        except (TypeError, ValueError, ArithmeticError):  # a value that cannot be compared is not a facet
+            hit = s.iloc[:0]
         if hit.empty:
-            raise QIValueError(f"facet={facet!r} is not one of the facets: {_names(s['facet'], 10)}.")
+            raise QIValueError(f"facet={_safe_repr(facet)} is not one of the facets: {_names(s['facet'], 10)}.")
         return hit.iloc[0]
 
     # -- drawing ---------------------------------------------------------------------------------

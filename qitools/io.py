@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from ._readers import Grid, excel_sheet_names, read_grid
-from .spc.errors import DataChangedWarning, QIToolsError, QIValueError
+from .spc.errors import DataChangedWarning, QIToolsError, QITypeError, QIValueError
+from .spc.validate import check_data, describe_far_dates, far_dates, get_column, numbers_where_possible
 
 __all__ = ["read_measure", "suppress_small_counts", "excel_sheet_names"]
 
@@ -54,9 +55,6 @@ _DATE_NAME = re.compile(
 )
 _MAX_HEADER_SEARCH = 30
 _MAX_ROWS_LISTED = 8
-#: a date this far outside the middle half of the others (in multiples of its spread, and at
-#: least a year) is reported as a likely typing error
-_FAR_DATE_IQR = 3.0
 
 Progress = Callable[[float, str], None]
 
@@ -450,24 +448,16 @@ def _note_serials(col: _Column, name: str, parsed: np.ndarray, changes: list[str
 
 
 def _far_dates(parsed: np.ndarray, raw: pd.Series, name: str, lines: _Lines, line_no: np.ndarray, changes: list[str]) -> None:
-    """Report dates far outside the rest of the series (a typed 3024 for 2024)."""
-    ok = ~np.isnat(parsed)
-    if ok.sum() < 4:
-        return
-    secs = parsed[ok].astype("datetime64[s]").astype(np.int64).astype(float)
-    q1, q3 = np.percentile(secs, [25, 75])
-    fence = max(_FAR_DATE_IQR * (q3 - q1), 366 * 86400.0)
-    far = np.zeros(len(parsed), dtype=bool)
-    far[ok] = (secs < q1 - fence) | (secs > q3 + fence)
+    """Report dates far outside the rest of the series (a typed 3024 for 2024): the charts' own rule
+    (:func:`qitools.spc.validate.far_dates`), so the file and the chart agree on what is far."""
+    far = far_dates(parsed)
     if not far.any():
         return
-    inside = secs[(secs >= q1 - fence) & (secs <= q3 + fence)]
-    lo = pd.Timestamp(np.datetime64(int(inside.min()), "s"))
-    hi = pd.Timestamp(np.datetime64(int(inside.max()), "s"))
+    _, span = describe_far_dates(parsed, far)
     shown = [_name_text(raw.iloc[i]) for i in np.flatnonzero(far)[:_MAX_ROWS_LISTED]]
     changes.append(
         f"check {lines.text(line_no[far])} of {name!r} ({', '.join(shown)}): "
-        f"{'this date is' if far.sum() == 1 else 'these dates are'} far from the others ({lo:%b %Y} to {hi:%b %Y}), "
+        f"{'this date is' if far.sum() == 1 else 'these dates are'} far from the others ({span}), "
         f"perhaps a typing error in the year; {'it was' if far.sum() == 1 else 'they were'} kept as "
         f"written"
     )
@@ -477,7 +467,9 @@ def _kind_counts(col: _Column) -> dict[str, int]:
     """How many filled cells of a column are dates, numbers, Excel day numbers, yyyymm numbers."""
     filled = col.filled
     number = np.where(col.is_number & filled, col.number, np.nan)
-    whole = ~np.isnan(number) & (number == np.round(number))
+    with np.errstate(invalid="ignore"):
+        whole = np.isfinite(number) & (number == np.round(number))
+    number = np.where(whole, number, 0.0)
     return {
         "n": int(filled.sum()),
         "dates": int(((col.date_text | col.date_obj) & filled).sum()),
@@ -951,6 +943,21 @@ def x_values_from_text(text: str, x: pd.Series, *, dayfirst: bool = True, what: 
     return texts
 
 
+def _column_list(value: Any, name: str) -> list[Any]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple, pd.Index)):
+        return list(value)
+    raise QITypeError(f"`{name}` must be a list of column names, such as ['falls']; got {type(value).__name__}.")
+
+
+def _in_columns(label: Any, data: pd.DataFrame) -> bool:
+    try:
+        return label in data.columns
+    except (TypeError, ValueError):
+        return False
+
+
 def suppress_small_counts(
     data: pd.DataFrame, columns: Sequence[str], threshold: int = 5, also: Sequence[str] = ()
 ) -> pd.DataFrame:
@@ -983,13 +990,36 @@ def suppress_small_counts(
     >>> suppress_small_counts(pd.DataFrame({"falls": [0, 3, 12]}), ["falls"])["falls"].tolist()
     [0, '<5', 12]
     """
-    missing = [c for c in [*columns, *also] if c not in data.columns]
+    data = check_data(data, "suppress_small_counts")
+    if data is None:
+        raise QITypeError("suppress_small_counts() needs the table to share as its first argument (a DataFrame).")
+    columns = _column_list(columns, "columns")
+    also = _column_list(also, "also")
+    missing = [c for c in [*columns, *also] if not _in_columns(c, data)]
     if missing:
-        raise QIValueError(f"suppress_small_counts: columns {missing!r} are not in the table.")
+        raise QIValueError(
+            f"suppress_small_counts: columns {missing!r} are not in the table. The table has columns "
+            f"{[str(c) for c in data.columns][:20]!r}."
+        )
+    for c in [*columns, *also]:
+        get_column(data, c, "columns", None)  # a label used twice in the table is an error that says so
+    if isinstance(threshold, (bool, np.bool_)) or not isinstance(threshold, (int, float, np.integer, np.floating)):
+        raise QITypeError(f"`threshold` must be a whole number such as 5; got {threshold!r} ({type(threshold).__name__}).")
+    if not np.isfinite(threshold) or threshold < 1 or threshold != int(threshold):
+        raise QIValueError(
+            f"`threshold` must be a whole number of at least 1 (counts from 1 to threshold - 1 are hidden); "
+            f"got {threshold!r}."
+        )
+    threshold = int(threshold)
     out = data.copy()
     any_small = pd.Series(False, index=out.index)
     for c in columns:
-        values = pd.to_numeric(out[c], errors="coerce")
+        if pd.api.types.is_datetime64_any_dtype(out[c].dtype) or pd.api.types.is_timedelta64_dtype(out[c].dtype):
+            raise QITypeError(
+                f"suppress_small_counts: column {c!r} holds dates or times, not counts. List only the count "
+                f"columns to suppress (and, under also, the rates made from them)."
+            )
+        values = pd.Series(numbers_where_possible(out[c]), index=out.index)
         small = (values > 0) & (values < threshold)
         any_small |= small
         if small.any():

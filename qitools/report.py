@@ -28,7 +28,8 @@ from ._files import atomic_write_text
 from ._messages import for_readers
 from .explain import _fmt_num
 from .io import suppress_small_counts
-from .spc.errors import QIValueError
+from .spc.errors import QITypeError, QIValueError
+from .spc.validate import _safe_repr
 
 if TYPE_CHECKING:  # pragma: no cover
     from .results import ControlChart
@@ -427,8 +428,39 @@ def chart_report(
     >>> "line 14 was a total and was dropped" in page
     True
     """
+    from .results import ControlChart
+
+    if not isinstance(cc, ControlChart):
+        hint = (
+            " Chart the data first: cc = qi.control_chart(df, x=..., y=..., chart=...), then qi.chart_report(cc, "
+            "'report.html')."
+            if isinstance(cc, pd.DataFrame)
+            else ""
+        )
+        raise QITypeError(
+            f"chart_report() takes a chart made by qi.control_chart() or qi.run_chart(); got {type(cc).__name__}.{hint}"
+        )
+    if isinstance(max_rows, (bool, np.bool_)) or not isinstance(max_rows, (int, np.integer)):
+        raise QITypeError(f"`max_rows` must be a whole number of rows, such as 500; got {_safe_repr(max_rows)}.")
     if max_rows < 1:
         raise QIValueError(f"max_rows must be at least 1; got {max_rows!r}.")
+    for name, value in (("title", title), ("source", source)):
+        if value is not None and not isinstance(value, str):
+            raise QITypeError(f"`{name}` must be text (or None); got {_safe_repr(value)} ({type(value).__name__}).")
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise QITypeError(f"`path` must be a file name ending in .html; got {_safe_repr(path)} ({type(path).__name__}).")
+    if cleaning is not None and not isinstance(cleaning, pd.DataFrame) and (
+        isinstance(cleaning, (str, bytes)) or not isinstance(cleaning, Sequence)
+    ):
+        raise QITypeError(
+            f"`cleaning` must be a list of the changes made while reading (df.attrs['qitools_changes']) or the "
+            f"DataFrame qi.read_measure() returned; got {type(cleaning).__name__}."
+        )
+    if notes is not None and (isinstance(notes, (str, bytes)) or not hasattr(notes, "__iter__")):
+        raise QITypeError(
+            f"`notes` must be a list of warnings or of their texts; got {type(notes).__name__}. For one note, "
+            f"pass a list: notes=['...']."
+        )
     if path is not None and Path(path).suffix.lower() not in (".html", ".htm"):
         raise QIValueError(f"The report is an HTML file: give a path ending in .html; got {str(path)!r}.")
     if isinstance(cleaning, pd.DataFrame):

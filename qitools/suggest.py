@@ -114,14 +114,18 @@ def suggest_chart(
     """
     if kind is not None:
         kind = v.require_one_of("kind", kind, ("classification", "count"))
+    data = v.check_data(data, "suggest_chart")
     n_rows = len(data) if data is not None else None
     y_col = v.get_column(data, y, "y", n_rows)
     rows = data.index.to_numpy() if data is not None else np.arange(len(y_col))
-    yv = v.as_numeric(y_col, "y", repr(y) if isinstance(y, str) else "y", rows)
+    yv = v.as_numeric(y_col, "y", v.column_name(y, "y", data), rows)
     nv = None
     if n is not None:
-        nv = v.as_numeric(v.get_column(data, n, "n", len(y_col)), "n", repr(n) if isinstance(n, str) else "n", rows)
-    xv = v.get_column(data, x, "x", len(y_col)) if x is not None else None
+        nv = v.as_numeric(v.get_column(data, n, "n", len(y_col)), "n", v.column_name(n, "n", data), rows)
+    xv = None
+    if x is not None:  # read as the charts read it (the same errors); only its repeats matter here
+        xv, _ = v.as_x(v.get_column(data, x, "x", len(y_col)), rows, v.column_name(x, "x", data))
+        xv = xv[~xv.isna().to_numpy()]
     finite = yv[np.isfinite(yv)]
     if finite.size == 0:
         raise QIValueError("y has no values, so there is nothing to choose a chart for.")

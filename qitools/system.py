@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from .spc.errors import DataChangedWarning, QIToolsWarning, QITypeError, QIValueError
-from .spc.validate import describe_rows, get_column
+from .spc.validate import as_labels, as_numeric, check_data, column_name, describe_rows, get_column
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -135,6 +135,7 @@ def _pareto_inputs(data: Any, category: Any, count: Any) -> tuple[pd.Series, np.
             f"`data` must be a pandas DataFrame (or None with category= given as a list); got {type(data).__name__}. "
             "Read a file with pd.read_csv(...) or qi.read_measure(...) first."
         )
+    check_data(data, "pareto_table")
     if category is None:
         raise QIValueError("`category` is required: the column that holds the category of each row (e.g. 'cause').")
     if data is not None and len(data.columns) == 0:
@@ -142,6 +143,7 @@ def _pareto_inputs(data: Any, category: Any, count: Any) -> tuple[pd.Series, np.
     cats = get_column(data, category, "category", None)
     n = len(cats)
     labels = _row_labels(data, n)
+    cats = as_labels(cats, "category", column_name(category, "category", data), labels)
     cat_name = _nice(category) if isinstance(category, str) else "category"
     count_name = None
     if count is not None:
@@ -162,24 +164,8 @@ def _pareto_inputs(data: Any, category: Any, count: Any) -> tuple[pd.Series, np.
         )
     if count is None:
         return cats, np.ones(n), cat_name, count_name, True
-    col = repr(count) if isinstance(count, str) else "count"
-    values = counts_raw
-    if pd.api.types.is_bool_dtype(values.dtype):
-        numbers = values.to_numpy(dtype=float)
-    elif pd.api.types.is_numeric_dtype(values.dtype):
-        numbers = values.to_numpy(dtype=float, na_value=np.nan)
-    else:
-        obj = values.astype(object)
-        numbers = pd.to_numeric(obj, errors="coerce").to_numpy(dtype=float)
-        bad = np.isnan(numbers) & ~pd.isna(obj).to_numpy()
-        if bad.any():
-            examples = ", ".join(repr(v) for v in obj[bad].iloc[:3])
-            raise QITypeError(
-                f"Column {col} (count) must hold numbers, but {describe_rows(labels, bad)} hold text such as "
-                f"{examples}. A Pareto chart adds up the counts of each category. Fix those rows (a total row or a "
-                f"note typed into the column is a common cause), or convert the column with "
-                f"pd.to_numeric(df[{col}], errors='coerce') and decide what the gaps mean."
-            )
+    col = column_name(count, "count", data)
+    numbers = as_numeric(counts_raw, "count", col, labels)  # text, lists, dates, inf refused, naming the rows
     nan = np.isnan(numbers)
     if nan.any():
         raise QIValueError(

@@ -38,6 +38,7 @@ NOT_ARGUMENTS = {
     "runs_signal": "the ControlChart repr (runs_signal=True)",
     "sigma_signals": "the ControlChart repr (sigma_signals=1)",
     "special_causes": "the ControlChart repr of a Making Data Count chart (special_causes=12)",
+    "utc": "pandas' pd.to_datetime(utc=True), in Python advice about time zones (files the command reads have none)",
 }
 
 _MENTION = re.compile(r"(?<![\w.=!<>])([a-z_][a-z0-9_]*)=(?!=)")

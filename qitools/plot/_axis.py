@@ -145,6 +145,22 @@ def date_formatter(kind: str):
     return _Formatter(kind)
 
 
+def _QuietAutoDateLocator(**kwargs: Any) -> Any:
+    """matplotlib's AutoDateLocator, without its warning when no interval fits the span (it then uses
+    its default interval, which is fine for a chart's ticks, and the warning means nothing to a user)."""
+    import warnings
+
+    from matplotlib import dates as mdates
+
+    class Quiet(mdates.AutoDateLocator):
+        def get_locator(self, dmin: Any, dmax: Any) -> Any:
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message="AutoDateLocator was unable", category=UserWarning)
+                return super().get_locator(dmin, dmax)
+
+    return Quiet(**kwargs)
+
+
 def set_x_ticks(ax: Any, xaxis: XAxis, xnum: np.ndarray, *, max_ticks: int = 10) -> bool:
     """Put ticks on the observed x values where the data are regular (weekly, monthly ...).
 
@@ -158,6 +174,8 @@ def set_x_ticks(ax: Any, xaxis: XAxis, xnum: np.ndarray, *, max_ticks: int = 10)
         s = _stride(len(idx), max_ticks, (1, 2, 3, 4, 5, 6, 10, 12, 20, 25, 50, 100))
         ax.xaxis.set_major_locator(ticker.FixedLocator(idx[::s]))
         ax.xaxis.set_major_formatter(ticker.FixedFormatter([xaxis.labels[i] for i in idx[::s]]))
+        # make the tick labels now, under the drawing's settings (no mathtext for user labels), not at draw time
+        ax.xaxis.get_major_ticks(len(idx[::s]))
         if max((len(lab) for lab in xaxis.labels), default=0) * min(len(idx[::s]), max_ticks) > 60:
             ax.tick_params(axis="x", labelrotation=30)
             for lab in ax.get_xticklabels():
@@ -173,6 +191,10 @@ def set_x_ticks(ax: Any, xaxis: XAxis, xnum: np.ndarray, *, max_ticks: int = 10)
 
     freq = _frequency(median_step_days(u))
     if u.size == 0:
+        return False
+    if u.size == 1:  # one date: one tick, the date itself
+        ax.xaxis.set_major_locator(ticker.FixedLocator(u))
+        ax.xaxis.set_major_formatter(date_formatter("daily"))
         return False
     if freq in ("monthly", "quarterly", "yearly"):
         month_index = _month_index(u)
@@ -196,7 +218,7 @@ def set_x_ticks(ax: Any, xaxis: XAxis, xnum: np.ndarray, *, max_ticks: int = 10)
         ax.xaxis.set_major_locator(ticker.FixedLocator(ticks))
         ax.xaxis.set_major_formatter(date_formatter(freq))
         return False
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=max_ticks)
+    locator = _QuietAutoDateLocator(minticks=3, maxticks=max_ticks)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     return False

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..spc.errors import QITypeError, QIValueError
+from ..spc.validate import _safe_repr, require_label
 from ..spc.rulesets import RULE_COLUMNS
 from ._axis import XAxis, make_xaxis, set_x_ticks, x_margin
 from .annotations import (
@@ -23,6 +24,7 @@ from .annotations import (
     place_annotations,
 )
 from .icons import draw_icons, icons_text, icons_width_pt
+from .style import plain_text
 from .style import (
     COLOURS,
     FONT_SIZES,
@@ -862,18 +864,22 @@ def select_facets(cc: ControlChart, facet: Any) -> list[Any]:
     wanted = list(facet) if isinstance(facet, (list, set, pd.Index, np.ndarray, pd.Series)) else [facet]
     chosen: set[Any] = set()
     for item in wanted:
+        require_label("facet", item, "Name a facet, a tuple of the facet columns' values, or a list of those.")
         label = " | ".join(map(str, item)) if isinstance(item, tuple) else item
         try:
             if label in known:
                 chosen.add(label)
                 continue
-        except TypeError:  # unhashable
+        except (TypeError, ValueError, ArithmeticError):  # a value that cannot be compared: not a facet
             pass
         found = False
         if len(names) == 2:  # the value of one of the two facet columns: all facets with that value
             for name in names:
                 if name in s.columns:
-                    hit = s.loc[(s[name] == item).to_numpy(dtype=bool), "facet"]
+                    try:
+                        hit = s.loc[(s[name] == item).to_numpy(dtype=bool), "facet"]
+                    except (TypeError, ValueError, ArithmeticError):
+                        continue
                     if len(hit):
                         chosen.update(hit)
                         found = True
@@ -881,7 +887,7 @@ def select_facets(cc: ControlChart, facet: Any) -> list[Any]:
             more = " ..." if len(labels) > 10 else ""
             cols = f" (or a value of {names[0]!r} or {names[1]!r})" if len(names) == 2 else ""
             raise QIValueError(
-                f"facet={item!r} is not one of the chart's facets{cols}: {labels[:10]!r}{more}."
+                f"facet={_safe_repr(item)} is not one of the chart's facets{cols}: {labels[:10]!r}{more}."
             )
     return [lab for lab in labels if lab in chosen]
 
@@ -1039,6 +1045,7 @@ def _tick_label_height_pt(ctx: Context, rotated: bool) -> float:
     return h
 
 
+@plain_text
 def plot_chart(
     cc: ControlChart,
     ax: Axes | None = None,
@@ -1309,6 +1316,7 @@ def gc_paused():
             gc.enable()
 
 
+@plain_text
 def plot(cc: ControlChart, ax: Axes | None = None, *, facet: Any = None, **style: Any) -> Axes | Figure:
     """Draw a chart: an Axes for one chart (or one facet), a Figure of small multiples for a faceted chart.
 

@@ -25,7 +25,7 @@ from .chart import (
     y_limits,
     y_range,
 )
-from .style import COLOURS, FONT_SIZES, base_rc
+from .style import COLOURS, FONT_SIZES, base_rc, plain_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -75,6 +75,7 @@ def default_cols(n: int) -> int:
     return max(1, min(n, round(math.sqrt(n * 1.5))))
 
 
+@plain_text
 def plot_facets(
     cc: ControlChart,
     *,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import style as st
+from .style import plain_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -52,6 +53,7 @@ def _new_ax(ax: Axes | None, figsize: tuple[float, float] = (8.0, 5.0)) -> Axes:
     return ax
 
 
+@plain_text
 def plot_funnel(
     fp: FunnelPlot,
     ax: Axes | None = None,
@@ -239,6 +241,7 @@ def _fit_y(ax: Axes, d: Any, labels: tuple[str, ...], values: np.ndarray) -> Non
     ax.set_ylim(lo - pad, hi + pad)
 
 
+@plain_text
 def plot_funnel_facets(fp: FunnelPlot, ncols: int | None = None, **style: Any) -> Figure:
     """One small funnel per facet, in a grid; returns the figure.
 
@@ -269,6 +272,7 @@ def plot_funnel_facets(fp: FunnelPlot, ncols: int | None = None, **style: Any) -
     return fig
 
 
+@plain_text
 def plot_league_table(
     lt: LeagueTable,
     ax: Axes | None = None,

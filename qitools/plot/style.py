@@ -39,7 +39,10 @@ NHSRplotthedots (the MDC chart colours and icons).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import functools
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -66,6 +69,7 @@ __all__ = [
     "POINT_TYPE_ROLE",
     "apply_base_style",
     "base_rc",
+    "plain_text",
     "point_style",
     "line_style",
 ]
@@ -242,6 +246,30 @@ def line_style(role: str) -> dict[str, Any]:
         "annotation": COLOURS["annotation"],
     }[role]
     return {"color": colour, "linestyle": LINESTYLES[role], "linewidth": LINEWIDTHS[role]}
+
+
+def plain_text(func: F) -> F:
+    """Decorator: draw with matplotlib's mathtext off, so that user text is drawn as typed.
+
+    matplotlib reads ``$...$`` in any text as a formula, and raises when it draws a broken one
+    (``$\\frac{$``); column names, facet and unit labels, titles and notes come from users. Text
+    objects remember the setting they were made with, so every text a qitools chart makes (titles,
+    labels, tick labels of categories, notes) stays plain, while text a user adds to the Axes
+    afterwards is read as usual. Only ``text.parse_math`` is set, and restored afterwards.
+    """
+
+    @functools.wraps(func)
+    def drawing(*args: Any, **kwargs: Any) -> Any:
+        import matplotlib
+
+        before = matplotlib.rcParams["text.parse_math"]
+        matplotlib.rcParams["text.parse_math"] = False
+        try:
+            return func(*args, **kwargs)
+        finally:
+            matplotlib.rcParams["text.parse_math"] = before
+
+    return drawing  # type: ignore[return-value]
 
 
 def base_rc(small: bool = False) -> dict[str, Any]:

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..spc.errors import QIToolsWarning, QITypeError
-from .style import COLOURS, FONT_SIZES, apply_base_style, base_rc
+from .style import COLOURS, FONT_SIZES, apply_base_style, base_rc, plain_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -126,6 +126,7 @@ def _fmt_count(value: float, whole: bool) -> str:
     return f"{int(round(value)):,}" if whole else f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
+@plain_text
 def draw_pareto(
     table: pd.DataFrame,
     *,
@@ -606,6 +607,7 @@ def _rect(x0: float, y0: float, x1: float, y1: float) -> list[tuple[float, float
     return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
 
 
+@plain_text
 def draw_fishbone(
     effect: str,
     causes: dict[str, list[Any]],
@@ -952,6 +954,7 @@ def _label(lay: _Layout, text: str, x: float, y: float, ha: str, va: str, m: _Me
     lay.texts.append(_Text(x, y, text, _BRANCH_SIZE, w, h, ha=ha, va=va, weight="bold", gid="qi-process-branch"))
 
 
+@plain_text
 def draw_process_map(
     steps: list[dict[str, Any]],
     edges: list[dict[str, int]],

@@ -32,6 +32,7 @@ import sys
 import warnings
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -49,7 +50,7 @@ from .charts import (
     MRConstants,
     group_median,
 )
-from .errors import DataChangedWarning, QITypeError, QIValueError, TooFewPointsWarning
+from .errors import DataChangedWarning, DataQualityWarning, QITypeError, QIValueError, TooFewPointsWarning
 from .groups import facet_codes, seg_count, seg_mean
 from .rules import RunsResult, runs_analysis
 from .rulesets import NEEDS_LIMITS, RULE_COLUMNS, RuleSetResult, apply_rules, mdc_rule_label
@@ -229,13 +230,7 @@ def resolve_options(
     multiply = v.require_positive("multiply", multiply)
     if not isinstance(screen_mr, (bool, np.bool_)):
         raise QITypeError(f"`screen_mr` must be True or False; got {screen_mr!r}.")
-    if data is not None and not isinstance(data, pd.DataFrame):
-        if isinstance(data, (str, bytes)):
-            raise QITypeError(
-                f"data= must be a pandas DataFrame; got the text {data!r}. To chart a file, read it first: "
-                f"df = pd.read_csv({data!r}), then qi.control_chart(df, ...)."
-            )
-        raise QITypeError(f"data= must be a pandas DataFrame or None; got {type(data).__name__}.")
+    v.check_data(data, "control_chart")
     if chart_name in _NEEDS_N and n is None:
         kind = "proportion" if chart_name in _PROPORTION else "rate"
         raise QIValueError(
@@ -299,12 +294,14 @@ class XAxis:
     def keys_of(self, given: Any, role: str, check: bool = True) -> np.ndarray:
         """The keys of user-given x values (part=, freeze=, exclude=); an error names any that are not x
         values (``check=False``: dates and numbers need not occur in this data)."""
-        items = list(given) if isinstance(given, (list, tuple, set, np.ndarray, pd.Series, pd.Index)) else [given]
+        if isinstance(given, (set, frozenset)):
+            given = sorted(given, key=repr)
+        items = list(given) if isinstance(given, (list, tuple, np.ndarray, pd.Series, pd.Index)) else [given]
         if not check and self.kind != "other":
             return self._convert(items, role)
         if self.kind == "other":
             lookup = self.labels
-            missing = [val for val in items if val not in lookup]  # type: ignore[operator]
+            missing = [val for val in items if not _label_in(val, lookup)]
             if not missing:
                 return np.array([lookup.get_loc(val) for val in items], dtype=np.int64)  # type: ignore[union-attr]
         else:
@@ -313,27 +310,36 @@ class XAxis:
             missing = [val for val, ok in zip(items, present) if not ok]
             if not missing:
                 return keys
-        lo, hi = self.values.min(), self.values.max()
+        first, last = np.argmin(self.key), np.argmax(self.key)
+        lo, hi = self.values.iloc[int(first)], self.values.iloc[int(last)]
+        shown = ", ".join(v._safe_repr(m) for m in missing[:5]) + (" ..." if len(missing) > 5 else "")
         raise QIValueError(
-            f"{role}= names x values that are not in the data: {missing!r}. {role} takes x values "
-            f"(not row numbers); x runs from {lo!r} to {hi!r}. Check the spelling or the date."
+            f"{role}= names x values that are not in the data: [{shown}]. {role} takes x values "
+            f"(not row numbers); x runs from {v._safe_repr(lo)} to {v._safe_repr(hi)}. Check the spelling or the date."
         )
 
     def _convert(self, items: list[Any], role: str) -> np.ndarray:
+        shown = ", ".join(v._safe_repr(i) for i in items[:5])
         if self.kind == "datetime":
             try:
-                stamps = pd.DatetimeIndex(pd.to_datetime(pd.Series(items)))
-            except (ValueError, TypeError) as exc:
-                raise QIValueError(f"{role}= values must be dates like the x column; got {items!r}.") from exc
-            if self.tz is not None:
-                stamps = stamps.tz_localize(self.tz) if stamps.tz is None else stamps.tz_convert(self.tz)
-            elif stamps.tz is not None:
-                stamps = stamps.tz_convert(None)
-            return np.asarray(stamps.as_unit(self.unit or "ns").asi8)
-        try:
-            return pd.Series(items).astype(float).to_numpy()
-        except (ValueError, TypeError) as exc:
-            raise QIValueError(f"{role}= values must be numbers like the x column; got {items!r}.") from exc
+                stamps = pd.DatetimeIndex([_timestamp(i) for i in items])
+                if self.tz is not None:
+                    stamps = stamps.tz_localize(self.tz) if stamps.tz is None else stamps.tz_convert(self.tz)
+                elif stamps.tz is not None:
+                    stamps = stamps.tz_convert(None)
+                keys = np.asarray(stamps.as_unit(self.unit or "us").asi8)
+            except Exception as exc:  # noqa: BLE001 - any value that is not a date gets the same message
+                raise QIValueError(
+                    f"{role}= values must be dates like the x column (e.g. '2024-04-01' or pd.Timestamp('2024-04-01')); "
+                    f"got [{shown}]."
+                ) from exc
+            if (keys == np.iinfo(np.int64).min).any():
+                raise QIValueError(f"{role}= values must be dates like the x column; got a missing date in [{shown}].")
+            return keys
+        numbers = [v._as_float(i) for i in items]
+        if any(n is None or not np.isfinite(n) for n in numbers):
+            raise QIValueError(f"{role}= values must be numbers like the x column; got [{shown}].")
+        return np.array(numbers, dtype=float)
 
     def _present(self, keys: np.ndarray) -> np.ndarray:
         if keys.size <= 32:  # a few values: one pass over x each, no hashing of every row
@@ -341,7 +347,29 @@ class XAxis:
         return np.asarray(pd.Index(keys).isin(self.key))
 
 
-def _x_axis(x_col: pd.Series | None, fcode: np.ndarray, n_facets: int) -> XAxis:
+def _timestamp(value: Any) -> pd.Timestamp:
+    """One x value given by a user (a date, a Timestamp, text) as a Timestamp at its own resolution."""
+    if isinstance(value, (bool, np.bool_)) or value is None or isinstance(value, (list, dict, set, tuple)):
+        raise TypeError(type(value).__name__)
+    if isinstance(value, (int, float, np.integer, np.floating, Decimal)):
+        raise TypeError("a number is not a date")
+    ts = pd.Timestamp(value)
+    if ts is pd.NaT:
+        raise ValueError("missing")
+    return ts
+
+
+def _label_in(value: Any, labels: pd.Index | None) -> bool:
+    """``value in labels`` for any value (unhashable ones and Decimal('sNaN') are never labels)."""
+    if labels is None:
+        return False
+    try:
+        return bool(value in labels)
+    except (TypeError, ValueError, ArithmeticError):
+        return False
+
+
+def _x_axis(x_col: pd.Series | None, fcode: np.ndarray, n_facets: int, kind: str | None = None) -> XAxis:
     """The x values (1..N within each facet, in the order given, when x is omitted) and their keys."""
     n_rows = fcode.shape[0]
     if x_col is None:
@@ -354,7 +382,7 @@ def _x_axis(x_col: pd.Series | None, fcode: np.ndarray, n_facets: int) -> XAxis:
             pos[order0] = np.arange(n_rows) - np.repeat(np.cumsum(counts) - counts, counts)
         values = pd.Series(pos + 1)
         return XAxis(values, "number", (pos + 1).astype(float))
-    kind = _x_kind(x_col)
+    kind = kind or _x_kind(x_col)
     if kind == "datetime":
         if not pd.api.types.is_datetime64_any_dtype(x_col.dtype):
             x_col = pd.to_datetime(x_col)
@@ -364,7 +392,8 @@ def _x_axis(x_col: pd.Series | None, fcode: np.ndarray, n_facets: int) -> XAxis:
         return XAxis(x_col, "number", x_col.to_numpy(dtype=float))
     if isinstance(x_col.dtype, pd.CategoricalDtype) and x_col.cat.ordered:
         return XAxis(x_col, "other", np.asarray(x_col.cat.codes).astype(np.int64), labels=x_col.cat.categories)
-    codes, labels = pd.factorize(x_col, sort=False)
+    # time spans sort as numbers do; text and other labels keep the order they first appear in
+    codes, labels = pd.factorize(x_col, sort=pd.api.types.is_timedelta64_dtype(x_col.dtype))
     return XAxis(x_col, "other", codes.astype(np.int64), labels=pd.Index(labels))
 
 
@@ -418,7 +447,7 @@ def read_columns(data: pd.DataFrame | None, opts: Options) -> Columns:
     denominators, unknown x values in part/freeze/exclude, unknown facets in per-facet dicts) before
     any computation. Rows without an x are dropped with a warning that names them.
     """
-    # y, n
+    # y, n: numbers of any dtype, read by the validation layer (one place for every input shape)
     n_rows = len(data) if data is not None else None
     y_col = v.get_column(data, opts.y, "y", n_rows)
     n_rows = len(y_col)
@@ -428,36 +457,50 @@ def read_columns(data: pd.DataFrame | None, opts: Options) -> Columns:
             "(the right sheet, the header row) and that no filter removed every row."
         )
     row_labels = data.index if data is not None else pd.RangeIndex(n_rows)  # (not copied: read for messages)
-    y_name = repr(opts.y) if isinstance(opts.y, str) else "y"
+    y_name = v.column_name(opts.y, "y", data)
     y_raw = v.as_numeric(y_col, "y", y_name, row_labels)
+    v.check_scaled(y_raw, opts.multiply, "y", y_name, row_labels)
     n_raw = None
     if opts.n is not None:
-        n_name = repr(opts.n) if isinstance(opts.n, str) else "n"
+        n_name = v.column_name(opts.n, "n", data)
         n_raw = v.as_numeric(v.get_column(data, opts.n, "n", n_rows), "n", n_name, row_labels)
 
-    # facets, notes, part as a column
+    # facets, notes, part as a column: labels
     facet_cols: list[pd.Series] = []
     facet_names: list[str] = []
     if opts.facet is not None:
         specs = list(opts.facet) if isinstance(opts.facet, (list, tuple)) else [opts.facet]
         if not 1 <= len(specs) <= 2:
-            raise QIValueError(f"facet= takes one or two column names; got {len(specs)}.")
+            raise QIValueError(
+                f"facet= takes one or two column names (one chart per value, or per pair of values); got {len(specs)}."
+            )
+        if len(specs) == 2 and _same_spec(specs[0], specs[1]):
+            raise QIValueError(
+                f"facet= names the same column twice ({v._safe_repr(specs[0])}). Give two different columns, or one."
+            )
         for i, spec in enumerate(specs):
-            facet_cols.append(v.get_column(data, spec, "facet", n_rows))
+            name = v.column_name(spec, "facet", data)
+            facet_cols.append(v.as_labels(v.get_column(data, spec, "facet", n_rows), "facet", name, row_labels))
             facet_names.append(
                 str(spec)
                 if isinstance(spec, Hashable) and not isinstance(spec, (list, np.ndarray))
                 else f"facet{i + 1}"
             )
-    notes_col = v.get_column(data, opts.notes, "notes", n_rows) if opts.notes is not None else None
+    notes_col = None
+    if opts.notes is not None:
+        notes_col = v.as_labels(
+            v.get_column(data, opts.notes, "notes", n_rows), "notes", v.column_name(opts.notes, "notes", data), row_labels
+        )
     part = opts.part
     part_col = None
     if part is not None and (isinstance(part, str) or v._is_column_label(data, part)):
-        part_col = v.get_column(data, part, "part", n_rows)
+        part_col = v.as_labels(v.get_column(data, part, "part", n_rows), "part", v.column_name(part, "part", data), row_labels)
 
-    # x: rows without one cannot be placed in time; they are dropped with a warning that names them
-    # (a total or note row in an export)
-    x_col = v.get_column(data, opts.x, "x", n_rows) if opts.x is not None else None
+    # x: dates at their own resolution, numbers or labels; rows without one cannot be placed in time, so
+    # they are dropped with a warning that names them (a total or note row in an export)
+    x_col, x_kind = None, None
+    if opts.x is not None:
+        x_col, x_kind = v.as_x(v.get_column(data, opts.x, "x", n_rows), row_labels, v.column_name(opts.x, "x", data))
     if x_col is not None:
         no_x = x_col.isna().to_numpy()
         if no_x.any():
@@ -478,15 +521,17 @@ def read_columns(data: pd.DataFrame | None, opts: Options) -> Columns:
             facet_cols = [c[keep].reset_index(drop=True) for c in facet_cols]
             notes_col = notes_col[keep].reset_index(drop=True) if notes_col is not None else None
             part_col = part_col[keep].reset_index(drop=True) if part_col is not None else None
+        if x_kind == "datetime":
+            v.warn_far_dates(_naive_dates(x_col), row_labels, v.column_name(opts.x, "x", data))
     if part_col is not None and part_col.isna().any():
         raise QIValueError(
-            f"The part column {part!r} has missing values in "
+            f"The part column {v._safe_repr(part)} has missing values in "
             f"{v.describe_rows(row_labels, part_col.isna().to_numpy())}. "
             f"Each row must say which part (phase) it belongs to."
         )
 
     fcode, facet_parts, facet_labels = facet_codes(facet_names, facet_cols, row_labels, n_rows, "a ward, a practice ...")
-    xaxis = _x_axis(x_col, fcode, len(facet_labels))
+    xaxis = _x_axis(x_col, fcode, len(facet_labels), x_kind)
     _check_values(opts.chart, y_raw, n_raw, row_labels, y_name, opts.n)
 
     # the x values named by exclude=, freeze=, part= and the per-facet settings, as keys
@@ -495,6 +540,7 @@ def read_columns(data: pd.DataFrame | None, opts: Options) -> Columns:
     freeze_keys = _freeze_keys(opts.freeze, xaxis, facet_labels, check)
     part_keys = _part_keys(part, xaxis, facet_labels, check) if part is not None and part_col is None else None
     cl_facet = _per_facet_value("cl", opts.cl, facet_labels) / opts.multiply
+    _check_cl(opts, cl_facet)
     target_facet = _per_facet_value("target", opts.target, facet_labels)
     return Columns(
         n_rows=n_rows,
@@ -514,6 +560,20 @@ def read_columns(data: pd.DataFrame | None, opts: Options) -> Columns:
         cl_facet=cl_facet,
         target_facet=target_facet,
     )
+
+
+def _same_spec(a: Any, b: Any) -> bool:
+    try:
+        return bool(isinstance(a, Hashable) and isinstance(b, Hashable) and a == b)
+    except (TypeError, ValueError):
+        return False
+
+
+def _naive_dates(x: pd.Series) -> np.ndarray:
+    """The dates of a datetime column as naive numpy datetime64 (UTC for zoned ones), at their own unit."""
+    if getattr(x.dt, "tz", None) is not None:
+        x = x.dt.tz_convert("UTC").dt.tz_localize(None)
+    return x.to_numpy()
 
 
 def _freeze_keys(freeze: Any, xaxis: XAxis, facet_labels: list[Any], check: bool = True) -> np.ndarray | None:
@@ -561,6 +621,11 @@ def _per_facet_value(name: str, value: Any, facet_labels: list[Any]) -> np.ndarr
     if value is None:
         return np.full(n_f, np.nan)
     if isinstance(value, Mapping):
+        if facet_labels == [None]:
+            raise QIValueError(
+                f"`{name}` is a dict (facet -> value), but the chart has no facets (no facet= was given). Pass a "
+                f"single number, e.g. {name}=10."
+            )
         known = set(facet_labels)
         unknown = [k for k in value if k not in known]
         if unknown:
@@ -573,6 +638,25 @@ def _per_facet_value(name: str, value: Any, facet_labels: list[Any]) -> np.ndarr
             dtype=float,
         )
     return np.full(n_f, v.require_finite_number(name, value))
+
+
+def _check_cl(opts: Options, cl: np.ndarray) -> None:
+    """A fixed centre line must be a value the chart's statistic can take."""
+    with np.errstate(invalid="ignore"):
+        negative = bool(np.any(cl < 0))
+        above_one = bool(np.any(cl > 1))
+    if opts.chart in _CLIP_LOW and negative:
+        raise QIValueError(
+            f"`cl` is negative, but the {CHART_DESCRIPTIONS[opts.chart]} plots values that cannot be below 0, so a "
+            f"centre line below 0 cannot be right. Give the centre line on the plotted scale (after multiply), "
+            f"or leave cl out to compute it from the data."
+        )
+    if opts.chart in ("p", "pp") and above_one:
+        raise QIValueError(
+            f"`cl` is above {opts.multiply:g}, but a {CHART_DESCRIPTIONS[opts.chart]} plots proportions (0 to 1, "
+            f"times multiply={opts.multiply:g}), so it cannot be the centre line. Give it on the plotted scale "
+            f"(e.g. 0.25, or 25 with multiply=100), or leave cl out to compute it from the data."
+        )
 
 
 def _check_values(chart: str, y: np.ndarray, n: np.ndarray | None, rows: np.ndarray, y_name: str, n_spec: Any) -> None:
@@ -746,9 +830,10 @@ def form_subgroups(cols: Columns, opts: Options) -> Subgroups:
                     y_stat = total if opts.agg == "sum" else total / k
                 y_stat[k == 0] = np.nan
             k_rows = np.diff(np.r_[starts, n_rows])
+            others = " or ".join(f"agg={a!r}" for a in AGG if a != opts.agg)  # what was not done
             _warn_aggregated(
                 int(np.sum(k_rows > 1)),
-                f"y was aggregated with {opts.agg}() per x. Pass agg='sum' or agg='median' to change this",
+                f"y was aggregated with {opts.agg}() per x. Pass {others} to change this",
                 cols.faceted,
             )
         else:
@@ -906,12 +991,34 @@ def compute_limits(sub: Subgroups, parts: Parts, opts: Options) -> Limits:
         seq=parts.seq,
         mr=opts.mr_constants,
     )
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         lim = CHARTS[opts.chart](ci)
+    if opts.cl is not None:
+        _warn_cl_outside(lim, parts)
     m = opts.multiply
     if m == 1:
         return Limits(lim, lim.y, lim.cl, lim.lcl, lim.ucl)
     return Limits(lim, lim.y * m, lim.cl * m, lim.lcl * m, lim.ucl * m)
+
+
+def _warn_cl_outside(lim: ChartLimits, parts: Parts) -> None:
+    """A fixed centre line outside the limits computed from the data (a g chart's limits come from the
+    data's mean; a p chart's are clipped to [0, 1]) is drawn as given, with a warning."""
+    with np.errstate(invalid="ignore"):
+        tol = 1e-9 * np.maximum(1.0, np.abs(lim.cl))
+        outside = (lim.cl < lim.lcl - tol) | (lim.cl > lim.ucl + tol)
+    if outside.any():
+        groups = np.unique(parts.group[outside])
+        _warn(
+            f"The fixed centre line (cl=) lies outside the control limits computed from the data in "
+            f"{_plural_groups(groups.size)}. It is drawn as given, but points are judged against limits that do not "
+            f"surround it: check that cl is on the plotted scale (after multiply), or leave it out.",
+            DataQualityWarning,
+        )
+
+
+def _plural_groups(k: int) -> str:
+    return "1 part of the chart" if k == 1 else f"{k} parts of the chart"
 
 
 # =============================================================================================

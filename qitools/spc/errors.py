@@ -13,6 +13,7 @@ __all__ = [
     "QITypeError",
     "QIToolsWarning",
     "DataChangedWarning",
+    "DataQualityWarning",
     "TooFewPointsWarning",
 ]
 
@@ -35,6 +36,10 @@ class QIToolsWarning(UserWarning):
 
 class DataChangedWarning(QIToolsWarning):
     """The data was usable after a documented automatic change (sorted, aggregated ...)."""
+
+
+class DataQualityWarning(QIToolsWarning):
+    """The data were used as given, but something in them looks like a mistake (a date far from the others)."""
 
 
 class TooFewPointsWarning(QIToolsWarning):

@@ -657,15 +657,9 @@ class _Units:
     n_name: str
 
 
-def _prepare(data: Any, unit: Any, y: Any, n: Any, kind: str, facet: Any) -> _Units:
+def _prepare(data: Any, unit: Any, y: Any, n: Any, kind: str, facet: Any, function: str = "funnel_plot") -> _Units:
     """Validate the columns and form one row per unit (and facet); warnings name the units."""
-    if data is not None and not isinstance(data, pd.DataFrame):
-        if isinstance(data, (str, bytes)):
-            raise QITypeError(
-                f"data= must be a pandas DataFrame; got the text {data!r}. To use a file, read it first: "
-                f"df = pd.read_csv({data!r}), then qi.funnel_plot(df, ...)."
-            )
-        raise QITypeError(f"data= must be a pandas DataFrame or None; got {type(data).__name__}.")
+    data = v.check_data(data, function)
     if unit is None:
         raise QIValueError("funnel_plot needs unit= (the column naming each trust, ward or practice).")
 
@@ -674,8 +668,9 @@ def _prepare(data: Any, unit: Any, y: Any, n: Any, kind: str, facet: Any) -> _Un
     unit_col = v.get_column(data, unit, "unit", n_rows)
     n_rows = len(unit_col)
     row_labels = data.index.to_numpy() if data is not None else np.arange(n_rows)
-    y_name = repr(y) if isinstance(y, str) else "y"
-    n_name = repr(n) if isinstance(n, str) else "n"
+    unit_col = v.as_labels(unit_col, "unit", v.column_name(unit, "unit", data), row_labels)
+    y_name = v.column_name(y, "y", data)
+    n_name = v.column_name(n, "n", data)
     y_raw = v.as_numeric(v.get_column(data, y, "y", n_rows), "y", y_name, row_labels)
     n_raw = v.as_numeric(v.get_column(data, n, "n", n_rows), "n", n_name, row_labels)
     if n_rows == 0:
@@ -689,7 +684,8 @@ def _prepare(data: Any, unit: Any, y: Any, n: Any, kind: str, facet: Any) -> _Un
         if not 1 <= len(specs) <= 2:
             raise QIValueError(f"facet= takes one or two column names; got {len(specs)}.")
         for i, spec in enumerate(specs):
-            facet_cols.append(v.get_column(data, spec, "facet", n_rows))
+            col = v.get_column(data, spec, "facet", n_rows)
+            facet_cols.append(v.as_labels(col, "facet", v.column_name(spec, "facet", data), row_labels))
             facet_names.append(
                 str(spec) if isinstance(spec, Hashable) and not isinstance(spec, np.ndarray) else f"facet{i + 1}"
             )
@@ -851,7 +847,8 @@ def compute(
 
     # -- targets -------------------------------------------------------------------------------
     given = _per_facet_target(target, facet_labels, faceted) / multiply
-    pooled = np.bincount(f_u, weights=y_u, minlength=n_facets) / np.bincount(f_u, weights=n_u, minlength=n_facets)
+    with np.errstate(invalid="ignore", divide="ignore"):  # a facet whose rows all lack y or n: no pooled value
+        pooled = np.bincount(f_u, weights=y_u, minlength=n_facets) / np.bincount(f_u, weights=n_u, minlength=n_facets)
     default = pooled if kind != "ratio" else np.ones(n_facets)
     theta_f = np.where(np.isnan(given), default, given)
     if target is not None:
@@ -1194,9 +1191,7 @@ def league(
         raise QIValueError(
             f"`n_sims` must be a whole number of at least 100 (1000 is plenty for a teaching table); got {n_sims!r}."
         )
-    if data is not None and not isinstance(data, pd.DataFrame):
-        raise QITypeError(f"data= must be a pandas DataFrame or None; got {type(data).__name__}.")
-    u = _prepare(data, unit, y, n, kind, None)
+    u = _prepare(data, unit, y, n, kind, None, "league_table")
     if u.unit.size < 2:
         raise QIValueError(
             f"A league table ranks units against each other, but there is only one unit ({u.unit[0]!r})."

@@ -97,6 +97,10 @@ def factorize(col: pd.Series) -> tuple[np.ndarray, pd.Index]:
 
             neq = pc.fill_null(pc.not_equal(arrow[1:], arrow[:-1]), True)
             head[1:] = neq.to_numpy(zero_copy_only=False)
+    elif n > 1 and isinstance(col.dtype, pd.api.extensions.ExtensionDtype):
+        # nullable columns (boolean, Int64, string with <NA>): pandas compares them, <NA> starts a run
+        later, earlier = col.iloc[1:].reset_index(drop=True), col.iloc[:-1].reset_index(drop=True)
+        head[1:] = later.ne(earlier).fillna(True).to_numpy(dtype=bool, na_value=True)
     else:
         values = col.to_numpy()
         if n > 1 and values.dtype != object and not np.issubdtype(values.dtype, np.number):
