@@ -7,7 +7,8 @@
   in control-chart constants (see the function's docstring).
 * an autouse fixture that closes matplotlib figures after each test, without importing
   matplotlib when a test did not use it (``import qitools`` must not pull it in).
-* a deterministic Hypothesis profile ("qitools"), loaded by default.
+* a deterministic Hypothesis profile ("qitools"), loaded by default, and a bigger random one
+  ("qitools-nightly") chosen with ``--hypothesis-profile=qitools-nightly``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,16 @@ try:  # Hypothesis is a test dependency; keep conftest importable without it.
         derandomize=True,  # same examples on every run and every machine
         deadline=None,
         max_examples=40,
+        print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    # By hand (README, "Testing"): ten times the examples, new random ones each run, so a nightly run
+    # explores what CI's fixed examples do not (tests/test_fuzz_public_api.py scales by max_examples).
+    settings.register_profile(
+        "qitools-nightly",
+        derandomize=False,
+        deadline=None,
+        max_examples=400,
         print_blob=True,
         suppress_health_check=[HealthCheck.too_slow],
     )

@@ -24,7 +24,7 @@ from .annotations import (
     place_annotations,
 )
 from .icons import draw_icons, icons_text, icons_width_pt
-from .style import plain_text
+from .style import as_typed, plain_text
 from .style import (
     COLOURS,
     FONT_SIZES,
@@ -1217,8 +1217,8 @@ def plot_chart(
 
     # labels, title, subtitle, caption
     ylab, xlab = default_axis_labels(cc, ctx, opts)
-    ax.set_ylabel(ylab or "", fontsize=FONT_SIZES["axis_label"], color=COLOURS["text"])
-    ax.set_xlabel(xlab or "", fontsize=FONT_SIZES["axis_label"], color=COLOURS["text"])
+    ax.set_ylabel(as_typed(ylab or ""), fontsize=FONT_SIZES["axis_label"], color=COLOURS["text"], parse_math=True)
+    ax.set_xlabel(as_typed(xlab or ""), fontsize=FONT_SIZES["axis_label"], color=COLOURS["text"], parse_math=True)
     if own:
         _layout_sides(root_figure(ax), ax, info)
     w_pt, _ = _axes_size_pt(ax)
@@ -1259,8 +1259,9 @@ def plot_chart(
     if ttl:
         ttl = wrap(ttl, w_pt - icons_pt, FONT_SIZES["title"], bold=True)
         ax.set_title(
-            ttl,
+            as_typed(ttl),
             loc="left",
+            parse_math=True,
             fontsize=FONT_SIZES["title"],
             fontweight="bold",
             color=COLOURS["text"],

@@ -25,7 +25,7 @@ from .chart import (
     y_limits,
     y_range,
 )
-from .style import COLOURS, FONT_SIZES, base_rc, plain_text
+from .style import COLOURS, FONT_SIZES, as_typed, base_rc, plain_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -261,8 +261,9 @@ def plot_facets(
         ax = flat[k]
         draw_panel(ax, p, ctx, icon_rows.get(lab), ylim=shared_ylim)
         ax.set_title(
-            textwrap.shorten(str(lab), chars, placeholder="…") if len(str(lab)) > chars else str(lab),
+            as_typed(textwrap.shorten(str(lab), chars, placeholder="…") if len(str(lab)) > chars else str(lab)),
             loc="left",
+            parse_math=True,
             fontsize=FONT_SIZES["facet_title"],
             color=COLOURS["text"],
             pad=3,
@@ -300,10 +301,10 @@ def plot_facets(
         )
         t.set_gid("qi-subtitle")
     if ylab:
-        fig.supylabel(ylab, x=4 / (W * 72.0), ha="left", fontsize=FONT_SIZES["axis_label"])
+        fig.supylabel(as_typed(ylab), parse_math=True, x=4 / (W * 72.0), ha="left", fontsize=FONT_SIZES["axis_label"])
     y_bottom = (footer_pt - tick_lines * FONT_SIZES["facet_tick_label"] * 1.2 - 10) / (H * 72.0)
     if xlab:
-        fig.supxlabel(xlab, y=y_bottom, va="top", fontsize=FONT_SIZES["axis_label"])
+        fig.supxlabel(as_typed(xlab), parse_math=True, y=y_bottom, va="top", fontsize=FONT_SIZES["axis_label"])
         y_bottom -= (FONT_SIZES["axis_label"] * 1.3 + 4) / (H * 72.0)
     if cap:
         t = fig.text(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import style as st
-from .style import plain_text
+from .style import as_typed, plain_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -199,14 +199,17 @@ def plot_funnel(
     default_y = _Y_LABELS[kind] + (f" (x {p['multiply']:g})" if p["multiply"] != 1 else "")
     if p.get("y") and p.get("n"):
         default_y = f"{p['y']} / {p['n']}" + (f" x {p['multiply']:g}" if p["multiply"] != 1 else "")
-    ax.set_xlabel(xlabel if xlabel is not None else (p["n"] if p.get("n") and kind != "ratio" else _X_LABELS[kind]))
-    ax.set_ylabel(ylabel if ylabel is not None else default_y)
+    ax.set_xlabel(
+        as_typed(xlabel if xlabel is not None else (p["n"] if p.get("n") and kind != "ratio" else _X_LABELS[kind])),
+        parse_math=True,
+    )
+    ax.set_ylabel(as_typed(ylabel if ylabel is not None else default_y), parse_math=True)
     if title is None and not small:
         title = "Funnel plot" + (f": {row['facet']}" if p.get("facet") else "")
     elif title is None:
         title = str(row["facet"]) if p.get("facet") else None
     if title:
-        ax.set_title(title, fontsize=st.FONT_SIZES["facet_title" if small else "title"], loc="left")
+        ax.set_title(as_typed(title), fontsize=st.FONT_SIZES["facet_title" if small else "title"], loc="left", parse_math=True)
     if legend and not small:
         ax.legend(frameon=False, fontsize=st.FONT_SIZES["caption"], loc="best")
     return ax
@@ -340,8 +343,11 @@ def plot_league_table(
     ax.set_ylim(k - 0.5, -0.5)
     n_total = len(lt.data)
     ax.set_xlim(0.5, n_total + 0.5)
-    ax.set_xlabel(xlabel or f"Rank (1 = {'lowest' if lt.params['ascending'] else 'highest'} value)")
-    ax.set_title(title or "League table: how sure is each rank?", fontsize=st.FONT_SIZES["title"], loc="left")
+    ax.set_xlabel(as_typed(xlabel or f"Rank (1 = {'lowest' if lt.params['ascending'] else 'highest'} value)"), parse_math=True)
+    ax.set_title(
+        as_typed(title or "League table: how sure is each rank?"), fontsize=st.FONT_SIZES["title"], loc="left",
+        parse_math=True,
+    )
     if n_total > k:
         ax.annotate(
             f"top {k} of {n_total} units shown",

@@ -40,6 +40,7 @@ NHSRplotthedots (the MDC chart colours and icons).
 from __future__ import annotations
 
 import functools
+import re
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -70,6 +71,7 @@ __all__ = [
     "apply_base_style",
     "base_rc",
     "plain_text",
+    "as_typed",
     "point_style",
     "line_style",
 ]
@@ -260,16 +262,61 @@ def plain_text(func: F) -> F:
 
     @functools.wraps(func)
     def drawing(*args: Any, **kwargs: Any) -> Any:
+        import warnings
+
         import matplotlib
 
         before = matplotlib.rcParams["text.parse_math"]
         matplotlib.rcParams["text.parse_math"] = False
         try:
-            return func(*args, **kwargs)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                result = func(*args, **kwargs)
         finally:
             matplotlib.rcParams["text.parse_math"] = before
+        _pass_on(caught)
+        return result
 
     return drawing  # type: ignore[return-value]
+
+
+def as_typed(text: Any) -> str:
+    """User text for an Axes' title or axis label, drawn as typed: its dollar signs escaped.
+
+    Titles and axis labels are Text objects an Axes keeps and reuses, so they are left reading
+    mathtext (pass ``parse_math=True`` with this text), and a user's own
+    ``ax.set_xlabel(r"$\\alpha$")`` afterwards still works; ``\\$`` is drawn as ``$``.
+    """
+    return str(text).replace("$", r"\$")
+
+
+_GLYPH = re.compile(r"Glyph \d+ \((.+?)\) missing from font\(s\) (.+?)\.$")
+
+
+def _pass_on(caught: list[Any]) -> None:
+    """Re-issue the warnings given while drawing; matplotlib's missing-glyph warnings (one per character
+    of text the font cannot draw) become one qitools warning that says what the reader will see."""
+    import warnings
+
+    from ..spc.errors import QIToolsWarning
+
+    missing: dict[str, str] = {}
+    for w in caught:
+        m = _GLYPH.match(str(w.message)) if issubclass(w.category, UserWarning) else None
+        if m is not None:
+            missing.setdefault(m.group(1), m.group(2))
+            continue
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+    if missing:
+        names = ", ".join(list(missing)[:5]) + (" ..." if len(missing) > 5 else "")
+        font = next(iter(missing.values()))
+        warnings.warn(
+            f"Some characters of the chart's text are not in its font ({font}): {names}. They are drawn as empty "
+            f"boxes. Install a font that has them and set it with matplotlib's rcParams['font.family'], or use "
+            f"labels in another script.",
+            QIToolsWarning,
+            stacklevel=3,
+        )
 
 
 def base_rc(small: bool = False) -> dict[str, Any]:
