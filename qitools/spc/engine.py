@@ -321,13 +321,8 @@ class XAxis:
     def _convert(self, items: list[Any], role: str) -> np.ndarray:
         shown = ", ".join(v._safe_repr(i) for i in items[:5])
         if self.kind == "datetime":
-            try:
-                stamps = pd.DatetimeIndex([_timestamp(i) for i in items])
-                if self.tz is not None:
-                    stamps = stamps.tz_localize(self.tz) if stamps.tz is None else stamps.tz_convert(self.tz)
-                elif stamps.tz is not None:
-                    stamps = stamps.tz_convert(None)
-                keys = np.asarray(stamps.as_unit(self.unit or "us").asi8)
+            try:  # one value at a time, at the column's unit (pandas 2 would put a list in nanoseconds)
+                keys = np.array([self._key(_timestamp(i)) for i in items], dtype=np.int64)
             except Exception as exc:  # noqa: BLE001 - any value that is not a date gets the same message
                 raise QIValueError(
                     f"{role}= values must be dates like the x column (e.g. '2024-04-01' or pd.Timestamp('2024-04-01')); "
@@ -340,6 +335,15 @@ class XAxis:
         if any(n is None or not np.isfinite(n) for n in numbers):
             raise QIValueError(f"{role}= values must be numbers like the x column; got [{shown}].")
         return np.array(numbers, dtype=float)
+
+    def _key(self, ts: pd.Timestamp) -> int:
+        """The key of one date: its time stamp in the column's unit (UTC for a zoned column)."""
+        if self.tz is not None:
+            ts = ts.tz_localize(self.tz) if ts.tzinfo is None else ts.tz_convert(self.tz)
+        if ts.tzinfo is not None:
+            ts = ts.tz_convert("UTC").tz_localize(None)
+        unit = self.unit or "us"
+        return int(np.datetime64(ts.to_datetime64(), unit).astype(np.int64))
 
     def _present(self, keys: np.ndarray) -> np.ndarray:
         if keys.size <= 32:  # a few values: one pass over x each, no hashing of every row
