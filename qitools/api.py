@@ -113,16 +113,25 @@ def control_chart(
     Raises
     ------
     QIValueError
-        Unknown chart or option, missing column, zero or negative denominators, y > n in a
-        proportion chart, non-positive times in a t chart, x values in ``part``/``freeze``/
-        ``exclude`` that are not in the data.
+        Unknown chart or option, missing or duplicated column, zero or negative denominators,
+        y > n in a proportion chart, non-positive times in a t chart, x values in ``part``/
+        ``freeze``/``exclude`` that are not in the data, infinite values (a division by zero where
+        the column was computed) or numbers too large or too small to compute with, dates with a
+        time zone mixed with dates without one, a fixed ``cl`` the chart cannot have. Messages
+        name the rows.
     QITypeError
-        Text where numbers are needed (the message says how to convert "85%" or "1,234").
+        Text where numbers are needed (the message says how to convert "85%" or "1,234"), lists
+        in cells, ``x`` mixing numbers, dates and text.
 
     Warns
     -----
     DataChangedWarning
-        Rows were sorted by ``x``, or several rows per ``x`` were combined.
+        Rows were sorted by ``x``, several rows per ``x`` were combined, rows without an ``x``
+        were left out, ``x`` mixing time zones was converted to UTC, ``Decimal('sNaN')`` was read
+        as a gap.
+    DataQualityWarning
+        A date far from the rest of ``x`` (a likely typing error in the year), charted where it
+        falls; a fixed ``cl`` outside the limits computed from the data.
     TooFewPointsWarning
         Too few points for limits (they are NaN) or for a reliable runs analysis.
 

@@ -8,9 +8,11 @@ stage  function                what it does                                     
 =====  ======================  =================================================================  ==============
 1      :func:`resolve_options`  check and resolve the options (chart, rules, improvement ...)     :class:`Options`
 2      :func:`read_columns`     read every input from the data, check it and normalise it: y and   :class:`Columns`
-                                n as floats, facet codes, a sortable key for x, and the x values
-                                named by part/freeze/exclude. The only stage that looks at the
-                                user's data; every error on bad input is raised here or in 1.
+                                n as floats, facet codes, a sortable key for x (dates at their own
+                                resolution), and the x values named by part/freeze/exclude. The
+                                only stage that looks at the user's data, through the validation
+                                layer (:mod:`.validate`); every error on bad input is raised here
+                                or in 1.
 3      :func:`form_subgroups`   sort by facet and x; rows that share an x form one subgroup        :class:`Subgroups`
 4      :func:`assign_parts`     parts (phases), baseline (freeze), excluded points, fixed centre   :class:`Parts`
                                 lines; one *group* = one facet x part

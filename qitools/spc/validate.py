@@ -709,6 +709,10 @@ def check_scaled(values: np.ndarray, multiply: float, role: str, name: str, rows
 # labels
 
 
+#: what pandas infers for a column of plain labels (and missing values): nothing to check cell by cell
+_PLAIN_LABELS = {"string", "integer", "floating", "mixed-integer-float", "boolean", "datetime", "datetime64", "date"}
+
+
 def as_labels(values: pd.Series, role: str, name: str, row_labels: Any) -> pd.Series:
     """A column of labels (facets, units, categories, parts), ready to factorize.
 
@@ -719,6 +723,17 @@ def as_labels(values: pd.Series, role: str, name: str, row_labels: Any) -> pd.Se
     """
     if values.dtype != object:
         return values
+    try:  # the usual case, in C: text (or numbers) and missing values only
+        inferred = pd.api.types.infer_dtype(values, skipna=True)
+    except (TypeError, ValueError, ArithmeticError):  # Decimal('sNaN') and the like: cell by cell below
+        inferred = "mixed"
+    if inferred in _PLAIN_LABELS:
+        missing = np.asarray(values.isna())
+        if not missing.any():
+            return values
+        arr = values.to_numpy(dtype=object).copy()
+        arr[missing] = np.nan
+        return pd.Series(arr, dtype=object)
     kinds = _kinds(values)
     if (kinds == _CONTAINER).any():
         raise _container_error(values, kinds == _CONTAINER, role, name, row_labels, "label")
