@@ -1058,15 +1058,17 @@ def process_map(
 
     Start and end are ovals; a step is a rectangle; a decision is a diamond with its "Yes" and
     "No" branches (the branch to the next step is a plain arrow, the other loops back or jumps
-    forward through the space between rows); a delay is a "D" shape in orange with an hourglass
-    and its wait written under it, so that waits stand out. Rows read left to right; the arrow at
-    the end of a row continues at the start of the next.
+    forward through the space between rows, in blue); a delay is a "D" shape in orange with an
+    hourglass and its wait written under it, so that waits stand out. A step or delay with a
+    ``"next"`` has a blue arrow (no label) to that step, or to the end oval for ``"end"``, instead
+    of the arrow to the step after it: a process with two endings, or a loop back. Rows read left
+    to right; the arrow at the end of a row continues at the start of the next.
 
     Parameters
     ----------
     steps : list
         The steps in order: text, or dicts ``{"step": ..., "kind": "step" | "decision" |
-        "delay", "yes": ..., "no": ..., "wait": ...}``; see :func:`check_steps`.
+        "delay", "yes": ..., "no": ..., "next": ..., "wait": ...}``; see :func:`check_steps`.
     ax : matplotlib.axes.Axes, optional
         Where to draw (its axis lines are hidden). Omitted: a new figure sized to fit.
     per_row : int, optional
@@ -1092,7 +1094,8 @@ def process_map(
     Warns
     -----
     UnreachableStepWarning
-        A step no arrow leads to (after a decision whose branches both go elsewhere).
+        A step no path from the start reaches (the flow jumps past it: a ``"next"``, or both
+        answers of a decision, go elsewhere), or an end no path reaches (every way loops back).
     qitools.plot.system.DiagramTooSmallWarning
         The Axes (or ``figsize``) is too small for the text at its size.
 
@@ -1123,7 +1126,8 @@ def process_map(
     >>> ax = qi.process_map(["Referral received",
     ...                      {"step": "Wait for triage", "kind": "delay", "wait": "3 days"},
     ...                      {"step": "Urgent?", "kind": "decision", "no": "Routine clinic"},
-    ...                      "Urgent clinic", "Routine clinic"])
+    ...                      {"step": "Urgent clinic", "next": "end"},  # two endings: not on to the routine clinic
+    ...                      "Routine clinic"])
     >>> [t.get_text() for t in ax.texts if t.get_gid() == "qi-process-wait"]
     ['3 days']
     """
