@@ -128,7 +128,8 @@ def read_project(
         p = Path(path)
         if p.is_dir():
             raise QIValueError(
-                f"{shown!r} (given as {w['file']}) is a folder. Give the PDSA file itself, e.g. team.pdsa or project.json."
+                f"{shown!r} (given as {w['file']}) is a folder. Give the PDSA file itself, e.g. team.pdsa or "
+                "project.json."
             )
         if not p.is_file():
             raise QIValueError(

@@ -458,12 +458,12 @@ def _cycles_section(cc: ControlChart, cycles: pd.DataFrame) -> tuple[str, str]:
         parts.append(f"<p>{about}: there is no cycle to mark on the chart ({why}).</p>")
     else:
         n_on = len(marked)
+        n_out = len(cycles) - n_on
+        how_many = f"All {n_on} are" if n_on == len(cycles) and n_on > 1 else f"{n_on} of them {'is' if n_on == 1 else 'are'}"
         said = (
-            f"{about}. "
-            + (f"All {n_on} are" if n_on == len(cycles) and n_on > 1 else f"{n_on} of them {'is' if n_on == 1 else 'are'}")
-            + " marked on the chart"
+            f"{about}. {how_many} marked on the chart"
             + (" (a line where each began, shaded to where it ended)" if n_on else "")
-            + (f"; {len(cycles) - n_on} fall{'s' if len(cycles) - n_on == 1 else ''} outside its dates" if len(cycles) > n_on else "")
+            + (f"; {n_out} fall{'s' if n_out == 1 else ''} outside its dates" if n_out else "")
             + "."
         )
         parts.append(f"<p>{said}</p>")

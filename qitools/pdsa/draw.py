@@ -181,7 +181,7 @@ def plot_with_cycles(cc: Any, marks: pd.DataFrame, *, labels: str = "id", ax: An
     >>> p = qi.pdsa.example_project()
     >>> cc = qi.control_chart(qi.pdsa.example_data(), x="month", y="falls", n="bed_days", chart="u")
     >>> ax = qi.pdsa.plot_with_cycles(cc, qi.pdsa.chart_marks(p, "M1"))
-    >>> sorted(t.get_text().strip() for t in ax.texts if t.get_gid() == qi.pdsa.draw.LABEL_GID)[:3]
+    >>> [t.get_text().strip() for t in ax.texts if t.get_gid() == qi.pdsa.draw.LABEL_GID][:3]
     ['C1', 'C2', 'C3']
     """
     import warnings
