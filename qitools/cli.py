@@ -134,6 +134,8 @@ def _chart(args: argparse.Namespace) -> int:
         how = _pdsa_chart.how_chosen(project, measure, args.pdsa_measure, args.y, args.n)
         line, pdsa_notes = _pdsa_chart.describe(marks, cc.data["x"], how)
         print(f"\n{terminal_safe(line)}")
+        if args.facet and len(marks):
+            pdsa_notes.append("With --facet the small charts mark the cycles without labels; the report lists them.")
         for note in pdsa_notes:
             print(f"note: {terminal_safe(note)}", file=sys.stderr)
     if args.out:

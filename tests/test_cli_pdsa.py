@@ -493,3 +493,21 @@ class TestTheReadmeSection:
     @pytest.mark.parametrize("words", ["--pdsa-measure", "--pdsa-labels id", "--pdsa-project", "PDSA project (optional)"])
     def test_it_names_the_options_and_the_apps_control(self, words):
         assert words in self.section()
+
+
+def test_one_chart_per_group_marks_the_cycles_on_each(tmp_path, capsys, drawn):
+    data = pd.read_csv(DATA_CSV)
+    two = tmp_path / "two_wards.csv"
+    pd.concat([data.assign(ward="Ash"), data.assign(ward="Cedar")]).to_csv(two, index=False)
+    report = tmp_path / "r.html"
+    code = main(["chart", str(two), *U_CHART, "--facet", "ward", "--pdsa", str(PROJECT_JSON),
+                 "--out", str(tmp_path / "c.png"), "--report", str(report)])  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "With --facet the small charts mark the cycles without labels; the report lists them." in err
+    (fig,) = drawn
+    charts = [a for a in fig.axes if any(ln.get_gid() == "qi-data" for ln in a.lines)]
+    assert len(charts) == 2
+    for ax in charts:  # every cycle of M1 ran from a start to a later end date: a shaded span each
+        assert len([p for p in ax.patches if p.get_gid() == "qi-annotation-span-pdsa"]) == len(raw_cycles("M1"))
+    assert "<h2>PDSA cycles</h2>" in report.read_text(encoding="utf-8")

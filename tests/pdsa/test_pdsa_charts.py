@@ -148,7 +148,8 @@ class TestMatchMeasure:
     def test_none_when_no_measure_or_several_chart_the_columns(self, project):
         assert qi.pdsa.match_measure(project, "bed_days") is None
         assert qi.pdsa.match_measure(project, None) is None
-        twin = qi.pdsa.Measure("Falls, second count", y="falls", n="bed_days", x="month", chart="u")
+        twin = qi.pdsa.Measure("Falls, second count", y="falls", n="bed_days", x="month", chart="u",
+                               definition="Falls on the incident system, counted again by the ward")  # fmt: skip
         project.add(twin)
         assert qi.pdsa.match_measure(project, "falls", "bed_days") is None  # two measures: the caller must ask
 
