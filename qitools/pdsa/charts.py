@@ -390,6 +390,18 @@ def cycles_outside(annotations: pd.DataFrame, x: Any, *, advice: str = "store") 
     if not len(annotations) or not len(xs):
         return annotations, []
     lo, hi = xs.min(), xs.max()
+    # The last point stands for a whole period (a month's point is dated the 1st): a cycle that began
+    # within that period is on the chart, drawn at that point.
+    period = _period(xs)
+    last_period_ends = hi + period
+    monthly = isinstance(period, pd.DateOffset)
+
+    def when(t: Any) -> str:  # a month's point is said as the month it stands for
+        return f"{pd.Timestamp(t):%B %Y}" if monthly else _day(t)
+
+    annotations = annotations.copy()
+    in_last = (annotations["x"] > hi) & (annotations["x"] < last_period_ends)
+    annotations.loc[in_last, "x"] = hi
     keep = []
     notes = []
     for row in annotations.itertuples(index=False):
@@ -398,20 +410,32 @@ def cycles_outside(annotations: pd.DataFrame, x: Any, *, advice: str = "store") 
         name = f"Cycle {row.cycle}" + (f" ({row.title})" if getattr(row, "title", "") else "")
         if start > hi:
             notes.append(
-                f"{name} started on {_day(start)}, after the data ends ({_day(hi)}), so it is not marked on the "
+                f"{name} started on {_day(start)}, after the data ends ({when(hi)}), so it is not marked on the "
                 f"chart.{newer}"
             )
             keep.append(False)
         elif end < lo:
             notes.append(
                 f"{name} {'ended' if not pd.isna(row.x_end) else 'started'} on {_day(end)}, before the data begins "
-                f"({_day(lo)}), so it is not marked on the "
+                f"({when(lo)}), so it is not marked on the "
                 f"chart.{other}"
             )
             keep.append(False)
         else:
             keep.append(True)
     return annotations[keep].reset_index(drop=True), notes
+
+
+def _period(xs: pd.Series) -> Any:
+    """How long one point of the series stands for: a month when every date is a month's 1st (and they
+    are about a month apart), else the most common gap between dates (a day for a single date)."""
+    days = pd.Series(sorted(set(xs.dt.normalize())))
+    gaps = days.diff().dropna()
+    if gaps.empty:
+        return pd.Timedelta(days=1)
+    if (days.dt.day == 1).all() and gaps.median() >= pd.Timedelta(days=28):
+        return pd.DateOffset(months=int(round(gaps.median() / pd.Timedelta(days=30.44))))
+    return gaps.mode().iloc[0]
 
 
 def _day(t: Any) -> str:

@@ -171,7 +171,7 @@ class TestChartMarksForAnyChart:
 
     def test_advice_for_the_chart_it_goes_on(self, project, data):
         ann = qi.pdsa.cycle_annotations(project, "M1")
-        early = data[data["month"] < "2024-04-01"]["month"]  # to 1 March 2024: only C1 (5 February) began by then
+        early = data[data["month"] < "2024-03-01"]["month"]  # to February 2024: only C1 (5 February) began by then
         kept, said = qi.pdsa.cycles_outside(ann, early, advice="data")
         assert kept["cycle"].tolist() == ["C1"]
         assert said[0].endswith("so it is not marked on the chart. Chart data that covers its dates, or check "
@@ -183,6 +183,19 @@ class TestChartMarksForAnyChart:
         with pytest.raises(qi.QIValueError, match="`advice` must be"):
             qi.pdsa.cycles_outside(ann, early, advice="loud")
 
+    def test_a_cycle_that_began_within_the_last_month_is_on_the_chart(self, project, data):
+        """A monthly point dated the 1st stands for its month: a cycle begun on the 4th is in it."""
+        ann = qi.pdsa.cycle_annotations(project, "M1")
+        to_march = data[data["month"] < "2024-04-01"]["month"]  # the last point is March 2024
+        kept, said = qi.pdsa.cycles_outside(ann, to_march, advice="none")
+        assert kept["cycle"].tolist() == ["C1", "C2", "C3"]
+        assert kept.set_index("cycle").loc["C2", "x"] == pd.Timestamp("2024-03-01")  # drawn on March's point
+        assert said[0].startswith("Cycle C4 (") and "after the data ends (March 2024)" in said[0]
+        daily = pd.Series(pd.date_range("2024-02-01", "2024-03-04", freq="D"))  # daily data: the 4th is in
+        kept, _ = qi.pdsa.cycles_outside(ann, daily, advice="none")
+        assert kept["cycle"].tolist() == ["C1", "C2"]
+        assert kept.set_index("cycle").loc["C2", "x"] == pd.Timestamp("2024-03-04")
+
     def test_a_cycle_without_an_end_before_the_data_started_then(self, project, data):
         ann = qi.pdsa.cycle_annotations(project, "M1")
         late = data[data["month"] >= "2024-12-01"]["month"]
@@ -190,7 +203,7 @@ class TestChartMarksForAnyChart:
         c1 = project.cycle("C1")
         assert said[0] == (
             f"Cycle C1 (Bay tagging) ended on {pd.Timestamp(c1.end_date).day} February 2024, before the data begins "
-            "(1 December 2024), so it is not marked on the chart."
+            "(December 2024), so it is not marked on the chart."
         )
         ann.loc[0, "x_end"] = pd.NaT  # not ended yet: it is said to have started then, not ended
         _, said = qi.pdsa.cycles_outside(ann, late, advice="none")

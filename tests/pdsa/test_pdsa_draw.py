@@ -222,7 +222,7 @@ class TestCyclesOutsideTheData:
             ax = qi.pdsa.draw_chart(project, short)
         messages = [str(w.message) for w in caught if issubclass(w.category, qi.pdsa.PDSAWarning)]
         assert messages == [
-            "Cycle C10 (Bay tagging) started on 4 November 2024, after the data ends (1 September 2024), so it is "
+            "Cycle C10 (Bay tagging) started on 4 November 2024, after the data ends (September 2024), so it is "
             "not marked on the chart. Add the newer data (store.put_data, or `qitools pdsa data`) or check the "
             "cycle's dates."
         ]
