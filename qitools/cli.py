@@ -242,6 +242,10 @@ def _add_bundle(sub: argparse._SubParsersAction) -> None:
 
 SUBCOMMANDS["bundle"] = _add_bundle
 
+from .lab import add_course_parser  # noqa: E402 - the course in JupyterLab
+
+SUBCOMMANDS["course"] = add_course_parser
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``qitools`` command; return its exit status."""
@@ -251,14 +255,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for add in SUBCOMMANDS.values():
         add(sub)
-    args = parser.parse_args(argv)
+    # A subcommand that sets passes_on=True gets the options it does not know (JupyterLab's, for
+    # `qitools course`); for the others an unknown option is an error, as with parse_args.
+    args, extra = parser.parse_known_args(argv)
+    passes_on = bool(getattr(args, "passes_on", False))
+    if extra and not passes_on:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
     from ._messages import for_command
 
     try:
-        return int(args.func(args))
+        return int(args.func(args, extra) if passes_on else args.func(args))
     except QIToolsError as exc:
         print(f"qitools: {for_command(str(exc))}", file=sys.stderr)
         return 2
