@@ -208,11 +208,21 @@ def name_hint(name: str, namespace: Mapping[str, Any] | None = None, line: str =
     """
     known = [k for k in (namespace or {}) if isinstance(k, str) and not k.startswith("_")]
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    if not close and name in _MODULES and not _used_as_value(name, line):
+        how = _MODULES[name]
+        how = how if how.startswith("from ") else f"import {how}"
+        return f"Import it first ({how}), or run the first code cell of the notebook."
     if close:
         return f"Did you mean {close[0]}? Check the spelling (capital letters count)."
     if _used_as_value(name, line):
         return f'Text answers need quotes: "{name}".'
     return "Check the spelling, or run the cell that sets it first (the cells above, from the top)."
+
+
+#: names learners use before importing them -> the import that makes them
+_MODULES = {"statistics": "statistics", "math": "math", "np": "numpy as np", "numpy": "numpy", "pd": "pandas as pd",
+            "pandas": "pandas", "plt": "matplotlib.pyplot as plt", "qi": "qitools as qi",
+            "checks": "from qitools import checks", "datetime": "datetime"}  # fmt: skip
 
 
 def _used_as_value(name: str, line: str) -> bool:

@@ -84,6 +84,36 @@ class TestReporting:
         checks.begin("next", ["4.1"])
         assert list(checks.results()) == ["4.1"]
 
+    def test_verdicts_are_words_first_with_symbols_every_font_has(self, capsys):
+        """Issue 15: on a machine without an emoji font ✅ ❌ ⬜ all showed as the same empty box.
+
+        Every verdict starts with words; every character that is not ASCII is in DejaVu Sans and
+        DejaVu Sans Mono (Linux's default fonts, shipped with matplotlib), so it renders in a
+        browser's fallback chain (Windows and macOS have ✓ ✗ – in Segoe UI Symbol and Menlo).
+        """
+        import os
+
+        import matplotlib
+        from matplotlib.ft2font import FT2Font
+
+        checks.begin("03_run_charts", {"3.1": "find the median", "3.2": "count", "3.3": "draw"})
+        capsys.readouterr()
+        shown = [
+            run(capsys, checks.median, "3.1", statistics.median(FALLS), FALLS),
+            run(capsys, checks.median, "3.2", 1.0, FALLS),
+            run(capsys, checks.median, "3.3", ..., FALLS),
+        ]
+        assert [s.split(" – ")[0] for s in shown] == ["Right ✓", "Not yet ✗", "Not answered yet"]
+        progress = checks.summary()
+        text = "".join(shown) + str(progress) + progress._repr_html_()
+        fonts = os.path.join(os.path.dirname(matplotlib.__file__), "mpl-data", "fonts", "ttf")
+        for name in ("DejaVuSans.ttf", "DejaVuSansMono.ttf"):
+            font = FT2Font(os.path.join(fonts, name))
+            missing = {ch for ch in text if ord(ch) > 127 and font.get_char_index(ord(ch)) == 0}
+            assert not missing, f"{name} has no glyph for {missing}"
+        assert not {"✅", "❌", "⬜"} & set(text)
+        assert "right ✓" in str(progress) and "not yet ✗" in str(progress) and "not answered" in str(progress)
+
     def test_bad_types_never_raise(self, capsys):
         for answer in ("8.2", [8.2], {"x": 1}, True, object(), np.array([1.0, 2.0])):
             out = run(capsys, checks.median, "3.1", answer, FALLS)
@@ -210,6 +240,15 @@ class TestMedian:
     def test_percentage_for_proportion(self):
         assert checks.judge("median", 62.0, [0.6, 0.62, 0.7]).mistake == "percentage_not_proportion"
 
+    @pytest.mark.parametrize(("factor", "detail"), [(100, "It is 100 times too big."), (1000, "It is 1,000 times too big."),
+                                                    (0.01, "It is 100 times too small.")])  # fmt: skip
+    def test_rate_on_another_scale_is_not_called_a_percentage(self, factor, detail):
+        """Issue 15: 820 for a median of falls per 1,000 bed days (8.2) was named 'a percentage for a proportion'."""
+        median = statistics.median(FALLS[:12])
+        v = checks.judge("median", median * factor, FALLS, baseline=12)
+        assert (v.mistake, v.detail) == ("wrong_scale", detail)
+        assert "proportion" not in checks.MISTAKES[v.mistake][0]
+
 
 class TestProportion:
     def test_scalar(self):
@@ -256,6 +295,24 @@ class TestRate:
     )
     def test_function_mistakes(self, fn, mistake):
         assert checks.judge("rate", fn, self.EV[:3], self.EX[:3]).mistake == mistake
+
+    @pytest.mark.parametrize(
+        ("per_used", "said"),
+        [(100_000, "This looks like a rate per 100,000; the question asks for a rate per 1,000."),
+         (100, "This looks like a percentage (times 100); the question asks for a rate per 1,000."),
+         (10_000, "This looks like a rate per 10,000; the question asks for a rate per 1,000.")],
+    )  # fmt: skip
+    def test_the_per_number_used_is_named(self, per_used, said):
+        v = checks.judge("rate", [e / x * per_used for e, x in zip(self.EV[:3], self.EX[:3], strict=True)],
+                         self.EV[:3], self.EX[:3], per=1000)  # fmt: skip
+        assert v.mistake == "wrong_multiplier" and v.detail == f"0 of 3 values are right. {said}"
+        pooled = sum(self.EV[:3]) / sum(self.EX[:3]) * per_used
+        v = checks.judge("rate", pooled, self.EV[:3], self.EX[:3], per=1000, pooled=True)
+        assert (v.mistake, v.detail) == ("wrong_multiplier", said)
+
+    def test_per_100000_question(self):
+        v = checks.judge("rate", 9 / 840 * 1000, [9], [840], per=100_000, pooled=True)
+        assert v.detail == "This looks like a rate per 1,000; the question asks for a rate per 100,000."
 
     def test_function_errors_are_reported(self, capsys):
         out = run(capsys, checks.rate, "2.3", lambda f, b: f / undefined_name, self.EV, self.EX)  # noqa: F821
