@@ -203,7 +203,8 @@ class Progress:
         title = html.escape(self.exercise or "")
         return (
             f"<p><b>Progress {title}</b>: {self.n_right} of {self.n_questions} questions right</p>"
-            "<table><thead><tr><th>question</th><th>result</th><th>you can…</th>"
+            "<table><thead><tr><th>question</th><th style='text-align:left'>result</th>"
+            "<th style='text-align:left'>you can…</th>"
             f"<th>wrong tries</th></tr></thead><tbody>{body}</tbody></table>"
             f"<p>{html.escape(self._closing())}</p>"
         )
