@@ -220,7 +220,10 @@ def _bundle(args: argparse.Namespace) -> int:
         print(f"Course written to {root}{os.sep} ({added}).")
         if layout.kept:
             print(f"{len(layout.kept)} file(s) were already there and were left as they were.")
-    print("No coach material (solutions, hidden checks) is in it. Learners open notebooks/00_start_here.ipynb.")
+    print(
+        "No coach material (solutions, hidden checks) is in it. Learners start it with 'qitools course' in its "
+        "folder (it opens notebooks/00_start_here.ipynb)."
+    )
     return 0
 
 
