@@ -36,8 +36,9 @@ __all__ = ["INDEX", "HIDDEN", "course_root", "lab_arguments", "add_course_parser
 #: the course index, relative to the course folder
 INDEX = "notebooks/00_start_here.ipynb"
 
-#: names hidden from the learner's file browser, besides Jupyter's own (``__pycache__``, ``*.pyc`` ...)
-HIDDEN = ("coach", "*.egg-info", "build", "dist")
+#: names hidden from the learner's file browser, besides Jupyter's own (``__pycache__``, ``*.pyc`` ...).
+#: Jupyter Server matches them against the name of each file and folder, at any depth.
+HIDDEN = ("coach", "*.egg-info")
 
 
 def _is_course(folder: Path) -> bool:
