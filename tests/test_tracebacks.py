@@ -133,3 +133,7 @@ class TestWhatACellSets:
         assert _answer_names('checks.choices("2.1", measure_types["a"], keys=KEYS)', "2.1") == {"measure_types"}
         assert _answer_names('qi.checks.rate("2.3", answer=my_rate, falls=f)', "2.3") == {"my_rate"}
         assert _answer_names("print(1)", "4.1") is None
+
+    def test_setup_calls_are_not_checks(self):
+        assert _answer_names('checks.begin("04_run_charts", QUESTIONS)', None) is None
+        assert _answer_names("checks.summary()", None) is None

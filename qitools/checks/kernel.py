@@ -219,10 +219,14 @@ def bound_names(text: str) -> frozenset[str]:
     return frozenset(binder.names)
 
 
+#: functions of qitools.checks that are not checks of an answer
+_NOT_CHECKS = frozenset({"begin", "summary", "results", "reset", "judge", "make_key"})
+
+
 def _check_calls(tree: ast.AST) -> Iterator[ast.Call]:
-    """Calls ``checks.<name>(...)`` (or ``qi.checks.<name>``) in a piece of code."""
+    """Calls ``checks.<name>(...)`` (or ``qi.checks.<name>``) of an answer check in a piece of code."""
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr not in _NOT_CHECKS:
             base = node.func.value
             if (isinstance(base, ast.Name) and base.id == "checks") or (
                 isinstance(base, ast.Attribute) and base.attr == "checks"
