@@ -28,8 +28,9 @@ verdict: no hint is spent and no try is counted.
 notebook: errors are shown the short way (:mod:`qitools._tracebacks`: Python's message, the line
 that matters, one plain sentence, ``%tb verbose`` for the full error), and a check cell run before
 its answer cell (a NameError of a name in its ``checks.`` call) prints a plain "run the answer cell
-above first" message instead of an error: that cell has done its job, so it does not count as failed
-(Run All carries on).
+above first" message instead of an error output. The cell still counts as stopped with that
+NameError (Run All stops there, and a coach's gradebook names the missing answer), but the learner
+sees no error, only what to do.
 
 Headless runs (nbclient, the coach's grading) work the same: cells run top to bottom, so every
 answer cell has run before its check. None of this changes what a grader's hidden checks see: they
@@ -354,10 +355,7 @@ def _short_display(shell: Any, etype: type, value: BaseException) -> None:
     if isinstance(value, NameError) and not isinstance(value, UnboundLocalError):
         message = _missing_in_check_cell(value)
         if message is not None:
-            print(message)
-            result = getattr(getattr(shell, "displayhook", None), "exec_result", None)
-            if result is not None and result.error_in_exec is value:
-                result.error_in_exec = None  # the check cell did its job: not a failed cell
+            print(message)  # instead of the error output; the cell still stopped (Run All stops here)
             return
     lines = short_error(value, getattr(shell, "user_ns", None))
     shell._showtraceback(etype, value, lines)
