@@ -8,7 +8,6 @@ not protected: the file can still be fetched by its address).
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
@@ -65,17 +64,11 @@ class TestArguments:
         )
         app = ServerApp()
         app.parse_command_line([a for a in lab_arguments(root) if a.startswith("--")])
-        from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
+        from jupyter_server.services.contents.filemanager import FileContentsManager
 
-        manager = AsyncLargeFileManager(root_dir=str(root), config=app.config)
-
-        async def go():
-            listing = await manager.get("exercises")
-            names = {item["name"] for item in listing["content"]}
-            hidden_file = await manager.get("exercises/coach/solutions.ipynb")
-            return names, hidden_file
-
-        names, hidden_file = asyncio.run(go())
+        manager = FileContentsManager(root_dir=str(root), config=app.config)  # synchronous: no event loop
+        names = {item["name"] for item in manager.get("exercises")["content"]}
+        hidden_file = manager.get("exercises/coach/solutions.ipynb")
         assert "04_run_charts.ipynb" in names and "coach" not in names
         assert hidden_file["name"] == "solutions.ipynb"  # hidden is not protected: use qitools bundle
 
