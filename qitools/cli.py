@@ -12,6 +12,7 @@ so other layers (PDSA tracking, reports) add theirs without touching the others.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -106,6 +107,46 @@ SUBCOMMANDS.update(_GRADING_COMMANDS)
 from .app.launch import add_app_parser  # noqa: E402 - the workshop app (Voilà)
 
 SUBCOMMANDS["app"] = add_app_parser
+
+
+def _bundle(args: argparse.Namespace) -> int:
+    from .course import bundle_zip, course_files, learner_course, summary
+    from .spc.errors import QIValueError
+
+    out = Path(args.out)
+    if out.suffix.lower() == ".zip":
+        if args.add_missing:
+            raise QIValueError("--add-missing is for a folder; a zip file is always written whole.")
+        bundle_zip(out)
+        print(f"Course written to {out} ({summary(f.dest for f in course_files())}).")
+    else:
+        layout = learner_course(out, add_missing=args.add_missing)
+        root = layout.root
+        added = summary(p.relative_to(root).as_posix() for p in layout.written)
+        print(f"Course written to {root}{os.sep} ({added}).")
+        if layout.kept:
+            print(f"{len(layout.kept)} file(s) were already there and were left as they were.")
+    print("No coach material (solutions, hidden checks) is in it. Learners open notebooks/00_start_here.ipynb.")
+    return 0
+
+
+def _add_bundle(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "bundle",
+        help="write the learner's course (notebooks, exercises, datasets; no coach material) to hand out",
+        description="Write the course a coach hands to learners: notebooks/, the learner copies of the exercises, "
+        "datasets/ and a README. Solutions and hidden checks (exercises/coach/) are never included.",
+    )
+    p.add_argument("--out", required=True, help="a zip file (course.zip) or a new folder")
+    p.add_argument(
+        "--add-missing",
+        action="store_true",
+        help="with a folder that already has the course: add only the missing files, change nothing already there",
+    )
+    p.set_defaults(func=_bundle)
+
+
+SUBCOMMANDS["bundle"] = _add_bundle
 
 
 def main(argv: Sequence[str] | None = None) -> int:
