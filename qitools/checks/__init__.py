@@ -42,6 +42,7 @@ from .cells import (
     aim,
     assurance,
     baseline_chart,
+    chart_settings,
     chart_type,
     choice,
     choices,
@@ -63,6 +64,7 @@ from .cells import (
     run_chart_drawing,
     tidy_table,
     useful_points,
+    vital_few,
     xmr_limits,
 )
 from .judges import judge
@@ -106,4 +108,6 @@ __all__ = [
     "funnel_limits",
     "outside_funnel",
     "tidy_table",
+    "vital_few",
+    "chart_settings",
 ]

@@ -35,6 +35,8 @@ __all__ = [
     "funnel_limits",
     "outside_funnel",
     "tidy_table",
+    "vital_few",
+    "chart_settings",
 ]
 
 
@@ -788,7 +790,11 @@ def pdsa_cycle(qid, answer, *, hints=None) -> None:
 
 
 def pdsa_ramp(qid, answer, *, final, ratio=5, hints=None) -> None:
-    """Check a ramp of PDSA cycles: a tiny first test, each at most ``ratio`` times the last.
+    """Check a ramp of PDSA cycles: a tiny first test, growing (never shrinking) to the full scale.
+
+    Growing by more than ``ratio`` times in one step is not wrong: "about five times a step" is a
+    rule of thumb (Langley et al. 2009 size each test by the degree of belief in the change, the
+    cost of failure and people's readiness), so such a ramp is right, with a note of advice.
 
     Parameters
     ----------
@@ -799,23 +805,25 @@ def pdsa_ramp(qid, answer, *, final, ratio=5, hints=None) -> None:
     final : int
         The full scale the ramp should reach.
     ratio : float, default 5
-        The largest growth from one cycle to the next.
+        The step above which the note advises a cycle in between.
     hints : str or (str, str), optional
         The nudge and the pointer.
 
     Returns
     -------
     None
-        Prints the verdict; growing too fast is a named mistake.
+        Prints the verdict; a first test that is not small is a named mistake.
 
     Examples
     --------
     >>> from qitools import checks
     >>> checks.reset()
-    >>> checks.pdsa_ramp("9.2", [{"scale": 1}, {"scale": 5}, {"scale": 30}], final=30)  # doctest: +ELLIPSIS
-    ❌ Question 9.2: not right yet. One cycle grows too much compared with the one before it.
-       Common mistake – scaling up too fast: ...
+    >>> checks.pdsa_ramp("6.2", [{"scale": 20}, {"scale": 25}, {"scale": 30}], final=30)  # doctest: +ELLIPSIS
+    ❌ Question 6.2: not right yet. The first cycle should be very small.
+       Common mistake – starting too big: ...
        Hint 1 of 2: Start tiny, then grow each cycle.
+    >>> checks.pdsa_ramp("6.2", [{"scale": 1}, {"scale": 5}, {"scale": 30}], final=30)  # doctest: +ELLIPSIS
+    ✅ Question 6.2: right. Small first, then bigger. One step grows more than about 5 times: ...
     """
     _check("pdsa_ramp", qid, answer, final=final, ratio=ratio, hints=hints)
 
@@ -958,3 +966,88 @@ def tidy_table(qid, answer, *, rows, numeric=(), dates=(), hints=None) -> None:
        Hint 1 of 2: Look at df.dtypes and the last rows of the table (df.tail()).
     """
     _check("tidy_table", qid, answer, rows=rows, numeric=numeric, dates=dates, hints=hints)
+
+
+def vital_few(qid, answer, categories, counts, *, cut=80, hints=None) -> None:
+    """Check the "vital few" of a Pareto analysis: the largest categories whose share reaches the cut.
+
+    The check sorts the categories from the largest total down (rows of the same category are
+    added; ties by name) and takes the smallest set of largest categories whose running share
+    reaches ``cut`` per cent, as :func:`qitools.pareto_table` does; the order of the learner's list
+    and the case of the names do not matter.
+
+    Parameters
+    ----------
+    qid : str
+        The question number.
+    answer : list of str
+        The learner's vital few: category names.
+    categories, counts : sequence
+        The question's data: one category and its count per row (a category may repeat).
+    cut : float, default 80
+        The share of the total, in per cent, that the vital few reach.
+    hints : str or (str, str), optional
+        The nudge and the pointer.
+
+    Returns
+    -------
+    None
+        Prints the verdict. Mistakes recognised: stopping before the cut, going past it, and
+        categories that are not the largest.
+
+    Examples
+    --------
+    >>> from qitools import checks
+    >>> checks.reset()
+    >>> cats, counts = ["Toilet", "Bed", "Chair", "Corridor", "Bath"], [40, 30, 15, 10, 5]
+    >>> checks.vital_few("3.1", ["Toilet", "Bed"], cats, counts)  # doctest: +ELLIPSIS
+    ❌ Question 3.1: not right yet. These are the largest 2, but their share does not reach 80% yet.
+       Common mistake – stopping before the cut: ...
+       Hint 1 of 2: Sort the categories from the largest count down and add up their percentages as you go.
+    >>> checks.vital_few("3.1", ["bed", "toilet", "chair"], cats, counts)
+    ✅ Question 3.1: right. The few categories that account for most of the problem: start there.
+    """
+    _check("vital_few", qid, answer, categories, counts, cut=cut, hints=hints)
+
+
+def chart_settings(qid, answer, *, chart, n_points=None, hints=None, **settings) -> None:
+    """Check a chart made with ``qi.run_chart`` or ``qi.control_chart`` and the arguments a question gives.
+
+    For the clinician core: the question gives the call, the learner fills in the arguments, and
+    the check reads the result: its kind of chart, its number of points, and each setting named
+    here (``target``, ``improvement``, ``rules``, ``freeze``, ``part``, ``exclude``, ``multiply``,
+    ``x``, ``y``, ``n``) as stored in ``result.params``.
+
+    Parameters
+    ----------
+    qid : str
+        The question number.
+    answer : ControlChart
+        The learner's chart result.
+    chart : str
+        The kind of chart asked for (``"run"``, ``"i"``, ``"p"`` ...).
+    n_points : int, optional
+        The number of points the data give.
+    hints : str or (str, str), optional
+        The nudge and the pointer.
+    **settings
+        The settings asked for, such as ``target=78, improvement="increase"``.
+
+    Returns
+    -------
+    None
+        Prints the verdict, naming the settings that differ (never their values).
+
+    Examples
+    --------
+    >>> import qitools as qi
+    >>> from qitools import checks
+    >>> checks.reset()
+    >>> rc = qi.run_chart(y=[5, 7, 6, 8, 4, 6, 7, 5, 6, 8, 3, 2, 3], freeze=10)
+    >>> checks.chart_settings("4.3", rc, chart="run", n_points=13, freeze=10)
+    ✅ Question 4.3: right. Made with the settings the question asks for.
+    >>> checks.chart_settings("4.3", rc, chart="run", n_points=13, freeze=12)
+    ❌ Question 4.3: not right yet. Check the end of the baseline (freeze=).
+       Hint 1 of 2: Use exactly the function and the arguments the question gives.
+    """
+    _check("chart_settings", qid, answer, chart=chart, n_points=n_points, hints=hints, **settings)

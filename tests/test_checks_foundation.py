@@ -1,0 +1,125 @@
+"""The judges of the foundation modules' clinician core (qitools/checks/judges/foundation.py).
+
+``vital_few`` is checked against the Pareto analysis of the qcc package's documented example
+(Scrucca L (2004), qcc: an R package for quality control charting and statistical process
+control, R News 4/1:11-17; ``pareto.chart`` help page: defects "price code" 80, "schedule date"
+27, "supplier code" 66, "contact num." 94, "part num." 33, whose cumulative percentages are
+31.33, 58.00, 80.00, 91.00 and 100.00), where the third category reaches the 80% cut exactly,
+and on hand-worked cases. ``chart_settings`` is checked on real chart results.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+import qitools as qi
+from qitools import checks
+
+#: qcc's pareto.chart example (category -> count), as printed on its help page
+QCC_DEFECTS = {"price code": 80, "schedule date": 27, "supplier code": 66, "contact num.": 94, "part num.": 33}
+
+
+def _judge(answer, cats=tuple(QCC_DEFECTS), counts=tuple(QCC_DEFECTS.values()), **kw):
+    return checks.judge("vital_few", answer, list(cats), list(counts), **kw)
+
+
+class TestVitalFew:
+    def test_a_category_reaching_the_cut_exactly_is_included(self):
+        # cumulative 31.33, 58.00, 80.00: "supplier code" brings the share to exactly 80%
+        assert _judge(["contact num.", "price code", "supplier code"]).status == "right"
+
+    def test_order_case_and_spaces_do_not_matter(self):
+        assert _judge([" Supplier Code", "PRICE CODE", "contact num."]).status == "right"
+
+    def test_stopping_before_the_cut(self):
+        v = _judge(["contact num.", "price code"])
+        assert (v.status, v.mistake) == ("wrong", "cut_not_reached") and 0 < v.score < 1
+
+    def test_going_past_the_cut(self):
+        v = _judge(["contact num.", "price code", "supplier code", "part num."])
+        assert (v.status, v.mistake) == ("wrong", "past_the_cut")
+
+    def test_not_the_largest(self):
+        v = _judge(["price code", "schedule date", "part num."])
+        assert (v.status, v.mistake) == ("wrong", "pareto_unsorted")
+
+    def test_other_cuts(self):
+        assert _judge(["contact num."], cut=30).status == "right"  # 31.33 >= 30
+        assert _judge(["contact num.", "price code"], cut=58).status == "right"  # 58.00 exactly
+        assert _judge(["contact num.", "price code", "supplier code"], cut=58.01).status == "right"
+
+    def test_rows_of_the_same_category_are_added(self):
+        # incident records: one row per fall, count 1 each
+        cats = ["Toilet"] * 6 + ["Bed"] * 3 + ["Chair"] + ["Corridor"]
+        assert checks.judge("vital_few", ["toilet", "bed"], cats, [1] * len(cats)).status == "right"  # 9/11 = 82%
+
+    def test_misspelt_category(self):
+        v = _judge(["contact number", "price code", "supplier code"])
+        assert v.status == "wrong" and "spelling" in v.detail
+
+    @pytest.mark.parametrize("blank", [..., None, []])
+    def test_unanswered(self, blank):
+        assert _judge(blank).status == "unanswered"
+
+    @pytest.mark.parametrize("bad", ["contact num.", {"contact num.": 94}, 3])
+    def test_wrong_type_says_what_is_expected(self, bad):
+        v = _judge(bad)
+        assert v.status == "wrong" and "list of category names" in v.detail
+
+    def test_never_reveals_the_answer(self, capsys):
+        checks.reset()
+        for _ in range(3):
+            checks.vital_few("3.1", ["schedule date"], list(QCC_DEFECTS), list(QCC_DEFECTS.values()))
+        out = capsys.readouterr().out
+        assert "contact" not in out and "supplier" not in out and "price" not in out
+        assert out.count("not right yet") == 3 and "Hint 2 of 2" in out and "coach" in out
+
+
+@pytest.fixture(scope="module")
+def chart():
+    """Trust T13's I chart with the Making Data Count rules and the 78% standard."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ed = qi.datasets.load("ed_four_hour")
+        one = ed[ed["trust"] == "T13"].assign(pct=lambda d: 100 * (1 - d["breaches"] / d["attendances"]))
+        return qi.control_chart(one, x="month", y="pct", chart="i", rules="mdc", improvement="increase", target=78)
+
+
+class TestChartSettings:
+
+    def test_right(self, chart):
+        v = checks.judge("chart_settings", chart, chart="i", n_points=48, target=78, improvement="increase", rules="mdc")
+        assert v.status == "right"
+
+    def test_aliases_of_the_chart_name(self, chart):
+        assert checks.judge("chart_settings", chart, chart="xmr", target=78).status == "right"
+
+    def test_each_wrong_setting_is_named_without_its_value(self, chart):
+        v = checks.judge("chart_settings", chart, chart="i", n_points=48, target=76, improvement="decrease")
+        assert v.status == "wrong" and "target=" in v.detail and "improvement=" in v.detail
+        assert "76" not in v.detail and "decrease" not in v.detail
+        assert v.score == pytest.approx(1 - 2 / 4)
+
+    def test_wrong_chart_and_points(self, chart):
+        v = checks.judge("chart_settings", chart, chart="run", n_points=36)
+        assert v.status == "wrong" and "chart=" in v.detail and "48 points" in v.detail and v.score == 0
+
+    @pytest.mark.filterwarnings("ignore::qitools.QIToolsWarning")
+    def test_dates_and_lists(self):
+        rc = qi.run_chart(x=[f"2024-{m:02d}-01" for m in range(1, 13)], y=[5, 6, 5, 7, 6, 5, 3, 2, 3, 2, 3, 2],
+                          part=["2024-07-01"])
+        assert checks.judge("chart_settings", rc, chart="run", part=["2024-07-01"]).status == "right"
+        assert checks.judge("chart_settings", rc, chart="run", part=["2024-08-01"]).status == "wrong"
+
+    def test_not_a_chart(self):
+        v = checks.judge("chart_settings", [1, 2, 3], chart="run")
+        assert v.status == "wrong" and "qi.run_chart" in v.detail
+
+    def test_unanswered(self):
+        assert checks.judge("chart_settings", ..., chart="run").status == "unanswered"
+
+    def test_unknown_setting_is_an_author_error(self, chart):
+        with pytest.raises(ValueError, match="cannot check"):
+            checks.judge("chart_settings", chart, chart="i", colour="red")
