@@ -120,6 +120,44 @@ class TestChartSettings:
     def test_unanswered(self):
         assert checks.judge("chart_settings", ..., chart="run").status == "unanswered"
 
+    def test_hashed_keys_for_settings_the_learner_works_out(self, chart):
+        keys = {"target": checks.make_key("1.4", 78, "target"), "improvement": checks.make_key("1.4", "increase", "improvement")}
+        assert checks.judge("chart_settings", chart, chart="i", qid="1.4", keys=keys).status == "right"
+        wrong = {"target": checks.make_key("1.4", 76, "target")}
+        v = checks.judge("chart_settings", chart, chart="i", qid="1.4", keys=wrong)
+        assert v.status == "wrong" and "target=" in v.detail
+
+    @pytest.mark.filterwarnings("ignore::qitools.QIToolsWarning")
+    def test_facet_given_as_a_name(self):
+        falls = qi.datasets.load("ward_falls")
+        rc = qi.run_chart(falls, x="month", y="falls", n="occupied_bed_days", multiply=1000, facet="ward")
+        assert checks.judge("chart_settings", rc, chart="run", n_points=288, facet="ward").status == "right"
+        keys = {"facet": checks.make_key("2.8", "ward", "facet")}
+        assert checks.judge("chart_settings", rc, chart="run", qid="2.8", keys=keys).status == "right"
+        assert checks.judge("chart_settings", rc, chart="run", facet="specialty").status == "wrong"
+
     def test_unknown_setting_is_an_author_error(self, chart):
         with pytest.raises(ValueError, match="cannot check"):
             checks.judge("chart_settings", chart, chart="i", colour="red")
+
+
+class TestRunChartDrawingAt:
+    """run_chart_drawing(at=): the note marking the change is where the change started."""
+
+    FALLS = [7.9, 8.6, 7.2, 9.1, 8.2, 7.6, 8.8, 7.4, 8.2, 9.9, 7.8, 8.5, 6.1, 5.4, 6.6, 5.2, 5.9, 6.3]
+
+    @pytest.mark.filterwarnings("ignore::qitools.QIToolsWarning")
+    def test_a_qitools_chart_with_its_annotation(self):
+        import matplotlib
+
+        matplotlib.use("Agg")
+        rc = qi.run_chart(x=list(range(1, 19)), y=self.FALLS, freeze=12)
+        ax = rc.plot(annotations=[{"x": 13, "label": "Falls bundle starts"}])
+        assert checks.judge("run_chart_drawing", ax, self.FALLS, baseline=12, at=13).status == "right"
+        v = checks.judge("run_chart_drawing", ax, self.FALLS, baseline=12, at=16)
+        assert v.status == "wrong" and v.score == pytest.approx(0.8)
+        plain = rc.plot()  # the median's label and the signal note are texts too, but not at month 13
+        assert checks.judge("run_chart_drawing", plain, self.FALLS, baseline=12, at=13).status == "wrong"
+        import matplotlib.pyplot as plt
+
+        plt.close("all")

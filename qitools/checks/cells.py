@@ -412,7 +412,7 @@ def longest_run_max(qid, answer, *, hints=None) -> None:
     _check("longest_run_max", qid, answer, hints=hints)
 
 
-def run_chart_drawing(qid, answer, data, *, baseline=None, annotations=1, hints=None) -> None:
+def run_chart_drawing(qid, answer, data, *, baseline=None, annotations=1, at=None, hints=None) -> None:
     """Check a run chart drawn with matplotlib: the points in time order, the median, the change marked.
 
     Looks at the Axes' artists, not pixels: a line whose y values are the data in order, a
@@ -430,6 +430,10 @@ def run_chart_drawing(qid, answer, data, *, baseline=None, annotations=1, hints=
         The median is of the first ``baseline`` values.
     annotations : int, default 1
         How many annotations (``ax.annotate``/``ax.text``) are expected at least.
+    at : float, optional
+        The x value where the change started: one of the texts (or the point an annotation's
+        arrow points at) must be there, within half a step. Works for charts drawn with
+        matplotlib and for ``cc.plot(annotations=...)``.
     hints : str or (str, str), optional
         The nudge and the pointer.
 
@@ -449,10 +453,13 @@ def run_chart_drawing(qid, answer, data, *, baseline=None, annotations=1, hints=
     >>> _ = ax.plot([1, 2, 3, 4], [5.0, 7.0, 6.0, 8.0], marker="o")
     >>> _ = ax.axhline(6.5)
     >>> _ = ax.annotate("new bundle", (3, 6.0))
-    >>> checks.run_chart_drawing("3.3", ax, [5.0, 7.0, 6.0, 8.0])
+    >>> checks.run_chart_drawing("3.3", ax, [5.0, 7.0, 6.0, 8.0], at=3)
     ✅ Question 3.3: right. Points in time order, the baseline median, and the change marked.
+    >>> checks.run_chart_drawing("3.3", ax, [5.0, 7.0, 6.0, 8.0], at=2)
+    ❌ Question 3.3: not right yet. No note is written at the point where the change started: put the annotation there.
+       Hint 1 of 2: A run chart has the points in time order, a median line, and the change marked.
     """
-    _check("run_chart_drawing", qid, answer, data, baseline=baseline, annotations=annotations, hints=hints)
+    _check("run_chart_drawing", qid, answer, data, baseline=baseline, annotations=annotations, at=at, hints=hints)
 
 
 def baseline_chart(qid, answer, *, chart, n_points, baseline, hints=None) -> None:
@@ -1010,13 +1017,13 @@ def vital_few(qid, answer, categories, counts, *, cut=80, hints=None) -> None:
     _check("vital_few", qid, answer, categories, counts, cut=cut, hints=hints)
 
 
-def chart_settings(qid, answer, *, chart, n_points=None, hints=None, **settings) -> None:
+def chart_settings(qid, answer, *, chart, n_points=None, keys=None, hints=None, **settings) -> None:
     """Check a chart made with ``qi.run_chart`` or ``qi.control_chart`` and the arguments a question gives.
 
     For the clinician core: the question gives the call, the learner fills in the arguments, and
-    the check reads the result: its kind of chart, its number of points, and each setting named
-    here (``target``, ``improvement``, ``rules``, ``freeze``, ``part``, ``exclude``, ``multiply``,
-    ``x``, ``y``, ``n``) as stored in ``result.params``.
+    the check reads the result: its kind of chart, its number of points (rows of ``result.data``),
+    and each setting named here (``target``, ``improvement``, ``rules``, ``freeze``, ``part``,
+    ``exclude``, ``multiply``, ``x``, ``y``, ``n``, ``facet``) as stored in ``result.params``.
 
     Parameters
     ----------
@@ -1028,10 +1035,13 @@ def chart_settings(qid, answer, *, chart, n_points=None, hints=None, **settings)
         The kind of chart asked for (``"run"``, ``"i"``, ``"p"`` ...).
     n_points : int, optional
         The number of points the data give.
+    keys : dict, optional
+        Settings the learner has to work out, as hashed keys: ``{name: make_key(qid, value, name)}``,
+        so that the check cell does not show them.
     hints : str or (str, str), optional
         The nudge and the pointer.
     **settings
-        The settings asked for, such as ``target=78, improvement="increase"``.
+        Settings the question gives, such as ``rules="mdc"``.
 
     Returns
     -------
@@ -1049,5 +1059,7 @@ def chart_settings(qid, answer, *, chart, n_points=None, hints=None, **settings)
     >>> checks.chart_settings("4.3", rc, chart="run", n_points=13, freeze=12)
     ❌ Question 4.3: not right yet. Check the end of the baseline (freeze=).
        Hint 1 of 2: Use exactly the function and the arguments the question gives.
+    >>> checks.chart_settings("4.3", rc, chart="run", keys={"freeze": checks.make_key("4.3", 10, "freeze")})
+    ✅ Question 4.3: right. Made with the settings the question asks for.
     """
-    _check("chart_settings", qid, answer, chart=chart, n_points=n_points, hints=hints, **settings)
+    _check("chart_settings", qid, answer, chart=chart, n_points=n_points, keys=keys, hints=hints, **settings)

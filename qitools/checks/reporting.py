@@ -266,7 +266,7 @@ def _report(qid: str, verdict: Verdict, hints: tuple[str, str]) -> None:
 
 
 def _check(kind: str, qid: str, answer: Any, *args: Any, hints: Any = None, **kwargs: Any) -> None:
-    if kind in ("choice", "choices", "chart_type"):
+    if kind in ("choice", "choices", "chart_type", "chart_settings"):
         kwargs["qid"] = str(qid)
     verdict = judge(kind, answer, *args, **kwargs)
     _report(str(qid), verdict, _hint_pair(hints, _JUDGES[kind][1]))

@@ -8,7 +8,9 @@
 * ``chart_settings``: the learner calls ``qi.run_chart`` or ``qi.control_chart`` with the arguments
   the question gives; the judge reads the result's kind of chart, its number of points and the
   settings it was made with (``target``, ``improvement``, ``rules``, ``freeze``, ``part``, ``y``,
-  ``multiply`` ...), as stored in ``result.params``.
+  ``multiply`` ...), as stored in ``result.params``. Settings the learner has to work out (not
+  copy) are given to the check as hashed keys (``keys={"target": make_key(qid, 78, "target")}``),
+  so the check cell does not give them away.
 
 Both are pure Python (no numpy), like the rest of :mod:`qitools.checks`.
 """
@@ -20,6 +22,7 @@ from typing import Any
 
 from ..answers import _chart_name, _close, _is_blank, _kind, _norm_label, _numbers
 from ..verdict import Verdict, _BadAnswer, _right, _unanswered, _wrong
+from .choices import make_key
 
 __all__: list[str] = []
 
@@ -98,12 +101,29 @@ _SETTING_NAMES = {
     "x": "the time column (x=)",
     "y": "the column charted (y=)",
     "n": "the denominator (n=)",
+    "facet": "what splits the data into one chart each (facet=)",
 }
+
+
+def _plain(value: Any) -> Any:
+    """A setting as make_key normalises it: numbers stay numbers, dates become 'YYYY-MM-DD', a list
+    of one value (``facet=["ward"]`` as qitools stores ``facet="ward"``) its value, a longer list
+    its values joined by '|'."""
+    if isinstance(value, (list, tuple)):
+        values = [_plain(v) for v in value]
+        return values[0] if len(values) == 1 else "|".join(str(v) for v in values)
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        return value.isoformat()[:10]
+    if hasattr(value, "item"):
+        return value.item()
+    return value
 
 
 def _same_setting(got: Any, expected: Any) -> bool:
     if expected is None or got is None:
         return expected is None and got is None
+    if isinstance(got, (list, tuple)) and len(got) == 1 and not isinstance(expected, (list, tuple)):
+        got = got[0]  # qitools stores facet="ward" as ["ward"]
     if isinstance(expected, (list, tuple)):
         if not isinstance(got, (list, tuple)) and not hasattr(got, "tolist"):
             return False
@@ -117,16 +137,27 @@ def _same_setting(got: Any, expected: Any) -> bool:
     return _norm_label(got) == _norm_label(expected)
 
 
-def _judge_chart_settings(answer: Any, *, chart: str, n_points: int | None = None, **settings: Any) -> Verdict:
+def _judge_chart_settings(
+    answer: Any,
+    *,
+    chart: str,
+    n_points: int | None = None,
+    qid: str | None = None,
+    keys: Mapping[str, str] | None = None,
+    **settings: Any,
+) -> Verdict:
     if _is_blank(answer):
         return _unanswered()
     data, params = getattr(answer, "data", None), getattr(answer, "params", None)
     if not hasattr(answer, "chart") or data is None or not isinstance(params, Mapping):
         raise _BadAnswer(f"Expected the result of qi.run_chart or qi.control_chart, got {_kind(answer)}.")
-    unknown = sorted(set(settings) - set(_SETTING_NAMES))
+    keys = dict(keys or {})
+    unknown = sorted((set(settings) | set(keys)) - set(_SETTING_NAMES))
     if unknown:
         raise ValueError(f"chart_settings cannot check {unknown}; it checks {sorted(_SETTING_NAMES)}")
-    checks = 1 + (n_points is not None) + len(settings)
+    if keys and qid is None:
+        raise ValueError("chart_settings needs qid= to check hashed keys")
+    checks = 1 + (n_points is not None) + len(settings) + len(keys)
     problems = []
     if _chart_name(answer) != _chart_name(chart):
         problems.append("It is not the kind of chart the question asks for (chart=).")
@@ -134,6 +165,10 @@ def _judge_chart_settings(answer: Any, *, chart: str, n_points: int | None = Non
         problems.append(f"The chart has {len(data)} points; the data the question gives have {n_points}.")
     for name, expected in settings.items():
         if not _same_setting(params.get(name), expected):
+            problems.append(f"Check {_SETTING_NAMES[name]}.")
+    for name, key in keys.items():  # settings the question asks the learner to work out: hashed
+        value = params.get(name)
+        if value is None or make_key(str(qid), _plain(value), name) != key:
             problems.append(f"Check {_SETTING_NAMES[name]}.")
     if not problems:
         return _right("Made with the settings the question asks for.")
