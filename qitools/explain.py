@@ -46,6 +46,11 @@ def _fmt_num(v: float) -> str:
     return f"{v:.3g}"
 
 
+def _n(k: int, one: str, many: str | None = None) -> str:
+    """'1 point', '2 points'."""
+    return f"{k:,} {one if k == 1 else (many or one + 's')}"
+
+
 def _fmt_x(x: Any) -> str:
     if isinstance(x, (pd.Timestamp, np.datetime64)):
         t = pd.Timestamp(x)
@@ -104,12 +109,24 @@ def _one_chart(cc: ControlChart, d: pd.DataFrame, s: pd.DataFrame, icons: pd.Dat
     measure = p.get("y") or "the measure"
     per = f" per {p['n']}" if p.get("n") else ""
     scale = f" (x {p['multiply']:g})" if p.get("multiply", 1) != 1 else ""
-    paras.append(f"This {p['chart_description']} shows {measure}{per}{scale}, {n_pts} points {span}.")
+    if n_pts == 1:
+        span = f"at {_fmt_x(d['x'].iloc[0])}"
+    paras.append(f"This {p['chart_description']} shows {measure}{per}{scale}, {_n(n_pts, 'point')} {span}.")
 
     for _, row in s.iterrows():
         part = int(row["part"])
         dp = d[d["part"] == part]
         label = f"Part {part} ({_fmt_x(dp['x'].iloc[0])} to {_fmt_x(dp['x'].iloc[-1])}): " if len(s) > 1 else ""
+        with_value = int(np.isfinite(pd.to_numeric(dp["y"], errors="coerce").to_numpy(dtype=float)).sum())
+        if with_value < 2:
+            what = "no point with a value" if with_value == 0 else "one point"
+            text = (
+                f"{label}{what} cannot be judged: limits and runs need a history of points to say what this "
+                "process produces by chance, so nothing can be said about variation yet. Add more periods "
+                "(at least 10 to 15 for limits, 10 useful points for the runs rules)."
+            )
+            paras.append(text[0].upper() + text[1:])
+            continue
         if chart == "run":
             centre = f"the median (middle value) is {_fmt_num(row['cl'])}"
             limits = ""
@@ -139,7 +156,7 @@ def _one_chart(cc: ControlChart, d: pd.DataFrame, s: pd.DataFrame, icons: pd.Dat
         if rules == "anhoej" and bool(row["runs_signal"]) and row["n_crossings"] < row["n_crossings_min"]:
             findings.append(
                 f"too few crossings of the centre line ({int(row['n_crossings'])}; at least "
-                f"{int(row['n_crossings_min'])} expected by chance for {int(row['n_useful'])} points), "
+                f"{int(row['n_crossings_min'])} expected by chance for {_n(int(row['n_useful']), 'point')}), "
                 "a sign that the process shifted"
             )
         if findings:
@@ -167,7 +184,7 @@ def _one_chart(cc: ControlChart, d: pd.DataFrame, s: pd.DataFrame, icons: pd.Dat
             )
         few = int(row["n_useful"]) < 10
         caveat = (
-            f" With only {int(row['n_useful'])} useful points the runs rules have little power; collect more."
+            f" With only {_n(int(row['n_useful']), 'useful point')} the runs rules have little power; collect more."
             if few
             else ""
         )
@@ -218,7 +235,8 @@ def explain(cc: ControlChart, facet: Any = None) -> Explanation:
     names = [str(f) for f in special[special].index]
     head = (
         f"This {cc.params['chart_description']} has {len(facets)} separate charts (facets). "
-        f"{len(names)} of them show special-cause variation (something other than chance)"
+        f"{len(names)} of them {'shows' if len(names) == 1 else 'show'} special-cause variation (something other "
+        "than chance)"
     )
     head += f": {_join(names, _MAX_FACETS_LISTED)}." if names else "."
     head += (

@@ -49,7 +49,7 @@ def test_faceted_overview_and_one_facet():
     df = pd.DataFrame({"ward": ["a"] * 20 + ["b"] * 16, "y": SHIFT + STABLE})
     cc = qi.control_chart(df, y="y", chart="i", facet="ward")
     overview = cc.explain()
-    assert "2 separate charts" in overview and "1 of them show special-cause variation" in overview
+    assert "2 separate charts" in overview and "1 of them shows special-cause variation" in overview
     assert ": a." in overview
     assert "Common-cause variation only" in cc.explain(facet="b")
     with pytest.raises(qi.QIValueError, match="not one of the chart's facets"):
