@@ -161,3 +161,29 @@ class TestRunChartDrawingAt:
         import matplotlib.pyplot as plt
 
         plt.close("all")
+
+
+class TestVitalFewAgreesWithParetoTable:
+    """The check and qi.pareto_table (written independently, the same convention) pick the same vital few."""
+
+    def test_random_counts(self):
+        import numpy as np
+
+        rng = np.random.default_rng(20240401)
+        for _ in range(200):
+            k = int(rng.integers(2, 9))
+            cats = [f"cause {chr(65 + i)}" for i in range(k)]
+            counts = rng.integers(0, 30, size=k).tolist()
+            if sum(counts) == 0:
+                continue
+            cut = float(rng.choice([50, 60, 70, 80, 90]))
+            table = qi.pareto_table(category=cats, count=counts, cut=cut)
+            expected = table.loc[table["vital_few"], "category"].tolist()
+            v = checks.judge("vital_few", expected, cats, counts, cut=cut)
+            assert v.status == "right", (cats, counts, cut, expected, v)
+
+    def test_the_course_data(self):
+        df = qi.datasets.load("falls_incidents")
+        table = qi.pareto_table(df, category="cause")
+        expected = table.loc[table["vital_few"], "category"].tolist()
+        assert checks.judge("vital_few", expected, df["cause"], [1] * len(df)).status == "right"
