@@ -59,6 +59,32 @@ class TestVitalFew:
         v = _judge(["contact number", "price code", "supplier code"])
         assert v.status == "wrong" and "spelling" in v.detail
 
+    def test_a_function(self):
+        def right(counts, cut):
+            order = sorted(counts, key=lambda k: (-counts[k], k))
+            total, running, out = sum(counts.values()), 0, []
+            for k in order:
+                out.append(k)
+                running += counts[k]
+                if 100 * running / total >= cut:
+                    return out
+            return out
+
+        def strict(counts, cut):  # goes on past a category that reaches the cut exactly (> instead of >=)
+            total, running, out = sum(counts.values()), 0, []
+            for k in sorted(counts, key=lambda k: (-counts[k], k)):
+                out.append(k)
+                running += counts[k]
+                if 100 * running / total > cut:
+                    return out
+            return out
+
+        assert _judge(right).status == "right"
+        v = _judge(strict)
+        assert v.status == "wrong" and 0 < v.score < 1
+        assert _judge(lambda counts, cut: None).status == "unanswered"
+        assert "stopped with ZeroDivisionError" in _judge(lambda counts, cut: 1 / 0).detail
+
     @pytest.mark.parametrize("blank", [..., None, []])
     def test_unanswered(self, blank):
         assert _judge(blank).status == "unanswered"

@@ -987,8 +987,10 @@ def vital_few(qid, answer, categories, counts, *, cut=80, hints=None) -> None:
     ----------
     qid : str
         The question number.
-    answer : list of str
-        The learner's vital few: category names.
+    answer : list of str, or function
+        The learner's vital few: category names; or a function ``f(counts, cut)`` taking a dict
+        ``{category: count}`` and the cut, returning the vital few (tried on the question's data
+        and on fresh cases, one of which reaches the cut exactly).
     categories, counts : sequence
         The question's data: one category and its count per row (a category may repeat).
     cut : float, default 80

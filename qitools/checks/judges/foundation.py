@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..answers import _chart_name, _close, _is_blank, _kind, _norm_label, _numbers
+from ..answers import _call, _chart_name, _close, _is_blank, _kind, _norm_label, _numbers
 from ..verdict import Verdict, _BadAnswer, _right, _unanswered, _wrong
 from .choices import make_key
 
@@ -59,9 +59,37 @@ def _vital_few_ref(categories: Any, counts: Any, cut: float = 80) -> list[str]:
     return chosen
 
 
+#: extra cases for a learner's function: (categories, counts, cut); one reaches the cut exactly (qcc's example)
+_VITAL_FEW_CASES: tuple[tuple[list[str], list[float], float], ...] = (
+    (["price code", "schedule date", "supplier code", "contact num.", "part num."], [80, 27, 66, 94, 33], 80),
+    (["Heel", "Sacrum", "Elbow", "Ear"], [12, 30, 2, 1], 80),
+    (["A", "B", "C", "D", "E", "F"], [10, 10, 9, 8, 2, 1], 60),
+    (["Night", "Day"], [5, 95], 80),
+)
+
+
+def _judge_vital_few_function(fn: Any, categories: Any, counts: Any, cut: float) -> Verdict:
+    """A learner's function ``f(counts: dict, cut) -> list`` on the question's data and on fresh cases."""
+    order = _pareto_order(categories, counts)
+    cases = [([k for k, _ in order], [v for _, v in order], cut), *_VITAL_FEW_CASES]
+    right = 0
+    for cats, values, c in cases:
+        result = _call(fn, dict(zip(cats, values, strict=True)), c)
+        if _is_blank(result) and right == 0 and cats is cases[0][0]:
+            return _unanswered("your function returns nothing yet")
+        if isinstance(result, (str, bytes, Mapping)) or not isinstance(result, Iterable):
+            raise _BadAnswer(f"Expected your function to return a list of category names, got {_kind(result)}.")
+        right += {_norm_label(r) for r in result} == set(_vital_few_ref(cats, values, c))
+    if right == len(cases):
+        return _right("It also stops at a category that reaches the cut exactly.")
+    return _wrong(f"{right} of {len(cases)} test cases are right.", score=right / len(cases))
+
+
 def _judge_vital_few(answer: Any, categories: Any, counts: Any, *, cut: float = 80) -> Verdict:
     if _is_blank(answer):
         return _unanswered()
+    if callable(answer):
+        return _judge_vital_few_function(answer, categories, counts, cut)
     if isinstance(answer, (str, bytes, Mapping)) or not isinstance(answer, Iterable):
         raise _BadAnswer(f"Expected a list of category names, like [\"Toilet\", \"Bed\"], got {_kind(answer)}.")
     raw = list(answer.tolist() if hasattr(answer, "tolist") else answer)
