@@ -282,3 +282,33 @@ def test_exercise_name_metadata_and_hidden_checks_agree(name):
     assert (HIDDEN / f"{name}.py").exists() and (EXERCISES / f"{name}.ipynb").exists()
     learner = json.loads((EXERCISES / f"{name}.ipynb").read_text(encoding="utf-8"))["metadata"]["qitools"]
     assert learner == meta
+
+
+# ------------------------------------------------------------------------------------------------
+# accessibility: every course figure has a text alternative
+# ------------------------------------------------------------------------------------------------
+TEACHING = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.mark.parametrize("path", TEACHING, ids=[p.stem for p in TEACHING])
+def test_every_figure_has_a_chart_description(path):
+    """A figure in a teaching notebook is followed by a Markdown cell with a 'Chart description:'.
+
+    The convention of the course (README, "For course authors"): a visible paragraph, because the
+    notebook format has no alt-text field for a figure in a cell's output that JupyterLab renders.
+    """
+    cells = _cells(path)
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] != "code":
+            continue
+        if not any("image/png" in out.get("data", {}) for out in cell.get("outputs", [])):
+            continue
+        following = next((c for c in cells[i + 1 :] if c["cell_type"] == "markdown"), None)
+        assert following is not None and "chart description:" in _source(following).lower(), (
+            f"{path.name}, cell {i}: the figure has no text alternative. Start the next Markdown cell with "
+            "'**Chart description:** ...' (what kind of chart, the axes, the shape of the data, lines and labels)."
+        )
+        between = cells[i + 1 : cells.index(following)]
+        assert not any(c["cell_type"] == "code" for c in between), (
+            f"{path.name}, cell {i}: put the chart description directly after the figure, before the next code cell"
+        )
