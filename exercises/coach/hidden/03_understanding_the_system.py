@@ -8,12 +8,12 @@ hidden = HiddenChecks("03_understanding_the_system", title="Understanding the sy
 
 #: the weekend's late discharges (the question's data)
 WEEKEND = {
-    "Waiting for medicines to take home": 9,
-    "Waiting for transport": 3,
-    "Waiting for social care": 8,
-    "Waiting for a senior review": 25,
+    "Waiting for medicines to take home": 6,
+    "Waiting for transport": 2,
+    "Waiting for social care": 4,
+    "Waiting for a senior review": 16,
     "Waiting for test results": 1,
-    "Other": 2,
+    "Other": 1,
 }
 FISHBONE = {
     "locums": "Staff",
