@@ -168,6 +168,8 @@ def _judge_longest_run_max(answer: Any) -> Verdict:
 def _text_at(answer: Any, at: float) -> bool:
     """Some text or annotation of the Axes is written (or points) at x = ``at`` (within half a step)."""
     for text in answer.texts:
+        if text is None:
+            continue
         for x in (getattr(text, "xy", (None,))[0], text.get_position()[0]):
             try:
                 if x is not None and abs(float(x) - float(at)) <= 0.5:
