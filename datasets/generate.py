@@ -731,7 +731,7 @@ def pdsa_project(df: pd.DataFrame, facts: dict[str, Any]) -> dict[str, Any]:
     ]  # fmt: skip
     return {
         "format": "qitools-pdsa",
-        "format_version": 1,
+        "format_version": 2,
         "id": "falls-ash-cedar",
         "title": "Fewer falls on Ash and Cedar wards",
         "team": "Care of older people falls group",
@@ -762,6 +762,11 @@ def pdsa_project(df: pd.DataFrame, facts: dict[str, Any]) -> dict[str, Any]:
                 "improvement": "decrease",
                 "dataset": PDSA_DATA_FILE,
                 "unit": "falls per 1000 bed days",
+                "data_source": "incident reporting system (falls); bed management system (occupied bed days)",
+                "collected_by": "the falls lead nurse",
+                "frequency": "monthly, on the 5th working day, for the month before",
+                "sampling": "every reported fall on both wards (no sample)",
+                "missing": "a month whose bed days are not available is left as a gap, never 0",
             },
             {
                 "id": "M2",
@@ -778,6 +783,12 @@ def pdsa_project(df: pd.DataFrame, facts: dict[str, Any]) -> dict[str, Any]:
                 "improvement": "increase",
                 "dataset": PDSA_DATA_FILE,
                 "unit": "% of audited patients",
+                "data_source": "the electronic observations record",
+                "collected_by": "the ward's practice educator",
+                "frequency": "monthly, in the first week, for the month before's admissions",
+                "sampling": "20 patients a month: the first 10 admitted to each ward after the 1st",
+                "missing": "notes that cannot be opened: take the next patient on the list and say so; a month "
+                "not audited is left blank, never 0",
             },
             {
                 "id": "M3",
@@ -790,6 +801,11 @@ def pdsa_project(df: pd.DataFrame, facts: dict[str, Any]) -> dict[str, Any]:
                 "chart": "i",
                 "dataset": PDSA_DATA_FILE,
                 "unit": "days",
+                "data_source": "patient administration system (discharges)",
+                "collected_by": "the directorate's information analyst",
+                "frequency": "monthly, for the patients discharged in the month before",
+                "sampling": "every discharge from both wards (no sample)",
+                "missing": "a month without discharges is left as a gap",
             },
         ],
         "drivers": [

@@ -81,13 +81,23 @@ class NotebookResult:
 
     @property
     def points(self) -> float:
-        """Points earned."""
-        return round(sum(q["points"] for q in self.questions.values()), 2)
+        """Points earned in the exercise's core (the clinician track; analyst extensions apart)."""
+        return round(sum(q["points"] for q in self.questions.values() if q.get("part", "core") == "core"), 2)
 
     @property
     def max_points(self) -> float:
-        """Points available."""
-        return round(sum(q["max"] for q in self.questions.values()), 2)
+        """Points available in the core."""
+        return round(sum(q["max"] for q in self.questions.values() if q.get("part", "core") == "core"), 2)
+
+    @property
+    def analyst_points(self) -> float:
+        """Points earned in the optional analyst extensions."""
+        return round(sum(q["points"] for q in self.questions.values() if q.get("part") == "analyst"), 2)
+
+    @property
+    def analyst_max(self) -> float:
+        """Points available in the optional analyst extensions (0 when the exercise has none)."""
+        return round(sum(q["max"] for q in self.questions.values() if q.get("part") == "analyst"), 2)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -266,8 +276,9 @@ def _grade_one(
     if hidden is not None:
         questions = [q.qid for q in hidden.questions]
         points = {q.qid: q.points for q in hidden.questions}
+        parts = {q.qid: q.part for q in hidden.questions}
     else:  # the notebook's own (public) checks grade it
-        questions, points = [], {}
+        questions, points, parts = [], {}, {}
     result = NotebookResult(path, learner, exercise)
     started = time.monotonic()
     raw = run_notebook(workspace, path, cells, hidden, limits)
@@ -297,6 +308,7 @@ def _grade_one(
             "score": score,
             "points": round(score * points[qid], 2),
             "max": points[qid],
+            "part": parts.get(qid, "core"),
             "status": got.get("status", ""),
             "mistake": got.get("mistake"),
             "detail": got.get("detail", ""),
@@ -342,7 +354,10 @@ class Gradebook:
                 out.setdefault(r.learner, {})
                 continue
             mine = out.setdefault(r.learner, {})
-            if r.exercise not in mine or r.points > mine[r.exercise].points:
+            if r.exercise not in mine or (r.points, r.analyst_points) > (
+                mine[r.exercise].points,
+                mine[r.exercise].analyst_points,
+            ):
                 mine[r.exercise] = r
         return out
 
@@ -352,25 +367,42 @@ class Gradebook:
         cols = ["learner"]
         for name in sorted(self.exercises):
             cols += [qid for qid, _ in self.exercises[name]["questions"]]
-            cols += [f"{name} points", f"{name} %", f"{name} date"]
-        return cols + ["total", "max", "percent", "problems", "notes", "files"]
+            cols += [f"{name} points", f"{name} %"]
+            if self.exercises[name].get("analyst"):
+                cols.append(f"{name} analyst %")
+            cols.append(f"{name} date")
+        cols += ["total", "max", "percent"]
+        if self._analyst_max():
+            cols += ["analyst total", "analyst max", "analyst percent"]
+        return cols + ["problems", "notes", "files"]
+
+    def _core_max(self) -> float:
+        return sum(
+            p for e in self.exercises.values() for q, p in e["questions"] if q not in set(e.get("analyst", ()))
+        )
+
+    def _analyst_max(self) -> float:
+        return sum(p for e in self.exercises.values() for q, p in e["questions"] if q in set(e.get("analyst", ())))
 
     def rows(self) -> list[dict[str, Any]]:
         """One dict per learner (sorted by name): a score per question, per exercise, the total.
 
         Question columns hold the points earned (blank where the exercise was not submitted);
         ``<exercise> %`` and ``<exercise> date`` the exercise's percentage and file date;
-        ``total``/``max``/``percent`` count every graded exercise (not submitted = 0);
+        ``total``/``max``/``percent`` count every graded exercise (not submitted = 0). These count the
+        core of each exercise (the clinician track); the optional analyst extensions are scored apart,
+        in ``<exercise> analyst %`` and ``analyst total``/``analyst max``/``analyst percent`` (columns
+        that appear when an exercise has such questions);
         ``problems`` says what went wrong while running the learner's notebooks; ``notes`` names
         the mistakes and missing answers question by question.
         """
         best = self.best()
-        max_all = sum(sum(p for _, p in e["questions"]) for e in self.exercises.values())
+        max_all, analyst_all = self._core_max(), self._analyst_max()
         rows = []
         for learner in sorted(best, key=str.lower):
             row: dict[str, Any] = {c: "" for c in self.columns}
             row["learner"] = learner
-            total = 0.0
+            total = analyst = 0.0
             mine = [r for r in self.results if r.learner == learner]
             problems, notes = [], []
             for r in mine:
@@ -386,11 +418,18 @@ class Gradebook:
                         notes.append(f"{qid} {why}".strip())
                 row[f"{name} points"] = r.points
                 row[f"{name} %"] = round(100 * r.points / r.max_points) if r.max_points else ""
+                if r.analyst_max:
+                    row[f"{name} analyst %"] = round(100 * r.analyst_points / r.analyst_max)
                 row[f"{name} date"] = r.submitted
                 total += r.points
+                analyst += r.analyst_points
             row["total"] = round(total, 2)
             row["max"] = round(max_all, 2)
             row["percent"] = round(100 * total / max_all) if max_all else ""
+            if analyst_all:
+                row["analyst total"] = round(analyst, 2)
+                row["analyst max"] = round(analyst_all, 2)
+                row["analyst percent"] = round(100 * analyst / analyst_all)
             row["problems"] = "; ".join(problems)
             row["notes"] = "; ".join(notes)
             row["files"] = "; ".join(str(r.path.name) for r in mine)
@@ -750,6 +789,7 @@ def _grade_batch(
                 "title": checks.title,
                 "minutes": checks.minutes,
                 "questions": [(q.qid, q.points) for q in checks.questions],
+                "analyst": [q.qid for q in checks.questions if q.part == "analyst"],
             }
             for name, (_, checks) in checks_by_exercise.items()
             if any(r.exercise == name for r in final)
@@ -758,9 +798,10 @@ def _grade_batch(
         exercises = {}
         for r in final:
             if r.exercise and r.questions:
-                entry = exercises.setdefault(r.exercise, {"title": "", "minutes": None, "questions": []})
+                entry = exercises.setdefault(r.exercise, {"title": "", "minutes": None, "questions": [], "analyst": []})
                 have = {q for q, _ in entry["questions"]}
                 entry["questions"] += [(q, v["max"]) for q, v in r.questions.items() if q not in have]
+                entry["analyst"] += [q for q, v in r.questions.items() if q not in have and v.get("part") == "analyst"]
     return Gradebook(final, exercises, isolation=iso.description)
 
 

@@ -230,6 +230,15 @@ print("wards with a signal:", ", ".join(by_ward.summary.loc[by_ward.summary["run
 # Auditing every patient's notes takes hours; 20 takes one. Is 20 enough?
 
 # %% [markdown]
+# A team recording its project with `qi.pdsa` (module 6) keeps the plan with each measure, and the
+# project's report prints it. The falls project's process measure:
+
+# %%
+project = qi.pdsa.load_json(qi.datasets.path("pdsa_falls_project", "json"))
+plan = project.measure("M2")
+print(f"{plan.name}\n  sampling: {plan.sampling}\n  missing:  {plan.missing}")
+
+# %% [markdown]
 # ### What a sample of 20 does to the chart
 #
 # A percentage from 20 patients jumps around by chance: 5 of 20 is 25%, 8 of 20 is 40%. A **p
