@@ -56,9 +56,9 @@
 #   an option, filling in a number or a few words, or calling qitools with arguments the question
 #   gives you. No programming is needed;
 # - **analyst extensions** (optional), headed "Analyst extension (optional)": here you write short
-#   functions yourself, for those who will build charts and reports for others. Each is marked as an
-#   analyst extension in your coach's grading files and graded as a question of its own, so a coach
-#   can grade a clinician on the core alone.
+#   functions yourself, for those who will build charts and reports for others. They are graded
+#   apart: your exercise score and your certificate count the core, so skipping them never lowers
+#   them.
 #
 # **In a workshop**, the coach runs a module on the big screen and pauses at the "try it" prompts;
 # **alone**, work through it at your own pace. All the data in the course is synthetic (made up,
@@ -160,8 +160,8 @@ print("Hello! Your notebook is working.")
 #
 # **For coaches:** the index of graded exercises, the solutions and the hidden checks are described
 # in `exercises/README.md` and `exercises/coach/README.md`. The hidden checks mark every question as
-# clinician core or analyst extension (`part="analyst"`), and the gradebook scores each question on
-# its own, so you can grade a clinician on the core alone.
+# clinician core or analyst extension (`part="analyst"`); the gradebook's exercise percentages,
+# totals and certificates count the core, and the analyst extensions have columns of their own.
 
 # %% [markdown]
 # ## 6. Your first run chart
@@ -248,7 +248,7 @@ print(f"signal: {s['runs_signal']}")
 # - This course serves Conditions 3 and 5 of *Developing People – Improving Care*: improvement
 #   skills for everyone, and measuring to learn rather than only to judge.
 # - The **clinician core** of every exercise needs no programming; the **analyst extensions** are
-#   optional, each graded as a question of its own. Allow 45 to 90 minutes for a module and its exercise.
+#   optional and graded apart. Allow 45 to 90 minutes for a module and its exercise.
 # - A **run chart** shows a measure in time order with its median; simple rules tell a real
 #   change from random ups and downs. `qi.run_chart(...)` does the arithmetic; you judge what it
 #   means, with what you know about the ward.
