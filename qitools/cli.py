@@ -286,7 +286,10 @@ def _bundle(args: argparse.Namespace) -> int:
         print(f"Course written to {root}{os.sep} ({added}).")
         if layout.kept:
             print(f"{len(layout.kept)} file(s) were already there and were left as they were.")
-    print("No coach material (solutions, hidden checks) is in it. Learners open notebooks/00_start_here.ipynb.")
+    print(
+        "No coach material (solutions, hidden checks) is in it. Learners start it with 'qitools course' in its "
+        "folder (it opens notebooks/00_start_here.ipynb)."
+    )
     return 0
 
 
@@ -308,6 +311,10 @@ def _add_bundle(sub: argparse._SubParsersAction) -> None:
 
 SUBCOMMANDS["bundle"] = _add_bundle
 
+from .lab import add_course_parser  # noqa: E402 - the course in JupyterLab
+
+SUBCOMMANDS["course"] = add_course_parser
+
 from .hub.cli import add_hub_parser  # noqa: E402 - the course on JupyterHub
 
 SUBCOMMANDS["hub"] = add_hub_parser
@@ -327,14 +334,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .spc.errors import QIToolsError
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    # A subcommand that sets passes_on=True gets the options it does not know (JupyterLab's, for
+    # `qitools course`); for the others an unknown option is an error, as with parse_args.
+    args, extra = parser.parse_known_args(argv)
+    passes_on = bool(getattr(args, "passes_on", False))
+    if extra and not passes_on:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
     from ._messages import for_command
 
     try:
-        return int(args.func(args))
+        return int(args.func(args, extra) if passes_on else args.func(args))
     except QIToolsError as exc:
         print(f"qitools: {for_command(str(exc))}", file=sys.stderr)
         return 2

@@ -100,7 +100,7 @@ class TestVitalFew:
             checks.vital_few("3.1", ["schedule date"], list(QCC_DEFECTS), list(QCC_DEFECTS.values()))
         out = capsys.readouterr().out
         assert "contact" not in out and "supplier" not in out and "price" not in out
-        assert out.count("not right yet") == 3 and "Hint 2 of 2" in out and "coach" in out
+        assert out.count("Not yet") == 3 and "Hint 2 of 2" in out and "coach" in out
 
 
 @pytest.fixture(scope="module")
