@@ -731,7 +731,7 @@ def pdsa_project(df: pd.DataFrame, facts: dict[str, Any]) -> dict[str, Any]:
     ]  # fmt: skip
     return {
         "format": "qitools-pdsa",
-        "format_version": 1,
+        "format_version": 2,
         "id": "falls-ash-cedar",
         "title": "Fewer falls on Ash and Cedar wards",
         "team": "Care of older people falls group",
@@ -762,6 +762,11 @@ def pdsa_project(df: pd.DataFrame, facts: dict[str, Any]) -> dict[str, Any]:
                 "improvement": "decrease",
                 "dataset": PDSA_DATA_FILE,
                 "unit": "falls per 1000 bed days",
+                "data_source": "incident reporting system (falls); bed management system (occupied bed days)",
+                "collected_by": "the falls lead nurse",
+                "frequency": "monthly, on the 5th working day, for the month before",
+                "sampling": "every reported fall on both wards (no sample)",
+                "missing": "a month whose bed days are not available is left as a gap, never 0",
             },
             {
                 "id": "M2",
@@ -778,6 +783,12 @@ def pdsa_project(df: pd.DataFrame, facts: dict[str, Any]) -> dict[str, Any]:
                 "improvement": "increase",
                 "dataset": PDSA_DATA_FILE,
                 "unit": "% of audited patients",
+                "data_source": "the electronic observations record",
+                "collected_by": "the ward's practice educator",
+                "frequency": "monthly, in the first week, for the month before's admissions",
+                "sampling": "20 patients a month: the first 10 admitted to each ward after the 1st",
+                "missing": "notes that cannot be opened: take the next patient on the list and say so; a month "
+                "not audited is left blank, never 0",
             },
             {
                 "id": "M3",
@@ -790,6 +801,11 @@ def pdsa_project(df: pd.DataFrame, facts: dict[str, Any]) -> dict[str, Any]:
                 "chart": "i",
                 "dataset": PDSA_DATA_FILE,
                 "unit": "days",
+                "data_source": "patient administration system (discharges)",
+                "collected_by": "the directorate's information analyst",
+                "frequency": "monthly, for the patients discharged in the month before",
+                "sampling": "every discharge from both wards (no sample)",
+                "missing": "a month without discharges is left as a gap",
             },
         ],
         "drivers": [
@@ -824,6 +840,95 @@ def _pdsa_files(df: pd.DataFrame, facts: dict[str, Any]) -> dict[str, bytes]:
 
 
 # ------------------------------------------------------------------------------------------------
+# 11. falls_incidents
+# ------------------------------------------------------------------------------------------------
+INCIDENTS_START = "2023-04-01"
+INCIDENTS_DAYS = 366  # April 2023 to March 2024 (February 2024 has 29 days)
+INCIDENTS_WARD = "Holly"
+#: the main contributory factor recorded at each post-falls review: exact counts by shift, so that
+#: the vital few are planted (whole year: the first three reach 81.25%; nights: the first two 90%;
+#: days: the first three 80.6%)
+INCIDENT_CAUSES: dict[str, dict[str, int]] = {
+    "Toileting need": {"night": 35, "day": 5},
+    "Confusion or delirium": {"night": 19, "day": 3},
+    "Low blood pressure on standing": {"night": 1, "day": 15},
+    "Unsafe footwear": {"night": 0, "day": 9},
+    "Environment (clutter, wet floor)": {"night": 2, "day": 2},
+    "Sedating medicine": {"night": 3, "day": 0},
+    "Equipment (bed rails, frame)": {"night": 0, "day": 2},
+}
+#: where falls of each cause happen (probabilities)
+INCIDENT_LOCATIONS: dict[str, dict[str, float]] = {
+    "Toileting need": {"Toilet or bathroom": 0.45, "Bedside": 0.40, "Corridor": 0.15},
+    "Confusion or delirium": {"Bedside": 0.70, "Corridor": 0.20, "Day room": 0.10},
+    "Low blood pressure on standing": {"Bedside": 0.60, "Toilet or bathroom": 0.20, "Chair": 0.20},
+    "Unsafe footwear": {"Corridor": 0.50, "Day room": 0.30, "Bedside": 0.20},
+    "Environment (clutter, wet floor)": {"Toilet or bathroom": 0.50, "Corridor": 0.50},
+    "Sedating medicine": {"Bedside": 1.0},
+    "Equipment (bed rails, frame)": {"Bedside": 0.50, "Chair": 0.50},
+}
+#: harm (NHS Learn from Patient Safety Events grades): exact counts, shuffled over the falls
+INCIDENT_HARM = {"No harm": 67, "Low harm": 23, "Moderate harm": 5, "Severe harm": 1}
+#: the hour a fall happens: night falls cluster in the small hours, day falls after getting up and after lunch
+NIGHT_HOURS = {20: 1, 21: 2, 22: 3, 23: 4, 0: 5, 1: 7, 2: 8, 3: 8, 4: 8, 5: 7, 6: 5, 7: 3}
+DAY_HOURS = {8: 6, 9: 7, 10: 5, 11: 3, 12: 3, 13: 5, 14: 6, 15: 4, 16: 3, 17: 3, 18: 2, 19: 2}
+
+
+def _shift_of(hour: int) -> str:
+    return "day" if 8 <= hour < 20 else "night"
+
+
+def build_falls_incidents(rng: np.random.Generator) -> tuple[pd.DataFrame, dict[str, Any]]:
+    rows = []
+    for cause, by_shift in INCIDENT_CAUSES.items():
+        places = INCIDENT_LOCATIONS[cause]
+        for shift, count in by_shift.items():
+            hours = NIGHT_HOURS if shift == "night" else DAY_HOURS
+            weights = np.array(list(hours.values()), dtype=float)
+            for _ in range(count):
+                hour = int(rng.choice(list(hours), p=weights / weights.sum()))
+                minute = int(rng.integers(0, 60))
+                day = int(rng.integers(0, INCIDENTS_DAYS))
+                place = str(rng.choice(list(places), p=np.array(list(places.values())) / sum(places.values())))
+                when = pd.Timestamp(INCIDENTS_START) + pd.Timedelta(days=day, hours=hour, minutes=minute)
+                rows.append({"reported": when, "cause": cause, "location": place})
+    df = pd.DataFrame(rows).sort_values("reported", kind="stable").reset_index(drop=True)
+    harm = np.array([grade for grade, n in INCIDENT_HARM.items() for _ in range(n)], dtype=object)
+    if len(harm) != len(df):
+        raise RuntimeError(f"{len(harm)} harm grades for {len(df)} falls")
+    df["harm"] = rng.permutation(harm)
+    df["shift"] = [_shift_of(t.hour) for t in df["reported"]]
+    df.insert(0, "incident_id", [f"F{i:03d}" for i in range(1, len(df) + 1)])
+    df.insert(2, "ward", INCIDENTS_WARD)
+    df = df[["incident_id", "reported", "ward", "shift", "location", "cause", "harm"]]
+    totals = {c: sum(v.values()) for c, v in INCIDENT_CAUSES.items()}
+
+    def vital_few(counts: dict[str, int], cut: float = 80) -> list[str]:
+        order = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        total, running, out = sum(counts.values()), 0, []
+        for cause, n in order:
+            out.append(cause)
+            running += n
+            if 100 * running / total >= cut:
+                break
+        return out
+
+    facts = {
+        "ward": INCIDENTS_WARD,
+        "falls": int(len(df)),
+        "falls_by_shift": {s: int(sum(v[s] for v in INCIDENT_CAUSES.values())) for s in ("night", "day")},
+        "causes": totals,
+        "causes_by_shift": INCIDENT_CAUSES,
+        "vital_few": vital_few(totals),
+        "vital_few_night": vital_few({c: v["night"] for c, v in INCIDENT_CAUSES.items() if v["night"]}),
+        "vital_few_day": vital_few({c: v["day"] for c, v in INCIDENT_CAUSES.items() if v["day"]}),
+        "harm": INCIDENT_HARM,
+        "night_hours": "20:00 to 07:59",
+    }
+    return df, facts
+
+
+# ------------------------------------------------------------------------------------------------
 # The catalogue
 # ------------------------------------------------------------------------------------------------
 #: One seed per dataset: the first from 1 upward for which chance adds no signal that the story does
@@ -839,6 +944,7 @@ SEEDS = {
     "readmissions_by_trust": 1,
     "team_export_messy": 1,
     "pdsa_falls_project": 1,
+    "falls_incidents": 1,
 }
 
 DATASETS: list[Dataset] = [
@@ -881,7 +987,8 @@ DATASETS: list[Dataset] = [
         "people's and rehabilitation wards). Bed occupancy about 93% (NHS England bed availability "
         "and occupancy statistics, KH03). Multifactorial falls interventions reduce falls by 20-40% "
         "in trials (NICE CG161 evidence; Royal College of Physicians National Audit of Inpatient Falls).",
-        use="run charts and u charts (modules 2, 3, 7), facets, PDSA annotation (module 10), "
+        use="rates and stratification (module 2), run charts (modules 0 and 4), u charts (module 8), facets, "
+        "PDSA annotation (module 6), "
         "the own-data lesson (team_export_messy is the export of Ash and Cedar's numbers)",
         build=build_ward_falls,
     ),
@@ -922,7 +1029,7 @@ DATASETS: list[Dataset] = [
         "departments; trusts' baselines of about 50-60% rising to 80-90% after screening tools and "
         "patient group directions are typical of published improvement reports. About 24 sepsis "
         "patients a week is a medium-sized emergency department.",
-        use="run chart rules (modules 3-5), p charts (module 7), PDSA ramps (module 10)",
+        use="run chart rules (module 5), p charts (module 8)",
         build=build_sepsis,
     ),
     Dataset(
@@ -967,7 +1074,7 @@ DATASETS: list[Dataset] = [
         "guidance 2023/24 and 2024/25). Over-dispersion of national A&E data and Laney p': Mohammed "
         "MA, Panesar JS, Laney DB, Wilson R (2013) BMJ Qual Saf 22:362-368.",
         use="over-dispersion and Laney p' (module 9), reporting to boards against targets (module 12), "
-        "why RAG ratings mislead (module 0)",
+        "why RAG ratings and two-point comparisons mislead (module 1 and exercise 1)",
         build=build_ed,
     ),
     Dataset(
@@ -1213,10 +1320,51 @@ DATASETS: list[Dataset] = [
         "Inpatient Falls and NICE CG161 (lying and standing blood pressure, medication review, "
         "supervision of patients at risk); the PDSA ramps follow Langley et al., The Improvement "
         "Guide (2009) and the NHS QSIR programme. Falls rates: see ward_falls.",
-        use="PDSA cycles and ramps, driver diagrams, family of measures (modules 1 and 10)",
+        use="measurement plans and sampling (module 2), PDSA cycles and ramps, driver diagrams, family of "
+        "measures (module 6)",
         build=build_pdsa_project,
         files=[PDSA_DATA_FILE, PDSA_FILE],
         extra=_pdsa_files,
+    ),
+    Dataset(
+        name="falls_incidents",
+        title="A year of falls incident reports on one ward",
+        description="Every inpatient fall reported on Holly ward (care of older people) in one year, with "
+        "when, where, the main contributory factor and the harm: for Pareto charts and stratification.",
+        seed=SEEDS["falls_incidents"],
+        period="1 April 2023 to 31 March 2024",
+        grain="one row per fall (96 rows)",
+        columns=[
+            Col("incident_id", "str", "code", "Incident number (fictional)."),
+            Col("reported", "datetime", "date and time", "When the fall happened."),
+            Col("ward", "str", "name", "Ward (fictional)."),
+            Col("shift", "str", "day or night", "Day (08:00 to 19:59) or night (20:00 to 07:59), from the time."),
+            Col("location", "str", "place", "Where on the ward the patient fell."),
+            Col("cause", "str", "category", "The main contributory factor found at the post-falls review."),
+            Col("harm", "str", "grade", "Harm to the patient: no, low, moderate or severe harm."),
+        ],
+        suggested_chart="Pareto chart of cause (all falls, then nights and days separately)",
+        example='qi.pareto_chart(df, category="cause")',
+        story="96 falls in the year, 60 of them at night. The main contributory factor was planted with "
+        "exact counts: toileting need 40, confusion or delirium 22, low blood pressure on standing 16, "
+        "unsafe footwear 9, environment 4, sedating medicine 3, equipment 2. A Pareto chart of cause "
+        "shows three vital few reaching 81% (toileting, confusion, low blood pressure on standing). "
+        "Stratified by shift the picture splits: at night toileting (35) and confusion (19) make 90% "
+        "of falls; by day low blood pressure on standing (15), unsafe footwear (9) and toileting (5) "
+        "make 81%. So night-time change ideas (regular toileting rounds, a bay nurse) differ from "
+        "daytime ones (lying and standing blood pressure, footwear checks). More than half of the "
+        "night's falls happen between 01:00 and 05:59. Harm grades were planted with exact counts (67 no harm, 23 low, 5 "
+        "moderate, 1 severe) and shuffled, so harm is unrelated to cause. Times, days and locations "
+        "are random (a location depends on the cause: toileting falls in the toilet or at the bedside).",
+        basis="Royal College of Physicians, National Audit of Inpatient Falls (NAIF) annual reports "
+        "2022-2024: most inpatient falls are unwitnessed, at the bedside or in the bathroom, many at "
+        "night and linked to toileting, delirium and postural hypotension; about 1 in 4 falls causes "
+        "some harm. NICE CG161 (Falls in older people, 2013) lists the risk factors. Harm grades: NHS "
+        "England Learn from Patient Safety Events (LFPSE). About 96 falls a year is a 28-bed care of "
+        "older people ward at about 10 falls per 1,000 occupied bed days.",
+        use="understanding the system: Pareto charts, the vital few, stratification by shift (module 3 "
+        "and exercise 3)",
+        build=build_falls_incidents,
     ),
 ]
 

@@ -52,6 +52,7 @@ NAMES = [
     "readmissions_by_trust",
     "team_export_messy",
     "pdsa_falls_project",
+    "falls_incidents",
 ]
 
 #: Files in datasets/ that generate.py does not write.
@@ -712,6 +713,56 @@ class TestPdsaProjectStory:
         assert m2["cl"].iloc[1] > 0.8 and m2["cl"].iloc[0] < 0.45
         m3 = _quiet(qi.control_chart, df, x="month", y="mean_length_of_stay", chart="i")
         assert not m3.summary["runs_signal"].any() and m3.summary["sigma_signals"].eq(0).all()
+
+
+class TestFallsIncidentsStory:
+    """A year of falls on one ward: the planted vital few, overall and by shift; harm unrelated to cause."""
+
+    @pytest.fixture(scope="class")
+    def df(self):
+        return qi.datasets.load("falls_incidents")
+
+    def test_counts_are_the_planted_ones(self, df):
+        facts = _facts("falls_incidents")
+        assert len(df) == facts["falls"] == 96
+        assert df["cause"].value_counts().to_dict() == facts["causes"]
+        by_shift = df.groupby(["cause", "shift"]).size()
+        for cause, shifts in facts["causes_by_shift"].items():
+            for shift, n in shifts.items():
+                assert by_shift.get((cause, shift), 0) == n, (cause, shift)
+        assert df["shift"].value_counts().to_dict() == facts["falls_by_shift"] == {"night": 60, "day": 36}
+        assert df["harm"].value_counts().to_dict() == facts["harm"]
+
+    @pytest.mark.parametrize("shift", [None, "night", "day"])
+    def test_pareto_shows_the_planted_vital_few(self, df, shift):
+        facts = _facts("falls_incidents")
+        part = df if shift is None else df[df["shift"] == shift]
+        table = qi.pareto_table(part, category="cause")
+        expected = facts["vital_few" if shift is None else f"vital_few_{shift}"]
+        assert table.loc[table["vital_few"], "category"].tolist() == expected
+        # the stories' shares: 81.25% with three causes overall, 90% with two at night, 80.6% with three by day
+        share = table.loc[table["vital_few"], "cumulative_percent"].iloc[-1]
+        assert share == pytest.approx({None: 81.25, "night": 90.0, "day": 2900 / 36}[shift])
+
+    def test_stratifying_by_shift_changes_the_vital_few(self):
+        facts = _facts("falls_incidents")
+        assert facts["vital_few_night"][0] != facts["vital_few_day"][0]
+        assert "Low blood pressure on standing" in facts["vital_few_day"]
+        assert "Low blood pressure on standing" not in facts["vital_few_night"]
+
+    def test_times_and_shifts(self, df):
+        assert df["reported"].is_monotonic_increasing and df["incident_id"].is_unique
+        assert df["reported"].min() >= pd.Timestamp("2023-04-01")
+        assert df["reported"].max() < pd.Timestamp("2024-04-01")
+        hours = df["reported"].dt.hour
+        assert (df["shift"] == np.where((hours >= 8) & (hours < 20), "day", "night")).all()
+        night = hours[df["shift"] == "night"]
+        assert night.between(1, 5).mean() > 0.5  # the small hours
+
+    def test_harm_is_not_planted_by_cause(self, df):
+        # the harm grades were shuffled over the falls: no cause has all the moderate or severe harm
+        serious = df[df["harm"].isin(["Moderate harm", "Severe harm"])]
+        assert serious["cause"].nunique() >= 2
 
 
 class TestExamples:

@@ -47,6 +47,7 @@ from .cells import (
     aim,
     assurance,
     baseline_chart,
+    chart_settings,
     chart_type,
     choice,
     choices,
@@ -68,6 +69,7 @@ from .cells import (
     run_chart_drawing,
     tidy_table,
     useful_points,
+    vital_few,
     xmr_limits,
 )
 from .judges import judge
@@ -111,6 +113,8 @@ __all__ = [
     "funnel_limits",
     "outside_funnel",
     "tidy_table",
+    "vital_few",
+    "chart_settings",
 ]
 
 

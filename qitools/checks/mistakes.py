@@ -234,9 +234,26 @@ MISTAKES: dict[str, tuple[str, str]] = {
         "Act is one of three decisions: adopt, adapt or abandon.",
     ),
     "scale_jump": (
-        "scaling up too fast",
-        "Each cycle tests on at most about five times as many as the last one (1 patient, then 5, "
-        "then 25...), so a failure costs little and you learn quickly.",
+        "starting too big",
+        "The first test of a change is small (one patient, one nurse, one shift), so that a failure "
+        "costs little and you learn quickly. Grow it as your belief in the change grows, if failure "
+        "would be cheap and people are ready (about five times a step is a common rule of thumb).",
+    ),
+    # the vital few of a Pareto chart (judges/foundation.py)
+    "cut_not_reached": (
+        "stopping before the cut",
+        "The vital few go on until the running total (the cumulative percentage) reaches the cut, "
+        "80% by default: include the category that takes it past the cut.",
+    ),
+    "past_the_cut": (
+        "going past the cut",
+        "Stop at the first category whose running total (cumulative percentage) reaches the cut; the "
+        "categories after it are the 'useful many'.",
+    ),
+    "pareto_unsorted": (
+        "not the largest categories",
+        "The vital few are the largest categories: sort them from the biggest count down (as the "
+        "bars of a Pareto chart are), then take them in that order.",
     ),
     "swapped_direction": (
         "the direction of improvement reversed",
