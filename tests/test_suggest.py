@@ -50,6 +50,27 @@ class TestSuggestChart:
         door_to_needle = qi.datasets.load("door_to_needle")  # whole minutes, several patients a month
         assert qi.suggest_chart(door_to_needle, x="month", y="door_to_needle_min").chart == "xbar"
 
+    def test_large_subgroups_that_vary_between_periods_get_an_i_chart(self):
+        """About 300 CT scans a month: xbar limits from the spread within months are far too narrow.
+
+        The means vary about 3 times more between months than 300 patients' spread explains, so an
+        I chart of the monthly median (or mean) is suggested (issue 17: an xbar chart of CT waits
+        signals on ordinary months); the same sizes with chance variation only keep the xbar chart.
+        """
+        ct = qi.datasets.load("ct_waits")
+        s = qi.suggest_chart(ct, x="month", y="wait_days")
+        assert s.chart == "i" and s.data_type == "measurement"
+        assert "agg='median'" in s.reasons[-1] and "times more" in s.reasons[-1]
+        assert "chart='xbar'" in s.alternatives[0]
+        # the same charted: xbar flags ordinary months, the I chart of monthly medians does not
+        baseline = ct[ct["month"] < "2023-10-01"]
+        assert qi.control_chart(baseline, x="month", y="wait_days", chart="xbar").summary["sigma_signals"].sum() >= 5
+        i_chart = qi.control_chart(baseline, x="month", y="wait_days", chart="i", agg="median")
+        assert i_chart.summary["sigma_signals"].sum() == 0
+        rng = np.random.default_rng(3)
+        chance = pd.DataFrame({"month": np.repeat(np.arange(24), 300), "wait": rng.lognormal(2.6, 0.6, 24 * 300)})
+        assert qi.suggest_chart(chance, x="month", y="wait").chart == "xbar"
+
     def test_bad_input(self):
         with pytest.raises(qi.QIValueError, match="`kind` must be one of"):
             qi.suggest_chart(y=[1, 2], kind="counts")
