@@ -46,10 +46,11 @@ def _fmt_num(v: float) -> str:
     return f"{v:.3g}"
 
 
-def _fmt_x(x: Any) -> str:
+def _fmt_x(x: Any, daily: bool = False) -> str:
+    """A point's x for a reader: "Mar 2024" for monthly data, "6 Mar 2024" for dates, "point 3"."""
     if isinstance(x, (pd.Timestamp, np.datetime64)):
         t = pd.Timestamp(x)
-        return t.strftime("%b %Y") if t.day == 1 else t.strftime("%d %b %Y").lstrip("0")
+        return t.strftime("%b %Y") if t.day == 1 and not daily else t.strftime("%d %b %Y").lstrip("0")
     if isinstance(x, (float, np.floating)) and float(x).is_integer():
         return f"point {int(x)}"
     if isinstance(x, (int, np.integer)):
@@ -61,6 +62,13 @@ def _fmt_x(x: Any) -> str:
 _SIDED = {"long_run", "ihi_shift", "we_4", "nelson_2", "mdc_shift"}
 #: part-level rules: said of the whole part, not of points
 _PART_LEVEL = {"ihi_runs"}
+
+
+def _is_daily(x: pd.Series) -> bool:
+    """True when the x values are dates that are not all the first of a month (events, days)."""
+    if not pd.api.types.is_datetime64_any_dtype(x):
+        return False
+    return bool((pd.DatetimeIndex(x.dropna()).day != 1).any())
 
 
 def _stretches(x: pd.Series, flags: np.ndarray, side: np.ndarray | None = None) -> list[str]:
@@ -76,8 +84,9 @@ def _stretches(x: pd.Series, flags: np.ndarray, side: np.ndarray | None = None) 
     starts = np.r_[idx[0], idx[breaks + 1]]
     ends = np.r_[idx[breaks], idx[-1]]
     xs = x.to_numpy()
+    daily = _is_daily(x)
     for a, b in zip(starts, ends):
-        out.append(_fmt_x(xs[a]) if a == b else f"{_fmt_x(xs[a])} to {_fmt_x(xs[b])}")
+        out.append(_fmt_x(xs[a], daily) if a == b else f"{_fmt_x(xs[a], daily)} to {_fmt_x(xs[b], daily)}")
     return out
 
 
@@ -121,7 +130,8 @@ def _limits_phrase(chart: str, row: pd.Series, dp: pd.DataFrame, n_base: int, fr
             f"variation in this process{skew}"
         )
     base = dp[dp["baseline"].to_numpy(dtype=bool)]
-    span = f"{_fmt_x(base['x'].iloc[0])} to {_fmt_x(base['x'].iloc[-1])}" if len(base) else "the baseline"
+    daily = _is_daily(dp["x"])
+    span = f"{_fmt_x(base['x'].iloc[0], daily)} to {_fmt_x(base['x'].iloc[-1], daily)}" if len(base) else "the baseline"
     return (
         f"; the control limits, {lo} to {hi}, come from the baseline ({span}, {n_base} points) and are "
         "extended over the later points: they describe what the baseline process produced, not "
@@ -136,7 +146,8 @@ def _one_chart(cc: ControlChart, d: pd.DataFrame, s: pd.DataFrame, icons: pd.Dat
     improvement = p.get("improvement")
     paras: list[str] = []
     n_pts = len(d)
-    span = f"from {_fmt_x(d['x'].iloc[0])} to {_fmt_x(d['x'].iloc[-1])}" if n_pts else ""
+    daily = _is_daily(d["x"])
+    span = f"from {_fmt_x(d['x'].iloc[0], daily)} to {_fmt_x(d['x'].iloc[-1], daily)}" if n_pts else ""
     measure = p.get("y") or "the measure"
     per = f" per {p['n']}" if p.get("n") else ""
     scale = f" (x {p['multiply']:g})" if p.get("multiply", 1) != 1 else ""
@@ -149,7 +160,9 @@ def _one_chart(cc: ControlChart, d: pd.DataFrame, s: pd.DataFrame, icons: pd.Dat
     for _, row in s.iterrows():
         part = int(row["part"])
         dp = d[d["part"] == part]
-        label = f"Part {part} ({_fmt_x(dp['x'].iloc[0])} to {_fmt_x(dp['x'].iloc[-1])}): " if len(s) > 1 else ""
+        label = (
+            f"Part {part} ({_fmt_x(dp['x'].iloc[0], daily)} to {_fmt_x(dp['x'].iloc[-1], daily)}): " if len(s) > 1 else ""
+        )
         used = dp["baseline"].to_numpy(dtype=bool) & dp["include"].to_numpy(dtype=bool)
         n_base = int(used.sum())
         frozen = bool((~dp["baseline"].to_numpy(dtype=bool)).any())

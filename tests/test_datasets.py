@@ -790,9 +790,10 @@ class TestCaesareanSsiStory:
 
     def test_improvement_signalled_after_the_bundle(self, gaps):
         start = pd.Timestamp(_facts("caesarean_ssi")["bundle_date"])
-        last_baseline = gaps.loc[gaps["date"] < start, "date"].iloc[-1]
-        cc = _quiet(qi.control_chart, gaps, x="date", y="between", chart="g", freeze=last_baseline)
+        last_baseline = gaps.loc[gaps["date"] < start, "section"].iloc[-1]
+        cc = _quiet(qi.control_chart, gaps, x="section", y="between", chart="g", freeze=last_baseline)
         data = cc.data
+        assert len(data) == len(gaps)  # one point per infection
         baseline = data["x"] <= last_baseline
         assert not data.loc[baseline, "sigma_signal"].any()
         assert (data["sigma_signal"] & ~baseline & (data["y"] > data["ucl"])).sum() >= 3
@@ -801,7 +802,7 @@ class TestCaesareanSsiStory:
 
     def test_baseline_alone_is_stable(self, gaps):
         start = pd.Timestamp(_facts("caesarean_ssi")["bundle_date"])
-        cc = _quiet(qi.control_chart, gaps[gaps["date"] < start], x="date", y="between", chart="g")
+        cc = _quiet(qi.control_chart, gaps[gaps["date"] < start], x="section", y="between", chart="g")
         assert not cc.summary["runs_signal"].any() and cc.summary["sigma_signals"].eq(0).all()
 
     def test_gaps_match_the_planted_risks(self, gaps):

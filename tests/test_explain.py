@@ -186,3 +186,13 @@ def test_g_chart_reading_says_two_in_100_gaps_exceed_the_upper_limit_by_chance()
     m, ucl = float(cc.summary.loc[0, "mean"]), float(cc.summary.loc[0, "ucl"])
     q = m / (m + 1)
     assert 0.015 < q ** (math.floor(ucl) + 1) < 0.025
+
+
+def test_event_dates_that_fall_on_the_first_of_a_month_are_dates_not_months():
+    dates = pd.to_datetime(["2023-10-14", "2023-11-01", "2023-11-20", "2023-12-09", "2024-01-02"])
+    cc = qi.control_chart(pd.DataFrame({"date": dates, "gap": [3, 40, 5, 4, 6]}), x="date", y="gap", chart="i")
+    text = cc.explain()
+    assert "from 14 Oct 2023 to 2 Jan 2024" in text and "Nov 2023" not in text.replace("1 Nov 2023", "")
+    monthly = qi.control_chart(pd.DataFrame({"m": pd.date_range("2024-01-01", periods=5, freq="MS"), "y": [1, 2, 3, 2, 1]}),
+                               x="m", y="y", chart="i")
+    assert "from Jan 2024 to May 2024" in monthly.explain()
