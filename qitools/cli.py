@@ -12,9 +12,11 @@ so other layers (PDSA tracking, reports) add theirs without touching the others.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 __all__ = ["main", "SUBCOMMANDS"]
@@ -23,49 +25,130 @@ __all__ = ["main", "SUBCOMMANDS"]
 SUBCOMMANDS: dict[str, Callable[[argparse._SubParsersAction], None]] = {}
 
 
+class _Stage(Exception):
+    """An unexpected failure in one stage of ``qitools chart``, said with the stage (read, draw, write)."""
+
+    def __init__(self, doing: str, exc: BaseException) -> None:
+        super().__init__(f"could not {doing}: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}")
+
+
+@contextmanager
+def _stage(doing: str) -> Iterator[None]:
+    """Turn an unexpected error into "could not <doing>: ..." (qitools' own errors pass as they are)."""
+    from .spc.errors import QIToolsError
+
+    try:
+        yield
+    except QIToolsError:
+        raise
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError, MemoryError) as exc:
+        raise _Stage(doing, exc) from exc
+
+
 def _chart(args: argparse.Namespace) -> int:
+    """Chart a measure from a CSV or Excel export; print the suggestion, summary and reading."""
     import qitools as qi
 
+    from ._files import check_not_input, write_csv
+    from ._messages import for_command
+    from .io import x_values_from_text
+    from .report import no_mathtext
+
+    check_not_input([args.out, args.report, args.data_out], [args.file])
+    if args.header is not None and args.header < 1:
+        raise qi.QIValueError(f"--header is a line number, 1 for the first line; got {args.header}.")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", qi.QIToolsWarning)
-        df = qi.read_measure(args.file, sheet=args.sheet, dayfirst=False if args.monthfirst else None)
+        with _stage(f"read {Path(args.file).name}"):
+            df = qi.read_measure(
+                args.file,
+                sheet=args.sheet,
+                header=None if args.header is None else args.header - 1,
+                dayfirst=False if args.monthfirst else None,
+                dates=_listed(args.dates),
+                progress=True,
+            )
+        cleaning = list(df.attrs.get("qitools_changes", []))
+        read_notes = len(caught)  # read_measure's own warning repeats the cleaning steps
         chart = args.chart
-        if chart == "auto":
-            suggestion = qi.suggest_chart(df, y=args.y, n=args.n, x=args.x)
-            chart = suggestion.chart
-            print(suggestion)
-            print()
-        cc = qi.control_chart(
-            df,
-            x=args.x,
-            y=args.y,
-            n=args.n,
-            chart=chart,
-            facet=args.facet,
-            multiply=args.multiply,
-            rules=args.rules,
-            improvement=args.improvement,
-            target=args.target,
-            screen_mr=not args.no_screen_mr,
-        )
+        suggestion = None
+        with _stage("compute the chart"):
+            if chart == "auto" or args.report:
+                suggestion = qi.suggest_chart(_one_facet(df, args.facet), y=args.y, n=args.n, x=args.x, kind=args.kind)
+            if chart == "auto":
+                chart = suggestion.chart
+                print(for_command(str(suggestion)))
+                print()
+            x_col = df[args.x] if args.x in df.columns else None
+            def xs(text: str | None, what: str) -> list | None:
+                if not text:
+                    return None
+                if x_col is None:
+                    raise qi.QIValueError(f"{what} needs --x (the time column) to place the values.")
+                return x_values_from_text(text, x_col, dayfirst=not args.monthfirst, what=what)
+            freeze = xs(args.freeze, "--freeze")
+            cc = qi.control_chart(
+                df,
+                x=args.x,
+                y=args.y,
+                n=args.n,
+                chart=chart,
+                facet=args.facet,
+                part=xs(args.part, "--part"),
+                freeze=freeze[0] if freeze else None,
+                exclude=xs(args.exclude, "--exclude"),
+                multiply=args.multiply,
+                rules=args.rules,
+                improvement=args.improvement,
+                target=args.target,
+                screen_mr=not args.no_screen_mr,
+                agg=args.agg,
+            )
     for w in caught:
-        print(f"note: {w.message}", file=sys.stderr)
+        if issubclass(w.category, qi.QIToolsWarning):
+            print(f"note: {for_command(str(w.message))}", file=sys.stderr)
+    notes = [w for w in caught[read_notes:] if issubclass(w.category, qi.QIToolsWarning)]
     print(cc.summary.to_string(index=False))
     print()
-    print(cc.explain())
+    print(for_command(str(cc.explain())))
     if args.out:
-        written = cc.save(args.out, title=args.title)
+        with _stage(f"draw the chart for {args.out}"), no_mathtext():
+            written = cc.save(args.out, title=args.title)
         print(f"\nchart written to {written}")
     if args.report:
-        qi.chart_report(cc, args.report, title=args.title, source=Path(args.file).name, suppress_small=args.suppress_small)
+        with _stage(f"write the report {args.report}"), no_mathtext():
+            qi.chart_report(
+                cc,
+                args.report,
+                title=args.title,
+                source=Path(args.file).name,
+                suppress_small=args.suppress_small,
+                cleaning=cleaning,
+                suggestion=suggestion,
+                notes=[str(w.message) for w in notes],
+            )
         print(f"report written to {args.report}")
     if args.data_out:
         table = cc.data
         if args.suppress_small and "count" in table.columns:
             table = qi.suppress_small_counts(table, ["count"], also=["y"])
-        table.to_csv(args.data_out, index=False)
+        write_csv(args.data_out, table)
         print(f"\nper-point table written to {args.data_out}")
     return 0
+
+
+def _listed(values: list[str] | None) -> list[str] | None:
+    """--dates A --dates B, or --dates "A,B" -> ["A", "B"]."""
+    if not values:
+        return None
+    return [v.strip() for text in values for v in text.split(",") if v.strip()]
+
+
+def _one_facet(df, facet):  # type: ignore[no-untyped-def]
+    """Rows of the first facet: facets share x values, which are not subgroups (for the suggestion)."""
+    if facet is None or facet not in df.columns or not df[facet].notna().any():
+        return df
+    return df[df[facet] == df[facet].dropna().iloc[0]]
 
 
 def _add_chart(sub: argparse._SubParsersAction) -> None:
@@ -77,19 +160,31 @@ def _add_chart(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--chart", default="run", help="auto (suggested from the data), run, i, mr, xbar, s, p, np, pp, c, u, up, g, t"
     )
+    p.add_argument("--kind", choices=["classification", "count"], help="with --chart auto: settle p or u yourself")
     p.add_argument("--sheet", help="Excel sheet name (the first sheet by default)")
+    p.add_argument("--header", type=int, metavar="LINE", help="line (row) of the column names, 1 for the first line")
+    p.add_argument(
+        "--dates", action="append", metavar="COLUMN",
+        help="read this column as dates (text dates, Excel dates or Excel day numbers such as 44652)",
+    )
     p.add_argument("--monthfirst", action="store_true", help="read dates like 04/13/2024 month-first (US)")
     p.add_argument("--suppress-small", action="store_true", help="show counts of 1 to 4 as '<5' in exported tables")
     p.add_argument("--facet", help="column splitting the data into one chart per value")
+    p.add_argument("--part", metavar="DATES", help="x values where a new part (phase) begins, e.g. \"Nov 2022\"")
+    p.add_argument("--freeze", metavar="DATE", help="last x value of the baseline: limits from it are extended")
+    p.add_argument("--exclude", metavar="DATES", help="x values left out of the limits (still drawn)")
     p.add_argument("--multiply", type=float, default=1.0, help="scale, e.g. 1000 for per 1000 bed days")
+    p.add_argument("--agg", default="mean", help="how rows sharing an x are combined for run and i charts")
     p.add_argument("--rules", default="anhoej", help="anhoej, ihi, western_electric, nelson or mdc")
     p.add_argument("--improvement", choices=["increase", "decrease", "neutral"], help="which direction is better")
     p.add_argument("--target", type=float, help="target value (with --improvement: the assurance icon)")
     p.add_argument("--no-screen-mr", action="store_true", help="do not screen large moving ranges")
     p.add_argument("--out", help="write the chart to this PNG or SVG file (its explanation as alt text)")
-    p.add_argument("--report", help="write a one-file HTML report (chart, reading, tables) to send to a team")
+    p.add_argument(
+        "--report", help="write a one-file HTML report (chart, reading, cleaning, warnings, tables) to send to a team"
+    )
     p.add_argument("--title", help="title of the chart and report")
-    p.add_argument("--data-out", help="also write the per-point table to this CSV file")
+    p.add_argument("--data-out", help="also write the per-point table to this CSV file (safe to open in Excel)")
     p.set_defaults(func=_chart)
 
 
@@ -108,6 +203,46 @@ from .app.launch import add_app_parser  # noqa: E402 - the workshop app (Voilà)
 SUBCOMMANDS["app"] = add_app_parser
 
 
+def _bundle(args: argparse.Namespace) -> int:
+    from .course import bundle_zip, course_files, learner_course, summary
+    from .spc.errors import QIValueError
+
+    out = Path(args.out)
+    if out.suffix.lower() == ".zip":
+        if args.add_missing:
+            raise QIValueError("--add-missing is for a folder; a zip file is always written whole.")
+        bundle_zip(out)
+        print(f"Course written to {out} ({summary(f.dest for f in course_files())}).")
+    else:
+        layout = learner_course(out, add_missing=args.add_missing)
+        root = layout.root
+        added = summary(p.relative_to(root).as_posix() for p in layout.written)
+        print(f"Course written to {root}{os.sep} ({added}).")
+        if layout.kept:
+            print(f"{len(layout.kept)} file(s) were already there and were left as they were.")
+    print("No coach material (solutions, hidden checks) is in it. Learners open notebooks/00_start_here.ipynb.")
+    return 0
+
+
+def _add_bundle(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "bundle",
+        help="write the learner's course (notebooks, exercises, datasets; no coach material) to hand out",
+        description="Write the course a coach hands to learners: notebooks/, the learner copies of the exercises, "
+        "datasets/ and a README. Solutions and hidden checks (exercises/coach/) are never included.",
+    )
+    p.add_argument("--out", required=True, help="a zip file (course.zip) or a new folder")
+    p.add_argument(
+        "--add-missing",
+        action="store_true",
+        help="with a folder that already has the course: add only the missing files, change nothing already there",
+    )
+    p.set_defaults(func=_bundle)
+
+
+SUBCOMMANDS["bundle"] = _add_bundle
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``qitools`` command; return its exit status."""
     from .spc.errors import QIToolsError
@@ -120,13 +255,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from ._messages import for_command
+
     try:
         return int(args.func(args))
     except QIToolsError as exc:
+        print(f"qitools: {for_command(str(exc))}", file=sys.stderr)
+        return 2
+    except _Stage as exc:  # an unexpected failure, said with what was being done
         print(f"qitools: {exc}", file=sys.stderr)
         return 2
-    except (OSError, ValueError) as exc:  # unreadable file, bad CSV
-        print(f"qitools: could not read the input: {exc}", file=sys.stderr)
+    except OSError as exc:  # other subcommands: a file that cannot be opened or written
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(f"qitools: {exc.strerror or exc}{where}", file=sys.stderr)
         return 2
 
 

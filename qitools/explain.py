@@ -46,6 +46,11 @@ def _fmt_num(v: float) -> str:
     return f"{v:.3g}"
 
 
+def _n(k: int, one: str, many: str | None = None) -> str:
+    """'1 point', '2 points'."""
+    return f"{k:,} {one if k == 1 else (many or one + 's')}"
+
+
 def _fmt_x(x: Any, daily: bool = False) -> str:
     """A point's x for a reader: "Mar 2024" for monthly data, "6 Mar 2024" for dates, "point 3"."""
     if isinstance(x, (pd.Timestamp, np.datetime64)):
@@ -151,7 +156,9 @@ def _one_chart(cc: ControlChart, d: pd.DataFrame, s: pd.DataFrame, icons: pd.Dat
     measure = p.get("y") or "the measure"
     per = f" per {p['n']}" if p.get("n") else ""
     scale = f" (x {p['multiply']:g})" if p.get("multiply", 1) != 1 else ""
-    paras.append(f"This {p['chart_description']} shows {measure}{per}{scale}, {n_pts} points {span}.")
+    if n_pts == 1:
+        span = f"at {_fmt_x(d['x'].iloc[0], daily)}"
+    paras.append(f"This {p['chart_description']} shows {measure}{per}{scale}, {_n(n_pts, 'point')} {span}.")
     trial_min = _TRIAL_POINTS.get(rules, _TRIAL_POINTS_DEFAULT)
     latest_part_signals = False
     latest_part_frozen = False
@@ -163,6 +170,16 @@ def _one_chart(cc: ControlChart, d: pd.DataFrame, s: pd.DataFrame, icons: pd.Dat
         label = (
             f"Part {part} ({_fmt_x(dp['x'].iloc[0], daily)} to {_fmt_x(dp['x'].iloc[-1], daily)}): " if len(s) > 1 else ""
         )
+        with_value = int(np.isfinite(pd.to_numeric(dp["y"], errors="coerce").to_numpy(dtype=float)).sum())
+        if with_value < 2:
+            what = "no point with a value" if with_value == 0 else "one point"
+            text = (
+                f"{label}{what} cannot be judged: limits and runs need a history of points to say what this "
+                "process produces by chance, so nothing can be said about variation yet. Add more periods "
+                "(at least 10 to 15 for limits, 10 useful points for the runs rules)."
+            )
+            paras.append(text[0].upper() + text[1:])
+            continue
         used = dp["baseline"].to_numpy(dtype=bool) & dp["include"].to_numpy(dtype=bool)
         n_base = int(used.sum())
         frozen = bool((~dp["baseline"].to_numpy(dtype=bool)).any())
@@ -195,7 +212,7 @@ def _one_chart(cc: ControlChart, d: pd.DataFrame, s: pd.DataFrame, icons: pd.Dat
             fired.add("few_crossings")
             findings.append(
                 f"too few crossings of the centre line ({int(row['n_crossings'])}; at least "
-                f"{int(row['n_crossings_min'])} expected by chance for {int(row['n_useful'])} points), "
+                f"{int(row['n_crossings_min'])} expected by chance for {_n(int(row['n_useful']), 'point')}), "
                 "a sign that the process may have shifted"
             )
         if findings and fired <= _TREND_RULES:
@@ -236,11 +253,13 @@ def _one_chart(cc: ControlChart, d: pd.DataFrame, s: pd.DataFrame, icons: pd.Dat
             )
         caveats = ""
         if int(row["n_useful"]) < 10:
-            caveats += f" With only {int(row['n_useful'])} useful points the runs rules have little power; collect more."
+            caveats += (
+                f" With only {_n(int(row['n_useful']), 'useful point')} the runs rules have little power; collect more."
+            )
         trial = chart != "run" and n_base < trial_min
         if trial:
             caveats += (
-                f" These limits come from only {n_base} points: treat them as trial limits, to be "
+                f" These limits come from only {_n(n_base, 'point')}: treat them as trial limits, to be "
                 f"recalculated as data accumulate (at least {trial_min} points"
                 f"{' for Making Data Count' if rules == 'mdc' else ', as The Health Care Data Guide advises'})."
             )
@@ -309,8 +328,8 @@ def explain(cc: ControlChart, facet: Any = None) -> Explanation:
     names = [str(f) for f in special[special].index]
     head = (
         f"This {cc.params['chart_description']} has {len(facets)} separate charts (facets). "
-        f"{len(names)} of them show a signal of special-cause variation (a pattern that chance alone rarely "
-        "produces: look for a cause, and remember that false alarms happen)"
+        f"{len(names)} of them {'shows' if len(names) == 1 else 'show'} a signal of special-cause variation (a "
+        "pattern that chance alone rarely produces: look for a cause, and remember that false alarms happen)"
     )
     head += f": {_join(names, _MAX_FACETS_LISTED)}." if names else "."
     head += (

@@ -556,7 +556,7 @@ class TestAssurance:
         return cc.icons["assurance"].iloc[0]
 
     def test_the_reference_cases_agree_with_the_engine(self):
-        from qitools.checks import _ASSURANCE_CASES, _assurance_ref
+        from qitools.checks.judges.boards_and_funnels import _ASSURANCE_CASES, _assurance_ref
 
         for lcl, ucl, target, improvement in _ASSURANCE_CASES:
             if target in (lcl, ucl):
@@ -616,6 +616,7 @@ class TestJudge:
         import re
         from pathlib import Path
 
-        source = Path(checks.__file__).read_text(encoding="utf-8")
+        package = Path(checks.__file__).parent  # every file of the qitools.checks package
+        source = "\n".join(p.read_text(encoding="utf-8") for p in sorted(package.rglob("*.py")))
         named = set(re.findall(r'(?<![.\w])mistake(?:=| = | or )"([a-z_0-9]+)"', source))
         assert named and named <= set(checks.MISTAKES)

@@ -28,7 +28,7 @@ def test_bad_input_exits_2_with_the_library_message(tmp_path, capsys):
     pd.DataFrame({"m": [1, 2], "perf": ["85%", "90%"]}).to_csv(path, index=False)
     assert main(["chart", str(path), "--x", "m", "--y", "Perf", "--chart", "i"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("qitools: Column 'Perf' (given as y=) is not in the data. Did you mean 'perf'?")
+    assert err.startswith("qitools: Column 'Perf' (given as --y) is not in the data. Did you mean 'perf'?")
     assert "Traceback" not in err
     assert main(["chart", str(tmp_path / "missing.csv"), "--y", "x"]) == 2
     assert "No file at" in capsys.readouterr().err

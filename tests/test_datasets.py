@@ -856,8 +856,10 @@ _WHEEL_PROBE = textwrap.dedent(
 
 def _copy_source(dest: Path) -> None:
     """The files a build needs, without caches, build leftovers or a local venv."""
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build", "dist", ".venv")
-    for item in ("pyproject.toml", "README.md", "qitools", "datasets"):
+    ignore = shutil.ignore_patterns(
+        "__pycache__", "*.pyc", "*.egg-info", "build", "dist", ".venv", ".ipynb_checkpoints"
+    )
+    for item in ("pyproject.toml", "README.md", "qitools", "datasets", "notebooks", "exercises"):
         src = ROOT / item
         if src.is_dir():
             shutil.copytree(src, dest / item, ignore=ignore)

@@ -54,7 +54,7 @@ def test_faceted_overview_and_one_facet():
     df = pd.DataFrame({"ward": ["a"] * 20 + ["b"] * 16, "y": SHIFT + STABLE})
     cc = qi.control_chart(df, y="y", chart="i", facet="ward")
     overview = cc.explain()
-    assert "2 separate charts" in overview and "1 of them show a signal of special-cause variation" in overview
+    assert "2 separate charts" in overview and "1 of them shows a signal of special-cause variation" in overview
     assert "false alarms happen" in overview
     assert ": a." in overview
     assert "No signal of special-cause variation" in cc.explain(facet="b")

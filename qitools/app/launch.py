@@ -30,8 +30,14 @@ __all__ = ["add_app_parser", "free_port", "notebook_json", "prepare", "voila_com
 NOTEBOOK = Path(__file__).with_name("workshop.ipynb")
 TEMPLATE = "qitools"
 #: largest websocket message Voilà accepts (an upload travels in one message); the page itself
-#: refuses files over ``qitools.app.ui.MAX_UPLOAD_MB`` with a message
+#: refuses files over ``qitools.app.ui.MAX_UPLOAD_MB`` with a message, in the browser, before sending
 MAX_MESSAGE_MB = 64
+#: files larger than this are stopped in the browser with a message (the page reads up to 50 MB)
+MAX_UPLOAD_MB = 50
+#: a page's kernel (its Python process) is shut down this many seconds after its tab closed or lost
+#: its connection (a closed tab also asks Voilà to shut it at once; this catches the rest, such as a
+#: plain HTTP request that never connects)
+CULL_IDLE_SECONDS = 300
 
 #: the one code cell of workshop.ipynb
 NOTEBOOK_SOURCE = """\
@@ -53,7 +59,37 @@ _INDEX = """\
   {{ spinner.css() }}
   <style>
     .jp-mod-noOutputs.jp-mod-noInput { display: none; }
+    .qi-too-big { position: fixed; top: 0; left: 0; right: 0; z-index: 1000; padding: 0.8em 1.2em;
+      background: #fdecea; border-bottom: 3px solid #b2182b; color: #5a0d14; font: 15px/1.4 system-ui, sans-serif; }
   </style>
+  <script>
+  /* qitools: a file over the upload limit is stopped here, with a message, before it is sent (a
+     bigger websocket message would be dropped without a word). */
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input || input.type !== "file" || !input.files) { return; }
+    var limit = __LIMIT_MB__ * 1024 * 1024;
+    for (var i = 0; i < input.files.length; i++) {
+      var f = input.files[i];
+      if (f.size > limit) {
+        event.stopImmediatePropagation();
+        event.preventDefault();
+        input.value = "";
+        var box = document.querySelector(".qi-too-big") || document.createElement("div");
+        box.className = "qi-too-big";
+        box.setAttribute("role", "alert");
+        box.textContent = f.name + " is " + (f.size / 1048576).toFixed(0) + " MB; this page reads files up to " +
+          __LIMIT_MB__ + " MB. Export fewer rows or columns (one row per period is enough), or use " +
+          "qitools chart on the command line. (Click this message to close it.)";
+        box.onclick = function () { box.remove(); };
+        document.body.appendChild(box);
+        return;
+      }
+    }
+    var old = document.querySelector(".qi-too-big");
+    if (old) { old.remove(); }
+  }, true);
+  </script>
   {{ super.super() }}
 {%- endblock notebook_css -%}
 """
@@ -119,7 +155,7 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(s.getsockname()[1])
 
 
-def prepare(folder: Path) -> Path:
+def prepare(folder: Path, token: str | None = None, cull_idle: int = CULL_IDLE_SECONDS) -> Path:
     """Write the notebook, Voilà's settings and its template into ``folder``; return the notebook.
 
     The template goes to ``folder/voila/templates/qitools``, found by Voilà when ``folder`` is on
@@ -153,18 +189,35 @@ def prepare(folder: Path) -> Path:
     else:  # installed without package data: the same notebook, from the source above
         notebook.write_text(json.dumps(notebook_json(), indent=1) + "\n", encoding="utf-8")
     # Voilà's own configuration (replacing any user configuration): uploads up to MAX_MESSAGE_MB
-    # (tornado's websocket limit is 10 MB by default, and a bigger upload would silently fail).
-    settings = {"Voila": {"tornado_settings": {"websocket_max_message_size": MAX_MESSAGE_MB * 1024 * 1024}}}
-    (folder / "voila.json").write_text(json.dumps(settings, indent=1) + "\n", encoding="utf-8")
+    # (tornado's websocket limit is 10 MB by default, and a bigger upload would silently fail); idle
+    # kernels without a connection culled (a tab closed without saying so, a plain HTTP request);
+    # and the access token, here rather than on the command line, where any user of the computer
+    # could read it (/proc/<pid>/cmdline). The file is readable by this user only.
+    settings: dict[str, Any] = {
+        "Voila": {"tornado_settings": {"websocket_max_message_size": MAX_MESSAGE_MB * 1024 * 1024}},
+        "MappingKernelManager": {
+            "cull_idle_timeout": int(cull_idle),
+            "cull_interval": max(1, min(60, int(cull_idle) // 2)),
+            "cull_connected": False,
+            "cull_busy": False,
+        },
+    }
+    if token is not None:
+        settings["Voila"]["token"] = token
+    config = folder / "voila.json"
+    fd = os.open(config, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(settings, indent=1) + "\n")
+    os.chmod(config, 0o600)
     template = folder / "voila" / "templates" / TEMPLATE
     template.mkdir(parents=True, exist_ok=True)
     (template / "conf.json").write_text(json.dumps({"base_template": "lab"}) + "\n", encoding="utf-8")
-    (template / "index.html.j2").write_text(_INDEX, encoding="utf-8")
+    (template / "index.html.j2").write_text(_INDEX.replace("__LIMIT_MB__", str(MAX_UPLOAD_MB)), encoding="utf-8")
     return notebook
 
 
 def voila_command(
-    notebook: Path, port: int, *, token: str, open_browser: bool = True
+    notebook: Path, port: int, *, token: str | None = None, open_browser: bool = True
 ) -> tuple[list[str], dict[str, str]]:
     """The command line and environment that serve ``notebook`` with Voilà on 127.0.0.1:``port``.
 
@@ -178,9 +231,10 @@ def voila_command(
         The notebook written by :func:`prepare`.
     port : int
         The port on 127.0.0.1.
-    token : str
-        The secret the page's address must carry (``?token=...``), so that other users of the
-        computer cannot reach the page.
+    token : str, optional
+        Not used on the command line (any user of the computer can read a process's command
+        line): :func:`prepare` writes it into ``voila.json``, readable by this user only. Kept for
+        callers of earlier versions.
     open_browser : bool, default True
         Let Voilà open the page in the default browser.
 
@@ -195,9 +249,11 @@ def voila_command(
     --------
     >>> from pathlib import Path
     >>> from qitools.app.launch import voila_command
-    >>> command, env = voila_command(Path("app") / "workshop.ipynb", 8866, token="secret", open_browser=False)
+    >>> command, env = voila_command(Path("app") / "workshop.ipynb", 8866, open_browser=False)
     >>> command[2], Path(command[3]).name, "--Voila.ip=127.0.0.1" in command
     ('voila', 'workshop.ipynb', True)
+    >>> any("token" in part for part in command)
+    False
     """
     folder = Path(notebook).parent
     env = dict(os.environ)
@@ -210,7 +266,6 @@ def voila_command(
         str(notebook),
         f"--port={port}",
         "--Voila.ip=127.0.0.1",
-        f"--Voila.token={token}",
         f"--template={TEMPLATE}",
         f"--Voila.config_file_paths={folder}",
         "--theme=light",
@@ -232,8 +287,8 @@ def _app(args: argparse.Namespace) -> int:
     port = args.port or free_port()
     token = secrets.token_urlsafe(16)
     with tempfile.TemporaryDirectory(prefix="qitools-app-") as tmp:
-        notebook = prepare(Path(tmp))
-        command, env = voila_command(notebook, port, token=token, open_browser=not args.no_browser)
+        notebook = prepare(Path(tmp), token=token, cull_idle=args.cull_idle)
+        command, env = voila_command(notebook, port, open_browser=not args.no_browser)
         print(f"The workshop app is at http://127.0.0.1:{port}/?token={token}", flush=True)
         print("Press Ctrl-C to stop it.", flush=True)
         process = subprocess.Popen(command, env=env)
@@ -276,4 +331,12 @@ def add_app_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: a free one)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser; just print the address")
+    p.add_argument(
+        "--cull-idle",
+        type=int,
+        default=CULL_IDLE_SECONDS,
+        metavar="SECONDS",
+        help=f"stop a page's Python process this long after its tab closed or lost its connection "
+        f"(default {CULL_IDLE_SECONDS})",
+    )
     p.set_defaults(func=_app)

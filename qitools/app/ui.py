@@ -32,9 +32,13 @@ from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
+import numpy as np
 import pandas as pd
 
 import qitools as qi
+from qitools._messages import for_app
+from qitools.io import excel_sheet_names, x_values_from_text
+from qitools.report import no_mathtext
 
 __all__ = ["WorkshopApp", "RULE_SETS", "EXAMPLES", "MAX_UPLOAD_MB"]
 
@@ -65,10 +69,19 @@ MAX_UPLOAD_MB = 50
 _TIME_NAME = re.compile(r"\b(date|month|week|day|period|year|quarter|time|arrival)\b", re.I)
 #: column names that look like a denominator (first guess of n); the page shows the guess to change
 _DENOMINATOR_NAME = re.compile(
-    r"bed.?days|patient.?days|denominator|attendances|admissions|discharges|population|headcount|available"
-    r"|eligible|opportunit|^patients$|total (patients|attendances|admissions|discharges|episodes)",
+    r"bed.?days|patient.?days|denominator|attendances|attended|admissions|admitted|discharges|discharged"
+    r"|population|headcount|available|eligible|opportunit|^patients$|contacts|episodes|spells|occupied"
+    r"|total (patients|attendances|admissions|discharges|episodes)",
     re.I,
 )
+#: column names of events (numerators): preferred as the measure when there is a denominator
+_EVENT_NAME = re.compile(
+    r"fall|infection|death|mortality|incident|error|breach|complaint|harm|ulcer|readmi|pressure|cancel"
+    r"|did not attend|\bdna\b|event|bacter|diff|mrsa|sepsis|missed|delay|restraint|absconsion|cases",
+    re.I,
+)
+#: a rate or percentage already worked out: a measure on its own, never a numerator
+_RATE_NAME = re.compile(r"\bper\b|rate|%|percent|proportion|ratio|average|mean|median", re.I)
 _EXAMPLE_CALL = re.compile(r"^qi\.control_chart\(df,\s*(.*)\)$")
 _KEYWORD = re.compile(r"(\w+)=(\"[^\"]*\"|\[[^\]]*\]|[\d_.]+)")
 _MESSY = "team_export_messy"
@@ -112,15 +125,39 @@ EXAMPLES = _examples()
 
 
 def _guess_columns(df: pd.DataFrame) -> dict[str, Any]:
-    """First guesses of x (time), y (measure), n (denominator) and facet for an uploaded table."""
+    """First guesses of x (time), y (measure), n (denominator) and facet for an uploaded table.
+
+    With a denominator among the columns, the measure is the count that best fits being its
+    numerator: an event's name (falls, infections ...) first, then a count smaller than the
+    denominator; another denominator-like column (patients admitted) or a rate worked out already
+    (falls per 1,000 bed days) is never charted as the numerator when such a pair exists.
+    """
     cols = list(df.columns)
     dates = [c for c in cols if pd.api.types.is_datetime64_any_dtype(df[c])]
     x = dates[0] if dates else next((c for c in cols if _TIME_NAME.search(str(c))), None)
     numbers = [c for c in cols if c != x and pd.api.types.is_numeric_dtype(df[c]) and df[c].notna().any()]
-    n = next((c for c in numbers if _DENOMINATOR_NAME.search(str(c))), None)
-    y = next((c for c in numbers if c != n and not _DENOMINATOR_NAME.search(str(c))), None)
+    denominators = [c for c in numbers if _DENOMINATOR_NAME.search(str(c)) and not _RATE_NAME.search(str(c))]
+    counts = [c for c in numbers if c not in denominators and not _RATE_NAME.search(str(c))]
+    n = y = None
+    if denominators and counts:
+        median = {c: float(np.nanmedian(df[c].to_numpy(dtype=float))) for c in numbers}
+
+        smallest_n = min(median[d] for d in denominators)
+
+        def fit(c: str) -> tuple[int, int, int, int]:
+            values = df[c].dropna().to_numpy(dtype=float)
+            whole = bool(np.all(values == np.round(values)))
+            event = 0 if _EVENT_NAME.search(str(c)) else 1
+            return (event, 0 if median[c] <= smallest_n else 1, 0 if whole else 1, counts.index(c))
+
+        y = min(counts, key=fit)
+        n = next((d for d in denominators if median[d] >= median[y]), denominators[0])
+    elif counts:
+        y = counts[0]
+    elif denominators:
+        y = denominators[0]
     if y is None:
-        y = next((c for c in numbers if c != n), None)
+        y = next((c for c in numbers), None)
     if y is None:
         n = None
         y = next((c for c in cols if c != x), cols[0] if cols else None)
@@ -250,6 +287,19 @@ class WorkshopApp:
         self.monthfirst.add_class("qi-monthfirst")
         self.sheet = w.Dropdown(options=[], description="Excel sheet", style=style, layout=w.Layout(display="none"))
         self.sheet.add_class("qi-sheet")
+        self.dates = w.Dropdown(
+            options=[("found automatically", "")],
+            value="",
+            description="Dates in",
+            style=style,
+            layout=w.Layout(display="none", width="auto", min_width="260px"),
+        )
+        self.dates.add_class("qi-dates")
+        self.progress = w.FloatProgress(
+            value=0.0, min=0.0, max=1.0, description="", style={"description_width": "initial"},
+            layout=w.Layout(display="none", width="auto", min_width="420px"),
+        )
+        self.progress.add_class("qi-progress")
         self.read_info = w.HTML()
         self.read_info.add_class("qi-read-info")
 
@@ -323,7 +373,8 @@ class WorkshopApp:
                     "(one row per week or month, say), or pick an example. The file stays on this computer.</p>"
                 ),
                 w.HBox([self.upload, self.example], layout=w.Layout(flex_flow="row wrap")),
-                w.HBox([self.monthfirst, self.sheet], layout=w.Layout(flex_flow="row wrap")),
+                w.HBox([self.monthfirst, self.sheet, self.dates], layout=w.Layout(flex_flow="row wrap")),
+                self.progress,
                 self.read_info,
                 self.controls,
                 self.message,
@@ -341,6 +392,7 @@ class WorkshopApp:
         self.example.observe(self._on_example, "value")
         self.monthfirst.observe(self._on_reread, "value")
         self.sheet.observe(self._on_reread, "value")
+        self.dates.observe(self._on_reread, "value")
         for name in ("x", "y", "n", "facet", "chart", "rules", "parts", "multiply", "improvement", "target", "title"):
             getattr(self, name).observe(self._on_change, "value")
 
@@ -403,20 +455,7 @@ class WorkshopApp:
             self._chart(started)
 
     def _sheet_names(self, content: bytes) -> list[str]:
-        if content[:4] != b"PK\x03\x04":
-            return []
-        try:
-            import io
-
-            from openpyxl import load_workbook
-
-            book = load_workbook(io.BytesIO(content), read_only=True)
-            try:
-                return list(book.sheetnames)
-            finally:
-                book.close()
-        except Exception:  # not a workbook after all: read_measure says so in plain English
-            return []
+        return excel_sheet_names(content) if content[:4] == b"PK\x03\x04" else []
 
     def _read(self, started: float) -> None:
         assert self._raw is not None
@@ -436,14 +475,36 @@ class WorkshopApp:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", qi.QIToolsWarning)  # its changes are listed from df.attrs
                 df = qi.read_measure(
-                    buffer, sheet=self.sheet.value or None, dayfirst=False if self.monthfirst.value else None
+                    buffer,
+                    sheet=self.sheet.value or None,
+                    dayfirst=False if self.monthfirst.value else None,
+                    dates=[self.dates.value] if self.dates.value else None,
+                    progress=self._progress_step(started),
                 )
             self._set_data(df, name, list(df.attrs.get("qitools_changes", [])), {})
             self._chart(started)
+        self._progress_done()
+
+    def _progress_step(self, started: float) -> Any:
+        """A ``progress(fraction, text)`` for read_measure: the page's bar, shown after a second."""
+
+        def step(fraction: float, text: str) -> None:
+            if self.progress.layout.display == "none" and time.perf_counter() - started < 1.0:
+                return
+            self.progress.layout.display = ""
+            self.progress.value = max(0.0, min(1.0, 0.8 * fraction))
+            self.progress.description = f"{text[:60]} …"
+
+        return step
+
+    def _progress_done(self) -> None:
+        self.progress.layout.display = "none"
+        self.progress.value = 0.0
 
     def _forget_data(self) -> None:
         """Before reading: a file that cannot be read must not leave the last one's columns on show."""
         self.data, self.source, self.changes = None, "", []
+        self.dates.layout.display = "none"
         self.read_info.value = ""
         self.controls.layout.display = "none"
 
@@ -457,6 +518,11 @@ class WorkshopApp:
             (c, c) for c in cols if not pd.api.types.is_float_dtype(df[c]) and df[c].nunique() <= 200
         ]
         with self._silenced():
+            if self._raw is not None:  # a choice of the column of dates (re-reads the file)
+                chosen = self.dates.value if self.dates.value in cols else ""
+                self.dates.options = [("found automatically", "")] + [(c, c) for c in cols]
+                self.dates.value = chosen
+                self.dates.layout.display = ""
             self.x.options, self.x.value = optional, guess["x"] or ""
             self.y.options, self.y.value = [(c, c) for c in cols], guess["y"]
             self.n.options, self.n.value = optional, guess["n"] or ""
@@ -467,10 +533,12 @@ class WorkshopApp:
             self.multiply.value = hints.get("multiply") if hints.get("multiply") in [v for _, v in MULTIPLY] else ""
             self.improvement.value = ""
             self.target.value = ""
-        rows = f"{len(df):,} rows and {df.shape[1]} columns"
+            self.parts.placeholder = self._parts_example(df, guess["x"])
+        rows = f"{len(df):,} row{'s' if len(df) != 1 else ''} and {df.shape[1]} column{'s' if df.shape[1] != 1 else ''}"
         listed = "".join(f"<li>{html.escape(c)}</li>" for c in changes)
         details = (
-            f"<details><summary>qitools tidied the file in {len(changes)} ways (click to see them)</summary>"
+            f"<details><summary>qitools tidied the file in {len(changes)} way{'s' if len(changes) != 1 else ''} "
+            f"(click to see them)</summary>"
             f"<ul>{listed}</ul></details>"
             if changes
             else ""
@@ -493,34 +561,13 @@ class WorkshopApp:
         x = self.x.value or None
         part = None
         if self.parts.value.strip():
-            texts = [t.strip() for t in re.split(r"[,;]", self.parts.value) if t.strip()]
             if x is None:
                 raise qi.QIValueError(
                     "'New part from' needs a time column: choose one in 'Time (x)', or clear 'New part from'."
                 )
-            if pd.api.types.is_datetime64_any_dtype(self.data[x]):
-                part = []
-                for t in texts:
-                    try:
-                        if not re.search(r"\b(19|20|21)\d\d\b", t):
-                            raise ValueError("no year")  # pandas reads "November" as the year 1
-                        iso = re.match(r"^\d{4}-\d{1,2}(-\d{1,2})?$", t)  # 2022-11-01 is never day-first
-                        part.append(pd.to_datetime(t, dayfirst=not iso and not self.monthfirst.value))
-                    except (ValueError, OverflowError):
-                        raise qi.QIValueError(
-                            f"'New part from' has {t!r}, which is not a date. Write dates like 2022-11-01 "
-                            f"(or 01/11/2022), separated by commas."
-                        ) from None
-            elif pd.api.types.is_numeric_dtype(self.data[x]):
-                try:
-                    part = [float(t) for t in texts]
-                except ValueError:
-                    raise qi.QIValueError(
-                        f"'New part from' must list numbers from the {x!r} column, separated by commas; "
-                        f"got {self.parts.value!r}."
-                    ) from None
-            else:
-                part = texts
+            part = x_values_from_text(
+                self.parts.value, self.data[x], dayfirst=not self.monthfirst.value, what="'New part from'"
+            )
         target = None
         if self.target.value.strip():
             try:
@@ -556,12 +603,22 @@ class WorkshopApp:
                 multiply = self.multiply.value or _auto_multiply(chart, options["n"] is not None)
                 cc = qi.control_chart(self.data, chart=chart, multiply=multiply, **options)
                 title = self.title.value.strip() or None
-                with tempfile.TemporaryDirectory(prefix="qitools-app-") as tmp:
-                    png = Path(cc.save(Path(tmp) / "chart.png", dpi=100, title=title)).read_bytes()
-                report = qi.chart_report(cc, title=title, source=self.source or None)
+                self._progress_step(started)(0.9, "drawing the chart")
+                with tempfile.TemporaryDirectory(prefix="qitools-app-") as tmp, no_mathtext():
+                    # the command's size (1200 x 675), so a download matches what the command writes
+                    png = Path(cc.save(Path(tmp) / "chart.png", title=title)).read_bytes()
+                chart_notes = [str(m.message) for m in caught if issubclass(m.category, qi.QIToolsWarning)]
+                self._progress_step(started)(0.95, "writing the report")
+                report = qi.chart_report(
+                    cc,
+                    title=title,
+                    source=self.source or None,
+                    cleaning=self.changes if self._raw is not None else None,
+                    suggestion=suggestion,
+                    notes=chart_notes,
+                )
             self.suggestion, self.cc, self.png, self.report_html = suggestion, cc, png, report
-            notes = (str(m.message) for m in caught if issubclass(m.category, qi.QIToolsWarning))
-            self.notes = list(dict.fromkeys(notes))  # each once, in order
+            self.notes = list(dict.fromkeys(chart_notes))  # each once, in order
             self.error = None
             self.seconds = time.perf_counter() - started
             self._show_result(chart)
@@ -574,19 +631,19 @@ class WorkshopApp:
             options[0] = (label, "auto")
             self.chart.options = options
             self.chart.value = "auto" if self.chart.value == "auto" else chart
-        reasons = "".join(f"<li>{html.escape(r)}</li>" for r in s.reasons)
-        alternatives = "".join(f"<li>{html.escape(a)}</li>" for a in s.alternatives)
+        reasons = "".join(f"<li>{html.escape(for_app(r))}</li>" for r in s.reasons)
+        alternatives = "".join(f"<li>{html.escape(for_app(a))}</li>" for a in s.alternatives)
         self.suggestion_box.value = (
             f'<div class="qi-box qi-ok"><b>Suggested chart: {html.escape(qi.CHART_TYPES.get(s.chart, s.chart))}'
             f"</b><ul>{reasons}</ul>" + (f"Also consider:<ul>{alternatives}</ul>" if alternatives else "") + "</div>"
         )
         if self.notes:
-            self._set_message("<br>".join(html.escape(n) for n in self.notes), "note", escaped=True)
+            self._set_message("<br>".join(html.escape(for_app(n)) for n in self.notes), "note", escaped=True)
         else:
             self._set_message("", None)
         self.image.value = self.png
         self.image.layout.display = ""
-        self.reading.value = f"<h3>What the chart says</h3>{_paragraphs(self.cc.explain())}"
+        self.reading.value = f"<h3>What the chart says</h3>{_paragraphs(for_app(str(self.cc.explain())))}"
         stem = _file_stem(self.source or "chart")
         self.downloads.value = (
             f'<a class="qi-download-png" download="{stem}_chart.png" href="{_data_uri(self.png, "image/png")}">'
@@ -596,7 +653,9 @@ class WorkshopApp:
             f"Download the report (HTML)</a>"
         )
         points = len(self.cc.data)
-        self.status.value = f'<span class="qi-small">{points:,} points charted in {self.seconds:.1f} s.</span>'
+        self.status.value = (
+            f'<span class="qi-small">{points:,} point{"s" if points != 1 else ""} charted in {self.seconds:.1f} s.</span>'
+        )
 
     # ------------------------------------------------------------------------------------------
     # messages and events
@@ -610,8 +669,7 @@ class WorkshopApp:
 
     def _fail(self, message: str) -> None:
         """Show a problem instead of the chart (nothing stale stays on the page)."""
-        if "dayfirst=False" in message:
-            message += " (In this page: tick 'Dates are month-first' above.)"
+        message = for_app(message)  # the page's controls, not Python's argument names
         self.error = message
         self.cc, self.png, self.report_html = None, b"", ""
         self._set_message(message, "error")
@@ -676,6 +734,20 @@ class WorkshopApp:
             self._read(time.perf_counter())
         elif self.data is not None:
             self.update()
+
+    @staticmethod
+    def _parts_example(df: pd.DataFrame, x: Any) -> str:
+        """The "New part from" hint, written as the chart writes its dates (Nov 2022)."""
+        if x is None or x not in df.columns:
+            return "values of the time column where a change began"
+        col = df[x].dropna()
+        if col.empty:
+            return "values of the time column where a change began"
+        if pd.api.types.is_datetime64_any_dtype(col):
+            t = pd.Timestamp(col.iloc[len(col) * 2 // 3])
+            shown = f"{t:%b %Y}" if (pd.to_datetime(col).dt.day == 1).all() else f"{t.day} {t:%b %Y}"
+            return f"dates where a change began, e.g. {shown}"
+        return f"values of {x} where a change began, e.g. {col.iloc[len(col) * 2 // 3]}"
 
     def _on_change(self, change: dict[str, Any]) -> None:
         if self._quiet:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import json
 import os
@@ -19,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._files import atomic_path
+from .._files import write_csv
 from ..spc.errors import QIValueError
 from .hidden import HiddenChecks, load_hidden
 
@@ -434,10 +433,7 @@ class Gradebook:
         path = Path(path)
         if path.parent and not path.parent.exists():
             path.parent.mkdir(parents=True)
-        with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8-sig") as f:
-            writer = csv.DictWriter(f, fieldnames=self.columns)
-            writer.writeheader()
-            writer.writerows(self.rows())
+        write_csv(path, self.rows(), self.columns)  # formula-safe (qitools._files), UTF-8 with BOM
         return path
 
     def to_frame(self):

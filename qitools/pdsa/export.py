@@ -23,7 +23,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from .._files import atomic_write_text
+from .._files import atomic_write_text, csv_text, neutralise, unneutralise, write_csv
 from ..spc.errors import QITypeError, QIValueError
 from .model import PDSACycle, Project
 from .validate import PDSAWarning
@@ -132,13 +132,9 @@ def load_json(source: str | Path, *, check: bool = True) -> Project:
 
 
 # -- CSV --------------------------------------------------------------------------------------------
-def _neutralise(text: str) -> str:
-    """Prefix an apostrophe to a cell Excel would read as a formula (or that starts with one)."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _unneutralise(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+# one formula-safe CSV writer for the whole project (qitools._files); kept under these names for the reader
+_neutralise = neutralise
+_unneutralise = unneutralise
 
 
 def _cell(name: str, value: Any) -> str:
@@ -149,8 +145,8 @@ def _cell(name: str, value: Any) -> str:
         joined = "\n".join(items)
         if any("\n" in v or "\r" in v or not v.strip() or v != v.strip() for v in items) or joined.startswith("["):
             joined = json.dumps(items, ensure_ascii=False)
-        return _neutralise(joined)
-    return _neutralise(str(value))
+        return joined
+    return str(value)
 
 
 def to_csv(project_or_cycles: Any, path: str | Path | None = None) -> str:
@@ -185,9 +181,7 @@ def to_csv(project_or_cycles: Any, path: str | Path | None = None) -> str:
     True
     """
     project, cycles = _project_and_cycles(project_or_cycles)
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS + CSV_EXTRA_COLUMNS)
+    rows = []
     for c in cycles:
         flat = c.to_flat_dict()
         extra = [
@@ -195,10 +189,10 @@ def to_csv(project_or_cycles: Any, path: str | Path | None = None) -> str:
             c.status,
             project.cycle_title(c) if project is not None else "",
         ]
-        writer.writerow([_cell(name, flat[name]) for name in CSV_COLUMNS] + [_neutralise(str(v)) for v in extra])
-    text = buf.getvalue()
+        rows.append([_cell(name, flat[name]) for name in CSV_COLUMNS] + [str(v) for v in extra])
+    text = csv_text(rows, CSV_COLUMNS + CSV_EXTRA_COLUMNS)  # neutralises every cell (qitools._files)
     if path is not None:
-        atomic_write_text(path, text, encoding="utf-8-sig", newline="")
+        write_csv(path, rows, CSV_COLUMNS + CSV_EXTRA_COLUMNS)
     return text
 
 

@@ -50,10 +50,30 @@ class TestPrepare:
         template = tmp_path / "voila" / "templates" / "qitools"
         assert json.loads((template / "conf.json").read_text()) == {"base_template": "lab"}
         settings = json.loads((tmp_path / "voila.json").read_text())
-        assert settings == {"Voila": {"tornado_settings": {"websocket_max_message_size": 64 * 1024 * 1024}}}
+        assert settings["Voila"] == {"tornado_settings": {"websocket_max_message_size": 64 * 1024 * 1024}}
+        # kernels left without a connection (a closed tab, a plain HTTP request) are stopped
+        assert settings["MappingKernelManager"] == {
+            "cull_idle_timeout": launch.CULL_IDLE_SECONDS,
+            "cull_interval": 60,
+            "cull_connected": False,
+            "cull_busy": False,
+        }
         index = (template / "index.html.j2").read_text()
         assert index.startswith("{%- extends 'lab/index.html.j2' -%}")
         assert "http" not in index and "<link" not in index  # nothing fetched from elsewhere
+        assert f"var limit = {launch.MAX_UPLOAD_MB} * 1024 * 1024" in index  # uploads too big are stopped
+
+    def test_token_goes_to_a_private_file_not_the_command_line(self, tmp_path):
+        notebook = launch.prepare(tmp_path, token="s3cret-token", cull_idle=8)
+        config = tmp_path / "voila.json"
+        settings = json.loads(config.read_text())
+        assert settings["Voila"]["token"] == "s3cret-token"
+        assert settings["MappingKernelManager"]["cull_idle_timeout"] == 8
+        assert settings["MappingKernelManager"]["cull_interval"] == 4
+        if os.name == "posix":
+            assert config.stat().st_mode & 0o777 == 0o600
+        command, env = launch.voila_command(notebook, 8123, token="s3cret-token", open_browser=False)
+        assert not any("s3cret-token" in part for part in command)
 
     def test_without_the_packaged_notebook(self, tmp_path, monkeypatch):
         monkeypatch.setattr(launch, "NOTEBOOK", tmp_path / "missing.ipynb")
@@ -81,7 +101,8 @@ class TestCommand:
         notebook = launch.prepare(tmp_path)
         command, env = launch.voila_command(notebook, 8123, token="abc", open_browser=False)
         assert command[:4] == [sys.executable, "-m", "voila", str(notebook)]
-        assert {"--port=8123", "--Voila.ip=127.0.0.1", "--Voila.token=abc", "--template=qitools"} <= set(command)
+        assert {"--port=8123", "--Voila.ip=127.0.0.1", "--template=qitools"} <= set(command)
+        assert not any("abc" in part for part in command)  # the token is in voila.json only
         assert "--Voila.open_browser=False" in command
         assert f"--Voila.config_file_paths={tmp_path}" in command
         assert "--VoilaConfiguration.show_tracebacks=False" in command
@@ -111,7 +132,7 @@ class TestSubcommand:
             cli.main(["app", "--help"])
         assert info.value.code == 0
         out = capsys.readouterr().out
-        assert "--port" in out and "--no-browser" in out
+        assert "--port" in out and "--no-browser" in out and "--cull-idle" in out
 
     def test_missing_voila_is_a_clear_message(self, monkeypatch, capsys):
         real = launch.importlib.util.find_spec

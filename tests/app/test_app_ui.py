@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 import qitools as qi
+from qitools._messages import for_app
 
 pytest.importorskip("ipywidgets")
 
@@ -38,9 +39,10 @@ def read_directly(content: bytes, name: str, **kwargs) -> pd.DataFrame:
 
 
 def library_message(content: bytes, name: str, **kwargs) -> str:
+    """The library's message, in the page's words (its controls, not Python's argument names)."""
     with pytest.raises(qi.QIToolsError) as info:
         read_directly(content, name, **kwargs)
-    return str(info.value)
+    return for_app(str(info.value))
 
 
 def shown_text(app: WorkshopApp) -> str:
@@ -155,8 +157,8 @@ class TestChoices:
     def test_part_that_is_not_a_date(self, messy_app):
         messy_app.parts.value = "November"
         assert messy_app.error == (
-            "'New part from' has 'November', which is not a date. Write dates like 2022-11-01 (or 01/11/2022), "
-            "separated by commas."
+            "'New part from' has 'November', which is not a date. Write dates as the chart shows them (Nov 2022) "
+            "or as 2022-11-01 or 01/11/2022, separated by commas."
         )
         assert messy_app.cc is None and messy_app.downloads.value == ""
         messy_app.parts.value = ""
@@ -166,7 +168,7 @@ class TestChoices:
         messy_app.parts.value = "2022-11-15"
         with pytest.raises(qi.QIValueError) as info:
             qi.control_chart(messy_app.data, x=X, y=Y, n=N, chart="u", part=[pd.Timestamp("2022-11-15")])
-        assert messy_app.error == str(info.value)
+        assert messy_app.error == for_app(str(info.value))
 
     def test_chart_type_improvement_and_target(self, messy_app):
         messy_app.chart.value = "run"
@@ -209,7 +211,8 @@ class TestDates:
         app = WorkshopApp()
         app.load_file("us.csv", self.US)
         message = library_message(self.US, "us.csv")
-        assert app.error == message + " (In this page: tick 'Dates are month-first' above.)"
+        assert app.error == message
+        assert "Tick 'Dates are month-first'" in message and "dayfirst" not in message
         app.monthfirst.value = True  # re-reads the same upload
         assert app.error is None
         expected = read_directly(self.US, "us.csv", dayfirst=False)
