@@ -230,7 +230,12 @@ def suggest_chart(
                 f"the {'binomial' if binomial else 'Poisson'} model allows (over-dispersion), so the ordinary "
                 "limits would be too narrow and flag almost every point: Laney's chart widens them"
             )
+            reasons.append(
+                "first look for special causes and stratify (by site, unit, season, patient group): widening the "
+                "limits treats all of this extra variation as ordinary, and can hide a real cause (Mohammed et al. 2013)"
+            )
             alts.append(f"chart='{chart[0]}' to see the false alarms the ordinary limits give")
+            alts.append("chart='i' of the percentages or rates: limits from the variation between periods")
         elif mean_n > _LARGE_N:
             alts.append(f"chart='{chart}p' (Laney) if the points fall outside the limits far too often")
         return ChartSuggestion(chart, reasons, alts, "classification" if binomial else "count")

@@ -27,7 +27,9 @@ class TestSuggestChart:
         n = rng.integers(8_000, 12_000, 36)
         y = np.round(n * (0.78 + rng.normal(0, 0.03, 36)))
         s = qi.suggest_chart(y=y, n=n)
-        assert s.chart == "pp" and "over-dispersion" in s.reasons[-1]
+        assert s.chart == "pp" and "over-dispersion" in s.reasons[-2]
+        assert "stratify" in s.reasons[-1] and "hide a real cause" in s.reasons[-1]  # Mohammed et al. 2013
+        assert any("chart='i'" in a for a in s.alternatives)
         # the same denominators with binomial variation only: an ordinary p chart
         y_binomial = rng.binomial(n, 0.78)
         assert qi.suggest_chart(y=y_binomial, n=n).chart == "p"
