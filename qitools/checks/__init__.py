@@ -31,6 +31,7 @@ How the package is laid out (each file reads on its own)::
     judges/        the judges by topic: pure functions, answer + data -> Verdict; judge(kind, ...)
     reporting.py   the learner's side: begin, summary, results, printed verdicts, hints, tries
     cells.py       the functions check cells call (checks.median, checks.rate, ...): judge, then report
+    cells_shewhart.py   the same for the Shewhart-chart exercises 7-12 (gaps_between, chart_options, ...)
 
 The judges print nothing and keep no state, so the same functions serve the learner's kernel (for
 immediate feedback) and the coach's grading process (for the grade).
@@ -64,6 +65,15 @@ from .cells import (
     tidy_table,
     useful_points,
     xmr_limits,
+)
+from .cells_shewhart import (
+    cases_between,
+    chart_options,
+    gaps_between,
+    outside_p_limits,
+    p_limits_at,
+    screened_xmr_limits,
+    subgroup_medians,
 )
 from .judges import judge
 from .judges.choices import make_key
@@ -106,4 +116,12 @@ __all__ = [
     "funnel_limits",
     "outside_funnel",
     "tidy_table",
+    # modules 7-12 (cells_shewhart.py)
+    "screened_xmr_limits",
+    "p_limits_at",
+    "outside_p_limits",
+    "gaps_between",
+    "cases_between",
+    "subgroup_medians",
+    "chart_options",
 ]
