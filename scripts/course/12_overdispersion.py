@@ -95,7 +95,7 @@ print("most:", ", ".join(f"{t} {100 * v:.0f}%" for t, v in share.head(3).items()
 # Stratifying shows two things. Trust T07 stands out: it has the most points outside, because
 # its performance really changed (its new streaming model of October 2023, module 7), a special
 # cause hidden in the national total. And every other trust is over-dispersed too, each with
-# about 6,000 attendances a month: the extra variation is not only from mixing trusts together,
+# 5,000 to 15,000 attendances a month: the extra variation is not only from mixing trusts together,
 # it is month-to-month variation within each trust.
 
 # %% [markdown]
