@@ -186,6 +186,15 @@ class TestChartOptions:
         parts = qi.control_chart(x=self.X, y=self.Y, chart="i", part=["m13"], exclude=["m10"])
         assert self.judge(parts, excluded=["m10"], parts_from=["m13"]).right
 
+    def test_parts_as_hashed_keys(self):
+        """When where a part begins is another question's answer, the check cell gives it as a key."""
+        parts = qi.control_chart(x=self.X, y=self.Y, chart="i", part=["m13"])
+        key = checks.make_key("11.5", "m13")
+        assert checks.judge("chart_options", parts, chart="i", n_points=16, parts_keys=[key], qid="11.5").right
+        early = qi.control_chart(x=self.X, y=self.Y, chart="i", part=["m10"])
+        v = checks.judge("chart_options", early, chart="i", n_points=16, parts_keys=[key], qid="11.5")
+        assert v.mistake == "rebase_on_outlier" and "m13" not in _verdict_text(v)
+
     def test_named_mistakes_and_messages(self):
         v = self.judge(qi.control_chart(x=self.X, y=self.Y, chart="i", exclude=["m10"]), baseline=12, excluded=["m10"])
         assert v.mistake == "no_freeze" and "freeze=" in v.detail

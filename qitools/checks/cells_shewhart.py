@@ -6,7 +6,8 @@ with its hints, like the functions of :mod:`qitools.checks.cells`; it returns No
 
 from __future__ import annotations
 
-from .reporting import _check
+from .judges import _JUDGES, judge
+from .reporting import _check, _hint_pair, _report
 
 __all__ = [
     "screened_xmr_limits",
@@ -209,7 +210,8 @@ def subgroup_medians(qid, answer, periods, values, *, hints=None) -> None:
     _check("subgroup_medians", qid, answer, periods, values, hints=hints)
 
 
-def chart_options(qid, answer, *, chart, n_points, baseline=None, excluded=(), parts_from=(), hints=None) -> None:
+def chart_options(qid, answer, *, chart, n_points, baseline=None, excluded=(), parts_from=(), parts_keys=None,
+                  hints=None) -> None:
     """Check a chart made with ``qi.control_chart`` and the settings a question gives.
 
     The check reads the result's per-point table: the kind of chart, the number of points, where
@@ -232,6 +234,9 @@ def chart_options(qid, answer, *, chart, n_points, baseline=None, excluded=(), p
         The x labels that should be left out of the limits.
     parts_from : sequence, optional
         The x labels at which new parts should begin.
+    parts_keys : sequence of str, optional
+        Instead of ``parts_from``, when where the parts begin is the answer to a question:
+        ``make_key(qid, label)`` of each label, so the check cell does not show it.
     hints : str or (str, str), optional
         The nudge and the pointer.
 
@@ -255,5 +260,6 @@ def chart_options(qid, answer, *, chart, n_points, baseline=None, excluded=(), p
     ❌ Question 11.4: not right yet. Check the points left out of the limits (exclude=).
        Hint 1 of 2: Use exactly the function and the arguments the question gives.
     """
-    _check("chart_options", qid, answer, chart=chart, n_points=n_points, baseline=baseline, excluded=excluded,
-           parts_from=parts_from, hints=hints)  # fmt: skip
+    verdict = judge("chart_options", answer, chart=chart, n_points=n_points, baseline=baseline, excluded=excluded,
+                    parts_from=parts_from, parts_keys=parts_keys, qid=str(qid))  # fmt: skip
+    _report(str(qid), verdict, _hint_pair(hints, _JUDGES["chart_options"][1]))

@@ -14,7 +14,8 @@ from a chart, lists of gaps between events, and charts made with given settings.
 * ``subgroup_medians``: a learner's function giving each period's median, in period order.
 * ``chart_options``: a chart made with ``qi.control_chart`` and the settings a question gives
   (the kind of chart, its points, where the baseline ends, the points left out of the limits,
-  where the parts begin), read from the result's per-point table.
+  where the parts begin, given as labels or as hashed keys when they are the answer to another
+  question), read from the result's per-point table.
 
 All are pure Python (no numpy), like the rest of :mod:`qitools.checks`; each works out the
 expected value from the question's data itself and never puts it in a message. :data:`JUDGES`
@@ -45,6 +46,7 @@ from ..answers import (
 )
 from ..verdict import Verdict, _BadAnswer, _right, _unanswered, _wrong
 from .attribute_charts import _p_ref
+from .choices import make_key
 from .variation import _limits_close, _triple, _xmr_ref
 
 __all__ = ["JUDGES"]
@@ -234,6 +236,8 @@ def _judge_chart_options(
     baseline: int | None = None,
     excluded: Sequence[Any] = (),
     parts_from: Sequence[Any] = (),
+    parts_keys: Sequence[str] | None = None,
+    qid: str = "",
 ) -> Verdict:
     if _is_blank(answer):
         return _unanswered()
@@ -261,13 +265,17 @@ def _judge_chart_options(
             mistake = mistake or "exclude_unexplained"
     parts = data["part"].tolist()
     starts = {labels[i] for i in range(1, len(parts)) if parts[i] != parts[i - 1]}
-    if starts != {_norm_label(v) for v in parts_from}:
+    if parts_keys is not None:  # where the parts begin, as hashed keys: the check cell does not give it away
+        got, want = {make_key(qid, lab) for lab in starts}, set(parts_keys)
+    else:
+        got, want = starts, {_norm_label(v) for v in parts_from}
+    if got != want:
         problems.append("Check where the parts begin (part=).")
-        if any(s not in {_norm_label(v) for v in parts_from} for s in starts):
+        if got - want:
             mistake = mistake or "rebase_on_outlier"
     if not problems:
         return _right("Made with the settings the question asks for.")
-    checks = 1 + len(problems) + (baseline is not None) + bool(excluded) + bool(parts_from)
+    checks = 1 + len(problems) + (baseline is not None) + bool(excluded) + bool(parts_from or parts_keys)
     return _wrong(" ".join(problems), mistake=mistake, score=round(max(0.0, 1 - len(problems) / checks), 2))
 
 
