@@ -929,6 +929,73 @@ def build_falls_incidents(rng: np.random.Generator) -> tuple[pd.DataFrame, dict[
 
 
 # ------------------------------------------------------------------------------------------------
+# ct_waits (module 9, measurement data)
+# ------------------------------------------------------------------------------------------------
+CT_START = "2022-04-01"
+CT_MONTHS = 30
+CT_CHANGE_MONTH = 19  # 1-based: October 2023, routine scans start at a community diagnostic centre
+CT_PER_MONTH = 300  # outpatient CT scans a month (Poisson mean)
+CT_MEDIAN_BEFORE = 14.0  # days from request to scan
+CT_MEDIAN_AFTER = 9.0
+CT_LOG_SD = 0.6  # spread of one patient's wait on the log scale (skewed to the right)
+CT_MONTH_LOG_SD = 0.15  # month-to-month variation of the whole month's waits (demand, staffing, downtime)
+
+
+def build_ct_waits(rng: np.random.Generator) -> tuple[pd.DataFrame, dict[str, Any]]:
+    months = _months(CT_START, CT_MONTHS)
+    per_month = rng.poisson(CT_PER_MONTH, CT_MONTHS)
+    month_effect = rng.normal(0, CT_MONTH_LOG_SD, CT_MONTHS)
+    frames = []
+    for i, (month, k) in enumerate(zip(months, per_month, strict=True)):
+        median = CT_MEDIAN_BEFORE if i < CT_CHANGE_MONTH - 1 else CT_MEDIAN_AFTER
+        wait = median * np.exp(month_effect[i] + rng.normal(0, CT_LOG_SD, k))
+        frames.append(pd.DataFrame({"month": month, "wait_days": np.maximum(np.round(wait), 0).astype(int)}))
+    df = pd.concat(frames, ignore_index=True)
+    facts = {
+        "change_month": months[CT_CHANGE_MONTH - 1].strftime("%Y-%m-%d"),
+        "change_month_number": CT_CHANGE_MONTH,
+        "scans_per_month": CT_PER_MONTH,
+        "true_median_before_days": CT_MEDIAN_BEFORE,
+        "true_median_after_days": CT_MEDIAN_AFTER,
+        "patient_log_sd": CT_LOG_SD,
+        "month_log_sd": CT_MONTH_LOG_SD,
+    }
+    return df, facts
+
+
+# ------------------------------------------------------------------------------------------------
+# caesarean_ssi (module 10, rare events)
+# ------------------------------------------------------------------------------------------------
+CS_START = "2021-04-01"
+CS_END = "2024-03-31"
+CS_BUNDLE = "2022-04-01"  # a wound-care bundle for every caesarean section from this date
+CS_PER_MONTH = 70
+CS_RISK_BEFORE = 0.06  # probability that a section is followed by a surgical site infection
+CS_RISK_AFTER = 0.03
+
+
+def build_caesarean_ssi(rng: np.random.Generator) -> tuple[pd.DataFrame, dict[str, Any]]:
+    days = pd.date_range(CS_START, CS_END, freq="D")
+    per_day = rng.poisson(CS_PER_MONTH * 12 / 365.25, len(days))
+    dates = np.repeat(days.to_numpy(), per_day)
+    risk = np.where(dates < np.datetime64(CS_BUNDLE), CS_RISK_BEFORE, CS_RISK_AFTER)
+    infection = (rng.random(len(dates)) < risk).astype(int)
+    df = pd.DataFrame({"section": np.arange(1, len(dates) + 1), "date": dates, "infection": infection})
+    bundle = pd.Timestamp(CS_BUNDLE)
+    facts = {
+        "bundle_date": CS_BUNDLE,
+        "first_section_of_bundle": int(df.loc[df["date"] >= bundle, "section"].iloc[0]),
+        "risk_before": CS_RISK_BEFORE,
+        "risk_after": CS_RISK_AFTER,
+        "expected_sections_between_before": round((1 - CS_RISK_BEFORE) / CS_RISK_BEFORE, 1),
+        "expected_sections_between_after": round((1 - CS_RISK_AFTER) / CS_RISK_AFTER, 1),
+        "infections_before": int(df.loc[df["date"] < bundle, "infection"].sum()),
+        "infections_after": int(df.loc[df["date"] >= bundle, "infection"].sum()),
+    }
+    return df, facts
+
+
+# ------------------------------------------------------------------------------------------------
 # The catalogue
 # ------------------------------------------------------------------------------------------------
 #: One seed per dataset: the first from 1 upward for which chance adds no signal that the story does
@@ -945,6 +1012,8 @@ SEEDS = {
     "team_export_messy": 1,
     "pdsa_falls_project": 1,
     "falls_incidents": 1,
+    "ct_waits": 5,
+    "caesarean_ssi": 15,
 }
 
 DATASETS: list[Dataset] = [
@@ -987,9 +1056,9 @@ DATASETS: list[Dataset] = [
         "people's and rehabilitation wards). Bed occupancy about 93% (NHS England bed availability "
         "and occupancy statistics, KH03). Multifactorial falls interventions reduce falls by 20-40% "
         "in trials (NICE CG161 evidence; Royal College of Physicians National Audit of Inpatient Falls).",
-        use="rates and stratification (module 2), run charts (modules 0 and 4), u charts (module 8), facets, "
-        "PDSA annotation (module 6), "
-        "the own-data lesson (team_export_messy is the export of Ash and Cedar's numbers)",
+        use="rates and stratification (module 2), run charts (modules 0 and 4), u charts (module 8), freezing "
+        "limits and parts (module 11), facets, PDSA annotation (module 6), the own-data lesson (module 17: "
+        "team_export_messy is the export of Ash and Cedar's numbers)",
         build=build_ward_falls,
     ),
     Dataset(
@@ -1029,7 +1098,7 @@ DATASETS: list[Dataset] = [
         "departments; trusts' baselines of about 50-60% rising to 80-90% after screening tools and "
         "patient group directions are typical of published improvement reports. About 24 sepsis "
         "patients a week is a medium-sized emergency department.",
-        use="run chart rules (module 5), p charts (module 8)",
+        use="run charts and their rules (modules 4 and 5), p charts (module 8), PDSA ramps (module 6)",
         build=build_sepsis,
     ),
     Dataset(
@@ -1073,8 +1142,9 @@ DATASETS: list[Dataset] = [
         "Constitution), 76% by March 2024 and 78% by March 2025 (NHS England operational planning "
         "guidance 2023/24 and 2024/25). Over-dispersion of national A&E data and Laney p': Mohammed "
         "MA, Panesar JS, Laney DB, Wilson R (2013) BMJ Qual Saf 22:362-368.",
-        use="over-dispersion and Laney p' (module 9), reporting to boards against targets (module 12), "
-        "why RAG ratings and two-point comparisons mislead (module 1 and exercise 1)",
+        use="the XmR chart (module 7), over-dispersion, stratification and Laney p' (module 12), reporting "
+        "to boards against targets (module 13), why RAG ratings and two-point comparisons mislead (module 1 "
+        "and exercise 1), comparing units (module 14)",
         build=build_ed,
     ),
     Dataset(
@@ -1101,8 +1171,8 @@ DATASETS: list[Dataset] = [
         "healthcare-associated) C. difficile rates of about 15-25 per 100,000 bed days in acute "
         "trusts: UKHSA mandatory surveillance of C. difficile infection, quarterly and annual "
         "epidemiological commentaries 2022-2024. Bed days: a 1,000-bed trust at about 94% occupancy.",
-        use="c and u charts (module 7), exclude= and astronomical points (modules 6 and 9), "
-        "reporting against a threshold (module 12)",
+        use="screening moving ranges (module 7), c and u charts (module 8), exclude= (module 11), "
+        "reporting against a threshold (module 13)",
         build=build_cdiff,
     ),
     Dataset(
@@ -1119,15 +1189,15 @@ DATASETS: list[Dataset] = [
             Col("category", "str", "category", "Category 2, 3, 4 or unstageable."),
             Col("site", "str", "body site", "Where on the body."),
         ],
-        suggested_chart="t chart (or g chart) of days between ulcers",
+        suggested_chart="t chart of days between ulcers (time between events)",
         example='days = df["date"].diff().dt.days.dropna(); qi.control_chart(y=days, chart="t")',
         story="Four wards with about 3,000 occupied bed days a month. Until 31 March 2022 a new "
         "category 2+ pressure ulcer occurs on any day with probability 0.11 (about 3.3 a month, "
         "1.1 per 1000 bed days; on average 9 days apart). From 1 April 2022 an intervention (SSKIN "
         "bundle with 'react to red' training and tissue viability link nurses on every ward) "
         "lowers it to 0.035 (about 1 a month; 29 days apart) to the end. No two ulcers share a "
-        "date. Chart the days between ulcers (the first ulcer has no gap) with a t chart or a g "
-        "chart, limits frozen on the baseline year (freeze= the last ulcer before April 2022): the "
+        "date. Chart the days between ulcers (the first ulcer has no gap) with a t chart (time "
+        "between events; a g chart, meant for counts of cases between events, shows the same), limits frozen on the baseline year (freeze= the last ulcer before April 2022): the "
         "baseline is stable, and after the intervention gaps rise above the upper limit and run "
         "above the centre line; longer gaps mean improvement. Category and site are drawn "
         "independently (sacrum and heel most common), for Pareto charts. Rare-event charts of "
@@ -1137,7 +1207,7 @@ DATASETS: list[Dataset] = [
         "reports give roughly 0.5-2 per 1000 bed days, most category 2, sacrum and heels the "
         "commonest sites (NHS Safety Thermometer; NHS Improvement 'Stop the pressure'). Days-between "
         "charts for rare events: Benneyan JC (2001) Infect Control Hosp Epidemiol 22:424-434.",
-        use="rare events, g and t charts (module 8), Pareto charts (module 11)",
+        use="time between rare events, the t chart (module 10), Pareto charts (module 3)",
         build=build_pressure_ulcers,
     ),
     Dataset(
@@ -1172,7 +1242,7 @@ DATASETS: list[Dataset] = [
         "ambition of 60 minutes or less, best units under 30 minutes; about 10-11% of stroke "
         "patients thrombolysed, so 9-10 a month in a unit admitting about 1,000 strokes a year. "
         "Pre-alert and direct-to-scanner pathways: Meretoja A et al. (2012) Neurology 79:306-313.",
-        use="xbar and s charts (module 6), skewed data and i charts (module 9)",
+        use="xbar and s charts, skewed data and I charts (module 9)",
         build=build_door_to_needle,
     ),
     Dataset(
@@ -1209,7 +1279,7 @@ DATASETS: list[Dataset] = [
         "for estates and ancillary staff. Leaver rates of about 10-12% a year (NHS Digital NHS "
         "workforce statistics). The framework 'Developing People - Improving Care' (NHS Improvement "
         "2016) puts talent management among its areas.",
-        use="seasonality and i charts (module 9), workforce measures, reporting to boards (module 12)",
+        use="seasonality and I charts (module 11), workforce measures, reporting to boards (module 13)",
         build=build_staff,
     ),
     Dataset(
@@ -1365,6 +1435,80 @@ DATASETS: list[Dataset] = [
         use="understanding the system: Pareto charts, the vital few, stratification by shift (module 3 "
         "and exercise 3)",
         build=build_falls_incidents,
+    ),
+    Dataset(
+        name="ct_waits",
+        title="Outpatient CT scan waits",
+        description="Days from request to scan for every outpatient CT scan, about 300 a month for 30 "
+        "months: subgroups too big for xbar and s charts; waits fall when a community diagnostic centre opens.",
+        seed=SEEDS["ct_waits"],
+        period="April 2022 to September 2024 (30 months)",
+        grain="one row per scan (about 300 a month)",
+        columns=[
+            Col("month", "date", "first day of the month", "Month of the scan (the subgroup)."),
+            Col("wait_days", "int", "days", "Days from the request to the scan."),
+        ],
+        suggested_chart="I chart of the monthly median (agg='median'), not xbar and s",
+        example='qi.control_chart(df, x="month", y="wait_days", chart="i", agg="median", part=["2023-10-01"])',
+        story="About 300 outpatient CT scans a month (Poisson). Each wait is log-normal (skewed to the "
+        "right; a log-scale standard deviation of 0.6) around a month's median, and the months differ "
+        "from each other more than their patients' spread explains: every month's waits are multiplied "
+        "by a common factor (a log-scale standard deviation of 0.15: demand, staffing, scanner "
+        "downtime), which is ordinary, common-cause variation between months. The median is 14 days "
+        "until September 2023 and 9 days from October 2023 (month 19), when routine scans start at "
+        "a community diagnostic centre. On the first 18 months an xbar chart (limits from the "
+        "variation within each month of 300 patients, so very tight) puts several months beyond its "
+        "limits although nothing changed, and so does the s chart; an I chart of the monthly median "
+        "(or mean) of the same months, whose limits come from the variation between months, shows "
+        "no signal. With limits frozen on those 18 months, the I chart of monthly medians signals the "
+        "fall from October 2023 (points below the lower limit and a long run); with a part from "
+        "October 2023 both parts are stable. The seed was chosen so that the baseline's I charts show "
+        "no chance signal.",
+        basis="NHS England 'Diagnostic Waiting Times and Activity' (DM01) monthly statistics: computed "
+        "tomography is one of the 15 key tests, with the standard that patients wait under 6 weeks "
+        "from referral; a district general hospital performs thousands of CT scans a month, a few "
+        "hundred of them routine outpatient scans, and median waits of 1-3 weeks are typical. "
+        "Community diagnostic centres: Richards M (2020) 'Diagnostics: recovery and renewal' (NHS "
+        "England). Large subgroups and I charts of subgroup means: Provost & Murray, The Health Care "
+        "Data Guide (2011), and Mohammed MA, Panesar JS, Laney DB, Wilson R (2013) BMJ Qual Saf 22:362-368.",
+        use="large subgroups: xbar and s charts versus an I chart of the monthly median (module 9)",
+        build=build_ct_waits,
+    ),
+    Dataset(
+        name="caesarean_ssi",
+        title="Surgical site infections after caesarean section",
+        description="Every caesarean section in a maternity unit over three years, in order, with "
+        "whether a surgical site infection followed: cases between infections lengthen after a bundle.",
+        seed=SEEDS["caesarean_ssi"],
+        period="1 April 2021 to 31 March 2024",
+        grain="one row per caesarean section (about 70 a month)",
+        columns=[
+            Col("section", "int", "number", "The caesarean section's number, in date order (1, 2, 3, ...)."),
+            Col("date", "date", "date", "Date of the operation."),
+            Col("infection", "int", "0 or 1", "1 if a surgical site infection was found within 30 days."),
+        ],
+        suggested_chart="g chart of the number of sections between infections",
+        example='inf = df[df["infection"] == 1]; qi.control_chart(y=inf["section"].diff().dropna() - 1, chart="g")',
+        story="About 70 caesarean sections a month (Poisson per day). Until 31 March 2022 each is "
+        "followed by a surgical site infection with probability 0.06 (on average 15.7 sections "
+        "between infections); from 1 April 2022 a wound-care bundle halves the risk to 0.03 (32.3 "
+        "sections between). The number of sections between infections (section numbers' difference "
+        "minus 1; the first infection has no earlier one) follows a geometric distribution, the "
+        "model of the g chart. Plotted against the section number of each infection (x='section'; several "
+        "sections can share a date), with limits frozen on the baseline year (freeze= the section "
+        "number of the last infection before April 2022), the baseline shows no signal and, after the bundle, several "
+        "gaps rise above the upper limit and the runs analysis signals; no gap is below the lower "
+        "limit (it is 0). About 2 in 100 gaps of an unchanged process exceed a g chart's upper limit "
+        "by chance, so the seed was chosen for a baseline without one.",
+        basis="Wloch C et al. (2012) BJOG 119:1324-1333: 9.6% of women had a surgical site infection "
+        "within 30 days of a caesarean section in English hospitals taking part in the Health "
+        "Protection Agency's surveillance, with active post-discharge follow-up; NICE NG125 (Surgical site infections: prevention and treatment, 2019) and NG192 "
+        "(Caesarean birth, 2021) for the bundle's elements (antibiotics before the skin incision, "
+        "chlorhexidine skin preparation, wound care). About 70 sections a month is a unit with "
+        "about 2,100 births a year and a caesarean rate of about 40% (NHS Maternity Statistics 2022-23). "
+        "The g chart: Benneyan JC (2001) Health Care Manag Sci 4:305-318.",
+        use="cases between rare events: the g chart (module 10)",
+        build=build_caesarean_ssi,
     ),
 ]
 

@@ -13,6 +13,8 @@ boards_and_funnels.py   assurance, funnel_limits, outside_funnel
 own_data.py             tidy_table
 choices.py              choice, choices, chart_type (and make_key, the hashed keys)
 foundation.py           vital_few, chart_settings
+shewhart.py             screened_xmr_limits, p_limits_at, outside_p_limits, gaps_between,
+                        cases_between, subgroup_medians, chart_options (modules 7-12)
 ======================  ===========================================================================
 
 A judge never prints and keeps no state. It gets the learner's answer (a value, a table, a chart
@@ -45,6 +47,7 @@ from .run_charts import (
     _judge_run_chart_drawing,
     _judge_runs,
 )
+from .shewhart import JUDGES as _SHEWHART_JUDGES
 from .variation import _judge_moving_ranges, _judge_points_outside, _judge_xmr_limits
 
 __all__ = ["judge"]
@@ -160,6 +163,7 @@ _JUDGES: dict[str, tuple[Callable[..., Verdict], tuple[str, str]]] = {
         "Compare each argument of your call with the question: the data, chart=, and each setting.",
     )),
 }  # fmt: skip
+_JUDGES.update(_SHEWHART_JUDGES)  # modules 7-12: screened limits, one point's p limits, gaps, chart options
 
 
 def judge(kind: str, answer: Any, *args: Any, **kwargs: Any) -> Verdict:
