@@ -232,4 +232,4 @@ def test_check_cells_print_words(capsys):
     checks.gaps_between("10.1", [37, 45, 34], TestGapsBetween.DATES)
     checks.cases_between("10.4", ..., [1, 5])
     out = capsys.readouterr().out
-    assert "right" in out and "not right yet" in out and "not answered" in out
+    assert "Right ✓ – question 10.1" in out and "Not yet ✗ – question 10.1" in out and "Not answered yet – question 10.4" in out
