@@ -6,14 +6,18 @@ the learner's answer (a value, a table, a chart result or a function) and the da
     from qitools import checks
     checks.median("3.1", baseline_median, falls_rate[:12])
 
-It prints one verdict:
+It prints one verdict, in words first (the symbol after them is decoration, from fonts every
+system has):
 
-* ``✅`` right, with a short note on why it matters;
-* ``❌`` not right yet: the **common mistake** it recognises, if any (the mean instead of the
+* "Right ✓", with a short note on why it matters;
+* "Not yet ✗": the **common mistake** it recognises, if any (the mean instead of the
   median, points on the median counted, a percentage where a proportion is needed, a c chart for
   counts with varying exposure, ...), then a **hint**: a nudge the first time, a pointer to what
   to look at from the second wrong attempt on, and "talk to your coach" after that;
-* ``⬜`` not answered yet (the answer is still ``...``); this does not count as an attempt.
+* "Not answered yet" (the answer is still ``...``); this does not count as an attempt;
+* "Not checked": the answer cell above has not run since Python started, or its latest run stopped
+  with an error, or it no longer sets the answer, so the value the check would see is stale. No
+  verdict is given, no hint spent, no try counted (:mod:`qitools.checks.kernel`).
 
 The expected value is computed inside the check from the data it is given and is never printed.
 Multiple-choice keys are stored as salted hashes (:func:`make_key`), so reading a check cell or
@@ -30,7 +34,9 @@ How the package is laid out (each file reads on its own)::
     answers.py     reading learners' answers (numbers, lists, labels, dates) and comparing them
     judges/        the judges by topic: pure functions, answer + data -> Verdict; judge(kind, ...)
     reporting.py   the learner's side: begin, summary, results, printed verdicts, hints, tries
+    kernel.py      in a notebook: the record of cell runs (is the answer stale?) and short errors
     cells.py       the functions check cells call (checks.median, checks.rate, ...): judge, then report
+    cells_shewhart.py   the same for the Shewhart-chart exercises 7-12 (gaps_between, chart_options, ...)
 
 The judges print nothing and keep no state, so the same functions serve the learner's kernel (for
 immediate feedback) and the coach's grading process (for the grade).
@@ -42,6 +48,7 @@ from .cells import (
     aim,
     assurance,
     baseline_chart,
+    chart_settings,
     chart_type,
     choice,
     choices,
@@ -63,7 +70,17 @@ from .cells import (
     run_chart_drawing,
     tidy_table,
     useful_points,
+    vital_few,
     xmr_limits,
+)
+from .cells_shewhart import (
+    cases_between,
+    chart_options,
+    gaps_between,
+    outside_p_limits,
+    p_limits_at,
+    screened_xmr_limits,
+    subgroup_medians,
 )
 from .judges import judge
 from .judges.choices import make_key
@@ -106,4 +123,30 @@ __all__ = [
     "funnel_limits",
     "outside_funnel",
     "tidy_table",
+    "vital_few",
+    "chart_settings",
+    # modules 7-12 (cells_shewhart.py)
+    "screened_xmr_limits",
+    "p_limits_at",
+    "outside_p_limits",
+    "gaps_between",
+    "cases_between",
+    "subgroup_medians",
+    "chart_options",
 ]
+
+
+def _friendly_check_functions() -> None:
+    """A misspelt option of a check (``baselin=12``) raises a plain error with "did you mean"."""
+    import inspect
+
+    from .._keywords import friendly_call
+
+    here = globals()
+    for name in __all__:
+        fn = here.get(name)
+        if inspect.isfunction(fn) and fn.__module__.startswith(f"{__name__}.cells"):
+            here[name] = friendly_call(fn, name=f"checks.{name}")
+
+
+_friendly_check_functions()

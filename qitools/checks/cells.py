@@ -35,6 +35,8 @@ __all__ = [
     "funnel_limits",
     "outside_funnel",
     "tidy_table",
+    "vital_few",
+    "chart_settings",
 ]
 
 
@@ -68,10 +70,10 @@ def choice(qid, answer, key, *, options=None, mistakes=None, hints=None) -> None
     >>> checks.reset()
     >>> key = checks.make_key("4.5", "b")
     >>> checks.choice("4.5", "a", key, options="abc", hints=("Think about chance.", "See section 3."))
-    ❌ Question 4.5: not right yet.
+    Not yet ✗ – question 4.5.
        Hint 1 of 2: Think about chance.
     >>> checks.choice("4.5", "B", key, options="abc")
-    ✅ Question 4.5: right.
+    Right ✓ – question 4.5.
     """
     _check("choice", qid, answer, key, options=options, mistakes=mistakes, hints=hints)
 
@@ -106,7 +108,7 @@ def choices(qid, answer, keys, *, mistakes=None, hints=None) -> None:
     >>> keys = {"deaths": checks.make_key("2.1", "outcome", "deaths"),
     ...         "c_diff": checks.make_key("2.1", "balancing", "c_diff")}
     >>> checks.choices("2.1", {"deaths": "outcome", "c_diff": "outcome"}, keys)
-    ❌ Question 2.1: not right yet. 1 of 2 are right.
+    Not yet ✗ – question 2.1. 1 of 2 are right.
        Hint 1 of 2: Not all are right yet: re-read the definitions above.
     """
     _check("choices", qid, answer, keys, mistakes=mistakes, hints=hints)
@@ -144,7 +146,7 @@ def chart_type(qid, answer, key, *, mistakes=None, per=None, hints=None) -> None
     >>> key = checks.make_key("6.3", "u")
     >>> checks.chart_type("6.3", "c", key, mistakes={checks.make_key("6.3", "c"): "counts_varying_exposure"})
     ... # doctest: +ELLIPSIS
-    ❌ Question 6.3: not right yet.
+    Not yet ✗ – question 6.3.
        Common mistake – the wrong chart for counts with varying exposure: ...
        Hint 1 of 2: What kind of data is it: classification (yes/no), counts, or measurements?
     """
@@ -180,7 +182,7 @@ def median(qid, answer, data, *, baseline=None, hints=None) -> None:
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.median("3.1", 8.23, [8.1, 9.2, 7.0, 8.6, 8.25])  # doctest: +ELLIPSIS
-    ❌ Question 3.1: not right yet.
+    Not yet ✗ – question 3.1.
        Common mistake – the mean instead of the median: A run chart's centre line is the median: ...
        Hint 1 of 2: Sort the values from smallest to largest and find the middle one.
     """
@@ -219,7 +221,7 @@ def proportion(qid, answer, events, total, *, percent=False, pooled=False, hints
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.proportion("2.5", 77.7, 412, 530)  # doctest: +ELLIPSIS
-    ❌ Question 2.5: not right yet.
+    Not yet ✗ – question 2.5.
        Common mistake – a percentage where a proportion is needed: ...
        Hint 1 of 2: A proportion is the number with the event divided by the number of patients.
     """
@@ -260,7 +262,7 @@ def rate(qid, answer, events, exposure, *, per=1000, pooled=False, hints=None) -
     >>> checks.reset()
     >>> checks.rate("2.3", lambda falls, bed_days: falls / bed_days * 1000, [5, 3], [620, 580])
     ... # doctest: +ELLIPSIS
-    ❌ Question 2.3: not right yet. It works for ordinary months.
+    Not yet ✗ – question 2.3. It works for ordinary months.
        Common mistake – no answer for a zero denominator: ...
        Hint 1 of 2: A rate is events divided by the exposure (bed days), times the 'per' number.
     """
@@ -293,7 +295,7 @@ def useful_points(qid, answer, data, centre=None, *, hints=None) -> None:
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.useful_points("3.2", 5, [1, 3, 5, 3, 2], 3)  # doctest: +ELLIPSIS
-    ❌ Question 3.2: not right yet.
+    Not yet ✗ – question 3.2.
        Common mistake – counting points on the median: Points exactly on the median ...
        Hint 1 of 2: Count the points that are above or below the centre line.
     """
@@ -337,7 +339,7 @@ def longest_run(qid, answer, data, centre=None, *, hints=None) -> None:
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.longest_run("4.1", 4, [5, 6, 4, 4, 6, 7, 3], 4)
-    ✅ Question 4.1: right.
+    Right ✓ – question 4.1.
     """
     _check("longest_run", qid, answer, data, centre, hints=hints)
 
@@ -369,7 +371,7 @@ def crossings(qid, answer, data, centre=None, *, hints=None) -> None:
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.crossings("4.2", 3, [5, 6, 3, 2, 6], 4)  # doctest: +ELLIPSIS
-    ❌ Question 4.2: not right yet.
+    Not yet ✗ – question 4.2.
        Common mistake – counting runs instead of crossings: ...
        Hint 1 of 2: Count how many times the line goes from one side of the centre line to the other.
     """
@@ -403,14 +405,14 @@ def longest_run_max(qid, answer, *, hints=None) -> None:
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.longest_run_max("4.3", lambda n: int(math.log2(n)) + 3)  # doctest: +ELLIPSIS
-    ❌ Question 4.3: not right yet. 50 of 91 values of n (10 to 100) are right.
+    Not yet ✗ – question 4.3. 50 of 91 values of n (10 to 100) are right.
        Common mistake – cutting off the decimals instead of rounding: ...
        Hint 1 of 2: The limit is the logarithm of n to base 2, rounded to a whole number, plus 3.
     """
     _check("longest_run_max", qid, answer, hints=hints)
 
 
-def run_chart_drawing(qid, answer, data, *, baseline=None, annotations=1, hints=None) -> None:
+def run_chart_drawing(qid, answer, data, *, baseline=None, annotations=1, at=None, hints=None) -> None:
     """Check a run chart drawn with matplotlib: the points in time order, the median, the change marked.
 
     Looks at the Axes' artists, not pixels: a line whose y values are the data in order, a
@@ -428,6 +430,10 @@ def run_chart_drawing(qid, answer, data, *, baseline=None, annotations=1, hints=
         The median is of the first ``baseline`` values.
     annotations : int, default 1
         How many annotations (``ax.annotate``/``ax.text``) are expected at least.
+    at : float, optional
+        The x value where the change started: one of the texts (or the point an annotation's
+        arrow points at) must be there, within half a step. Works for charts drawn with
+        matplotlib and for ``cc.plot(annotations=...)``.
     hints : str or (str, str), optional
         The nudge and the pointer.
 
@@ -447,10 +453,13 @@ def run_chart_drawing(qid, answer, data, *, baseline=None, annotations=1, hints=
     >>> _ = ax.plot([1, 2, 3, 4], [5.0, 7.0, 6.0, 8.0], marker="o")
     >>> _ = ax.axhline(6.5)
     >>> _ = ax.annotate("new bundle", (3, 6.0))
-    >>> checks.run_chart_drawing("3.3", ax, [5.0, 7.0, 6.0, 8.0])
-    ✅ Question 3.3: right. Points in time order, the baseline median, and the change marked.
+    >>> checks.run_chart_drawing("3.3", ax, [5.0, 7.0, 6.0, 8.0], at=3)
+    Right ✓ – question 3.3. Points in time order, the baseline median, and the change marked.
+    >>> checks.run_chart_drawing("3.3", ax, [5.0, 7.0, 6.0, 8.0], at=2)
+    Not yet ✗ – question 3.3. No note is written at the point where the change started: put the annotation there.
+       Hint 1 of 2: A run chart has the points in time order, a median line, and the change marked.
     """
-    _check("run_chart_drawing", qid, answer, data, baseline=baseline, annotations=annotations, hints=hints)
+    _check("run_chart_drawing", qid, answer, data, baseline=baseline, annotations=annotations, at=at, hints=hints)
 
 
 def baseline_chart(qid, answer, *, chart, n_points, baseline, hints=None) -> None:
@@ -483,7 +492,7 @@ def baseline_chart(qid, answer, *, chart, n_points, baseline, hints=None) -> Non
     >>> checks.reset()
     >>> rc = qi.run_chart(y=[5, 7, 6, 8, 5, 6, 9, 4, 3, 4, 3, 2], freeze=6)
     >>> checks.baseline_chart("3.4", rc, chart="run", n_points=12, baseline=6)
-    ✅ Question 3.4: right. The later points are judged against the baseline.
+    Right ✓ – question 3.4. The later points are judged against the baseline.
     """
     _check("baseline_chart", qid, answer, chart=chart, n_points=n_points, baseline=baseline, hints=hints)
 
@@ -514,7 +523,7 @@ def moving_ranges(qid, answer, data, *, hints=None) -> None:
     >>> checks.reset()
     >>> checks.moving_ranges("5.1", lambda v: [b - a for a, b in zip(v, v[1:], strict=False)], [3, 5, 4])
     ... # doctest: +ELLIPSIS
-    ❌ Question 5.1: not right yet.
+    Not yet ✗ – question 5.1.
        Common mistake – moving ranges with a sign: ...
        Hint 1 of 2: A moving range is the size of the jump from each point to the next.
     """
@@ -556,7 +565,7 @@ def xmr_limits(qid, answer, data, *, hints=None) -> None:
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.xmr_limits("5.2", (10.0, 3.35, 16.65), [8, 12, 9, 11, 10])
-    ✅ Question 5.2: right. Mean ± 2.66 × the average moving range.
+    Right ✓ – question 5.2. Mean ± 2.66 × the average moving range.
     """
     _check("xmr_limits", qid, answer, data, hints=hints)
 
@@ -587,7 +596,7 @@ def points_outside(qid, answer, labels, values, *, limits=None, hints=None) -> N
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.points_outside("5.3", ["w4"], ["w1", "w2", "w3", "w4"], [5, 6, 5, 9], limits=(4, 8))
-    ✅ Question 5.3: right.
+    Right ✓ – question 5.3.
     """
     _check("points_outside", qid, answer, labels, values, limits=limits, hints=hints)
 
@@ -625,7 +634,7 @@ def p_limits(qid, answer, events, n, *, hints=None) -> None:
     ...     half = [3 * (p * (1 - p) / m) ** 0.5 for m in n]
     ...     return [max(p - h, 0) for h in half], [min(p + h, 1) for h in half]
     >>> checks.p_limits("6.2", limits, [10, 14, 9], [100, 120, 80])
-    ✅ Question 6.2: right. Limits are wider where there are fewer patients.
+    Right ✓ – question 6.2. Limits are wider where there are fewer patients.
     """
     _check("p_limits", qid, answer, events, n, hints=hints)
 
@@ -662,7 +671,7 @@ def days_between(qid, answer, dates, *, hints=None) -> None:
     ...     d = sorted(dt.date.fromisoformat(x) for x in dates)
     ...     return [(b - a).days for a, b in zip(d, d[1:], strict=False)]
     >>> checks.days_between("7.1", gaps, ["2024-01-02", "2024-01-09"])  # doctest: +ELLIPSIS
-    ✅ Question 7.1: right. It copes with unsorted dates, ...
+    Right ✓ – question 7.1. It copes with unsorted dates, ...
     """
     _check("days_between", qid, answer, dates, hints=hints)
 
@@ -701,7 +710,7 @@ def overdispersion(qid, answer, events, n, *, hints=None) -> None:
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.overdispersion("8.3", 1.0, [10, 30, 12, 28], [100, 100, 100, 100])  # doctest: +ELLIPSIS
-    ❌ Question 8.3: not right yet.
+    Not yet ✗ – question 8.3.
        Hint 1 of 2: Work out each month's z-score against p̄, then treat the z-scores like an XmR chart.
     """
     _check("overdispersion", qid, answer, events, n, hints=hints)
@@ -744,7 +753,7 @@ def aim(qid, answer, *, baseline, improvement, after, proportion=True, hints=Non
     ...           "baseline": 0.62, "target": 90, "by": "2026-03-31"}
     >>> checks.aim("2.2", my_aim, baseline=0.62, improvement="increase", after="2025-03-31")
     ... # doctest: +ELLIPSIS
-    ❌ Question 2.2: not right yet. 'target' is not on the scale of the data.
+    Not yet ✗ – question 2.2. 'target' is not on the scale of the data.
        Common mistake – a percentage where a proportion is needed: ...
        Hint 1 of 2: A good aim says how much, by when, and for whom.
     """
@@ -782,13 +791,17 @@ def pdsa_cycle(qid, answer, *, hints=None) -> None:
     ...          "measure": "patients screened within 15 minutes",
     ...          "study": "3 of 5, fewer than we predicted", "act": "adapt"}
     >>> checks.pdsa_cycle("9.1", cycle)
-    ✅ Question 9.1: right. A prediction to learn from, a study against it, and a decision.
+    Right ✓ – question 9.1. A prediction to learn from, a study against it, and a decision.
     """
     _check("pdsa_cycle", qid, answer, hints=hints)
 
 
 def pdsa_ramp(qid, answer, *, final, ratio=5, hints=None) -> None:
-    """Check a ramp of PDSA cycles: a tiny first test, each at most ``ratio`` times the last.
+    """Check a ramp of PDSA cycles: a tiny first test, growing (never shrinking) to the full scale.
+
+    Growing by more than ``ratio`` times in one step is not wrong: "about five times a step" is a
+    rule of thumb (Langley et al. 2009 size each test by the degree of belief in the change, the
+    cost of failure and people's readiness), so such a ramp is right, with a note of advice.
 
     Parameters
     ----------
@@ -799,23 +812,25 @@ def pdsa_ramp(qid, answer, *, final, ratio=5, hints=None) -> None:
     final : int
         The full scale the ramp should reach.
     ratio : float, default 5
-        The largest growth from one cycle to the next.
+        The step above which the note advises a cycle in between.
     hints : str or (str, str), optional
         The nudge and the pointer.
 
     Returns
     -------
     None
-        Prints the verdict; growing too fast is a named mistake.
+        Prints the verdict; a first test that is not small is a named mistake.
 
     Examples
     --------
     >>> from qitools import checks
     >>> checks.reset()
-    >>> checks.pdsa_ramp("9.2", [{"scale": 1}, {"scale": 5}, {"scale": 30}], final=30)  # doctest: +ELLIPSIS
-    ❌ Question 9.2: not right yet. One cycle grows too much compared with the one before it.
-       Common mistake – scaling up too fast: ...
+    >>> checks.pdsa_ramp("6.2", [{"scale": 20}, {"scale": 25}, {"scale": 30}], final=30)  # doctest: +ELLIPSIS
+    Not yet ✗ – question 6.2. The first cycle should be very small.
+       Common mistake – starting too big: ...
        Hint 1 of 2: Start tiny, then grow each cycle.
+    >>> checks.pdsa_ramp("6.2", [{"scale": 1}, {"scale": 5}, {"scale": 30}], final=30)  # doctest: +ELLIPSIS
+    Right ✓ – question 6.2. Small first, then bigger. One step grows more than about 5 times: ...
     """
     _check("pdsa_ramp", qid, answer, final=final, ratio=ratio, hints=hints)
 
@@ -855,7 +870,7 @@ def assurance(qid, answer, *, hints=None) -> None:
     ...         lcl, ucl, target = -ucl, -lcl, -target
     ...     return "pass" if target <= lcl else "fail" if target > ucl else "hit_or_miss"
     >>> checks.assurance("10.1", icon)
-    ✅ Question 10.1: right. Including a target exactly on a limit.
+    Right ✓ – question 10.1. Including a target exactly on a limit.
     """
     _check("assurance", qid, answer, hints=hints)
 
@@ -888,7 +903,7 @@ def funnel_limits(qid, answer, *, hints=None) -> None:
     >>> checks.reset()
     >>> checks.funnel_limits("11.2", lambda p0, n, z: (p0 - z * (p0 * (1 - p0) / n) ** 0.5,
     ...                                               p0 + z * (p0 * (1 - p0) / n) ** 0.5))
-    ✅ Question 11.2: right. Narrower limits for bigger units: the funnel.
+    Right ✓ – question 11.2. Narrower limits for bigger units: the funnel.
     """
     _check("funnel_limits", qid, answer, hints=hints)
 
@@ -920,7 +935,7 @@ def outside_funnel(qid, answer, units, events, n, *, z=3.09, hints=None) -> None
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.outside_funnel("11.3", ["C"], ["A", "B", "C"], [70, 60, 120], [1000, 1000, 1000])
-    ✅ Question 11.3: right. Only these are further from the overall value than chance allows for their size.
+    Right ✓ – question 11.3. Only these are further from the overall value than chance allows for their size.
     """
     _check("outside_funnel", qid, answer, units, events, n, z=z, hints=hints)
 
@@ -953,8 +968,100 @@ def tidy_table(qid, answer, *, rows, numeric=(), dates=(), hints=None) -> None:
     >>> checks.reset()
     >>> df = pd.DataFrame({"month": pd.to_datetime(["2024-01-01", "2024-02-01"]), "falls": ["3", "1,204"]})
     >>> checks.tidy_table("12.1", df, rows=2, numeric=["falls"], dates=["month"])  # doctest: +ELLIPSIS
-    ❌ Question 12.1: not right yet. Not numbers: falls.
+    Not yet ✗ – question 12.1. Not numbers: falls.
        Common mistake – numbers stored as text: ...
        Hint 1 of 2: Look at df.dtypes and the last rows of the table (df.tail()).
     """
     _check("tidy_table", qid, answer, rows=rows, numeric=numeric, dates=dates, hints=hints)
+
+
+def vital_few(qid, answer, categories, counts, *, cut=80, hints=None) -> None:
+    """Check the "vital few" of a Pareto analysis: the largest categories whose share reaches the cut.
+
+    The check sorts the categories from the largest total down (rows of the same category are
+    added; ties by name) and takes the smallest set of largest categories whose running share
+    reaches ``cut`` per cent, as :func:`qitools.pareto_table` does; the order of the learner's list
+    and the case of the names do not matter.
+
+    Parameters
+    ----------
+    qid : str
+        The question number.
+    answer : list of str, or function
+        The learner's vital few: category names; or a function ``f(counts, cut)`` taking a dict
+        ``{category: count}`` and the cut, returning the vital few (tried on the question's data
+        and on fresh cases, one of which reaches the cut exactly).
+    categories, counts : sequence
+        The question's data: one category and its count per row (a category may repeat).
+    cut : float, default 80
+        The share of the total, in per cent, that the vital few reach.
+    hints : str or (str, str), optional
+        The nudge and the pointer.
+
+    Returns
+    -------
+    None
+        Prints the verdict. Mistakes recognised: stopping before the cut, going past it, and
+        categories that are not the largest.
+
+    Examples
+    --------
+    >>> from qitools import checks
+    >>> checks.reset()
+    >>> cats, counts = ["Toilet", "Bed", "Chair", "Corridor", "Bath"], [40, 30, 15, 10, 5]
+    >>> checks.vital_few("3.1", ["Toilet", "Bed"], cats, counts)  # doctest: +ELLIPSIS
+    Not yet ✗ – question 3.1. These are the largest 2, but their share does not reach 80% yet.
+       Common mistake – stopping before the cut: ...
+       Hint 1 of 2: Sort the categories from the largest count down and add up their percentages as you go.
+    >>> checks.vital_few("3.1", ["bed", "toilet", "chair"], cats, counts)
+    Right ✓ – question 3.1. The few categories that account for most of the problem: start there.
+    """
+    _check("vital_few", qid, answer, categories, counts, cut=cut, hints=hints)
+
+
+def chart_settings(qid, answer, *, chart, n_points=None, keys=None, hints=None, **settings) -> None:
+    """Check a chart made with ``qi.run_chart`` or ``qi.control_chart`` and the arguments a question gives.
+
+    For the clinician core: the question gives the call, the learner fills in the arguments, and
+    the check reads the result: its kind of chart, its number of points (rows of ``result.data``),
+    and each setting named here (``target``, ``improvement``, ``rules``, ``freeze``, ``part``,
+    ``exclude``, ``multiply``, ``x``, ``y``, ``n``, ``facet``) as stored in ``result.params``.
+
+    Parameters
+    ----------
+    qid : str
+        The question number.
+    answer : ControlChart
+        The learner's chart result.
+    chart : str
+        The kind of chart asked for (``"run"``, ``"i"``, ``"p"`` ...).
+    n_points : int, optional
+        The number of points the data give.
+    keys : dict, optional
+        Settings the learner has to work out, as hashed keys: ``{name: make_key(qid, value, name)}``,
+        so that the check cell does not show them.
+    hints : str or (str, str), optional
+        The nudge and the pointer.
+    **settings
+        Settings the question gives, such as ``rules="mdc"``.
+
+    Returns
+    -------
+    None
+        Prints the verdict, naming the settings that differ (never their values).
+
+    Examples
+    --------
+    >>> import qitools as qi
+    >>> from qitools import checks
+    >>> checks.reset()
+    >>> rc = qi.run_chart(y=[5, 7, 6, 8, 4, 6, 7, 5, 6, 8, 3, 2, 3], freeze=10)
+    >>> checks.chart_settings("4.3", rc, chart="run", n_points=13, freeze=10)
+    Right ✓ – question 4.3. Made with the settings the question asks for.
+    >>> checks.chart_settings("4.3", rc, chart="run", n_points=13, freeze=12)
+    Not yet ✗ – question 4.3. Check the end of the baseline (freeze=).
+       Hint 1 of 2: Use exactly the function and the arguments the question gives.
+    >>> checks.chart_settings("4.3", rc, chart="run", keys={"freeze": checks.make_key("4.3", 10, "freeze")})
+    Right ✓ – question 4.3. Made with the settings the question asks for.
+    """
+    _check("chart_settings", qid, answer, chart=chart, n_points=n_points, keys=keys, hints=hints, **settings)

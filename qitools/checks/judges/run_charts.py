@@ -48,9 +48,33 @@ def _judge_median(answer: Any, data: Any, *, baseline: int | None = None) -> Ver
     middles = {base[mid]} | ({base[mid - 1], (base[mid - 1] + base[mid]) / 2} if len(base) % 2 == 0 else set())
     if any(_close(x, m) for m in middles) and not _close(x, expected):
         return _wrong(mistake="unsorted_middle")
-    if _close(x, expected * 100) or _close(x, expected / 100):
-        return _wrong(mistake="percentage_not_proportion" if _close(x, expected * 100) else "proportion_not_percentage")
+    scale = _scale_slip(x, expected, values)
+    if scale is not None:
+        return _wrong(scale[1], mistake=scale[0])
     return _wrong()
+
+
+def _scale_slip(x: float, expected: float, values: Sequence[float]) -> tuple[str, str] | None:
+    """(mistake, detail) when ``x`` is ``expected`` times a power of ten, named from the data's scale.
+
+    Proportions (every value between 0 and 1) times 100 are a percentage where a proportion is
+    needed. Anything else (a rate per 1,000 bed days times 100, a percentage divided by 100: the
+    values alone cannot tell a rate from a percentage) is named as on the wrong scale, with the factor.
+    """
+    if not expected or not math.isfinite(expected) or not math.isfinite(x):
+        return None
+    finite = [v for v in values if math.isfinite(v)]
+    proportions = bool(finite) and all(0 <= v <= 1 for v in finite)
+    for power in (1, 2, 3, 4, 5):
+        factor = 10**power
+        bigger, smaller = _close(x, expected * factor), _close(x, expected / factor)
+        if not (bigger or smaller):
+            continue
+        if factor == 100 and bigger and proportions:
+            return "percentage_not_proportion", ""
+        times = f"{factor:,}"
+        return "wrong_scale", f"It is {times} times too {'big' if bigger else 'small'}."
+    return None
 
 
 def _sides(values: Sequence[float], centre: float) -> list[int]:
@@ -165,7 +189,23 @@ def _judge_longest_run_max(answer: Any) -> Verdict:
     return _wrong(detail, score=right / len(ns))
 
 
-def _judge_run_chart_drawing(answer: Any, data: Any, *, baseline: int | None = None, annotations: int = 1) -> Verdict:
+def _text_at(answer: Any, at: float) -> bool:
+    """Some text or annotation of the Axes is written (or points) at x = ``at`` (within half a step)."""
+    for text in answer.texts:
+        if text is None:
+            continue
+        for x in (getattr(text, "xy", (None,))[0], text.get_position()[0]):
+            try:
+                if x is not None and abs(float(x) - float(at)) <= 0.5:
+                    return True
+            except (TypeError, ValueError):
+                continue
+    return False
+
+
+def _judge_run_chart_drawing(
+    answer: Any, data: Any, *, baseline: int | None = None, annotations: int = 1, at: float | None = None
+) -> Verdict:
     if _is_blank(answer):
         return _unanswered()
     if not hasattr(answer, "get_lines") or not hasattr(answer, "texts"):
@@ -204,8 +244,10 @@ def _judge_run_chart_drawing(answer: Any, data: Any, *, baseline: int | None = N
         problems.append("The horizontal line is not at the median of the baseline.")
     else:
         problems.append("There is no horizontal centre line at the median (ax.axhline draws one).")
-    if len(answer.texts) >= annotations:
+    if len(answer.texts) >= annotations and (at is None or _text_at(answer, at)):
         score += 0.2
+    elif len(answer.texts) >= annotations:
+        problems.append("No note is written at the point where the change started: put the annotation there.")
     else:
         problems.append(f"Add at least {annotations} annotation (ax.annotate or ax.text) marking the change.")
     if not problems:
