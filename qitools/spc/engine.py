@@ -1206,6 +1206,14 @@ def _warn_too_few(
 # 7. assembly
 
 
+def _categorical(codes: np.ndarray, dtype: pd.CategoricalDtype) -> pd.Categorical:
+    """A categorical from codes known to be valid (not checked again where pandas allows: 2.1 and later)."""
+    try:
+        return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
+    except TypeError:  # pandas 2.0 has no validate=
+        return pd.Categorical.from_codes(codes, dtype=dtype)
+
+
 def _label_column(labels: pd.Index, codes: np.ndarray) -> Any:
     """A per-row column of repeated labels (``labels[codes]``): a categorical for text (no Python
     object per row), the labels' own dtype otherwise (numbers, dates)."""
@@ -1214,7 +1222,7 @@ def _label_column(labels: pd.Index, codes: np.ndarray) -> Any:
         if label_codes.size == 0 or label_codes.min() >= 0:
             dtype = pd.CategoricalDtype(uniques)
             small = label_codes.astype(np.int8 if uniques.size < 127 else np.int16 if uniques.size < 32_767 else np.int32)
-            return pd.Categorical.from_codes(small[codes], dtype=dtype, validate=False)
+            return _categorical(small[codes], dtype)
     return labels.take(codes)
 
 
