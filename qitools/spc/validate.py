@@ -21,7 +21,7 @@ that a new shape of input is handled in one place:
   objects, numbers of every dtype, labels; x mixing numbers and text refused; a date far from
   the others reported (:func:`far_dates`, the rule :func:`qitools.read_measure` uses too);
 - :func:`require_one_of`, :func:`require_finite_number`, :func:`require_positive`,
-  :func:`require_label`, :func:`require_instance` -- options.
+  :func:`require_label` -- options (numbers are finite and within :data:`MAX_MAGNITUDE`).
 
 The helpers raise :class:`~qitools.spc.errors.QIValueError` or
 :class:`~qitools.spc.errors.QITypeError` before any computation is done, with messages that say
@@ -61,11 +61,9 @@ __all__ = [
     "far_dates",
     "warn_far_dates",
     "describe_far_dates",
-    "safe_isna",
     "require_positive",
     "require_finite_number",
     "require_label",
-    "require_instance",
     "MAX_MAGNITUDE",
     "MIN_MAGNITUDE",
 ]
@@ -234,13 +232,6 @@ def require_label(name: str, value: Any, hint: str = "") -> Any:
     return value
 
 
-def require_instance(name: str, value: Any, kind: type | tuple[type, ...], what: str, how: str) -> Any:
-    """``value`` must be an instance of ``kind`` (``what`` names it; ``how`` says how to make one)."""
-    if not isinstance(value, kind):
-        raise QITypeError(f"`{name}` must be {what}; got {type(value).__name__}. {how}".strip())
-    return value
-
-
 # =============================================================================================
 # data and columns
 
@@ -404,16 +395,6 @@ def _infer(arr: np.ndarray) -> np.ndarray:
 # what an object column holds
 
 _MISSING, _NUMBER, _BOOL, _TEXT, _DATE, _TIMEDELTA, _CONTAINER, _SNAN, _BYTES, _OTHER = range(10)
-_KIND_WORDS = {
-    _NUMBER: "numbers",
-    _BOOL: "True/False values",
-    _TEXT: "text",
-    _DATE: "dates",
-    _TIMEDELTA: "time spans",
-    _CONTAINER: "lists",
-    _BYTES: "bytes",
-    _OTHER: "other objects",
-}
 
 
 def _kind_of(v: Any) -> int:
@@ -472,14 +453,6 @@ def _is_zero_or_one(v: Any) -> bool:
         return bool(v == 0 or v == 1)
     except (TypeError, ValueError, ArithmeticError):  # pragma: no cover - numbers compare with 0 and 1
         return False
-
-
-def safe_isna(values: pd.Series) -> np.ndarray:
-    """``isna`` that also works on object columns holding ``Decimal('sNaN')`` (which counts as missing)."""
-    if values.dtype != object:
-        return np.asarray(values.isna())
-    kinds = _kinds(values)
-    return (kinds == _MISSING) | (kinds == _SNAN)
 
 
 def _container_error(values: pd.Series, mask: np.ndarray, role: str, name: str, rows: Any, what: str) -> QITypeError:
