@@ -52,6 +52,7 @@ from .cells import (
     longest_run_max,
     median,
     moving_ranges,
+    order,
     outside_funnel,
     overdispersion,
     p_limits,
@@ -60,13 +61,16 @@ from .cells import (
     points_outside,
     proportion,
     rate,
+    ratio,
     run_chart_drawing,
     tidy_table,
     useful_points,
+    written,
     xmr_limits,
 )
 from .judges import judge
 from .judges.choices import make_key
+from .judges.targets_and_people import order_keys
 from .mistakes import MISTAKES
 from .reporting import Progress, begin, reset, results, summary
 from .verdict import Verdict
@@ -81,6 +85,7 @@ __all__ = [
     "results",
     "judge",
     "make_key",
+    "order_keys",
     "choice",
     "choices",
     "chart_type",
@@ -106,4 +111,7 @@ __all__ = [
     "funnel_limits",
     "outside_funnel",
     "tidy_table",
+    "order",
+    "ratio",
+    "written",
 ]

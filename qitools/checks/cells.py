@@ -35,6 +35,9 @@ __all__ = [
     "funnel_limits",
     "outside_funnel",
     "tidy_table",
+    "order",
+    "ratio",
+    "written",
 ]
 
 
@@ -958,3 +961,111 @@ def tidy_table(qid, answer, *, rows, numeric=(), dates=(), hints=None) -> None:
        Hint 1 of 2: Look at df.dtypes and the last rows of the table (df.tail()).
     """
     _check("tidy_table", qid, answer, rows=rows, numeric=numeric, dates=dates, hints=hints)
+
+
+def order(qid, answer, keys, *, options=None, hints=None) -> None:
+    """Check a list put in order (the sections of a report, the steps of a method).
+
+    Parameters
+    ----------
+    qid : str
+        The question number.
+    answer : list
+        The learner's items (letters or names), first to last.
+    keys : list of str
+        One key per position: :func:`order_keys` of the right order.
+    options : sequence, optional
+        The allowed items; anything else is reported.
+    hints : str or (str, str), optional
+        The nudge and the pointer.
+
+    Returns
+    -------
+    None
+        Prints the verdict: how many items are in the right place (never which order is right). A
+        list in exactly the reverse order is a named mistake.
+
+    Examples
+    --------
+    >>> from qitools import checks
+    >>> checks.reset()
+    >>> keys = checks.order_keys("16.6", ["b", "c", "a"])
+    >>> checks.order("16.6", ["b", "a", "c"], keys, options="abc")
+    ❌ Question 16.6: not right yet. 1 of 3 are in the right place.
+       Hint 1 of 2: Which comes first? Put that one first in your list, then ask the same of the rest.
+    >>> checks.order("16.6", ["B", "c", "a"], keys, options="abc")
+    ✅ Question 16.6: right.
+    """
+    _check("order", qid, answer, keys, question=str(qid), options=options, hints=hints)
+
+
+def ratio(qid, answer, numerator, denominator, *, hints=None) -> None:
+    """Check a ratio of two totals, such as observed / expected deaths (a standardised ratio).
+
+    Parameters
+    ----------
+    qid : str
+        The question number.
+    answer : float
+        The learner's ratio (typed rounded answers are accepted).
+    numerator, denominator : number or list of numbers
+        The observed and expected counts (lists are added up first).
+    hints : str or (str, str), optional
+        The nudge and the pointer.
+
+    Returns
+    -------
+    None
+        Prints the verdict. Mistakes recognised: the division the wrong way up, a percentage.
+
+    Examples
+    --------
+    >>> from qitools import checks
+    >>> checks.reset()
+    >>> checks.ratio("15.5", 0.8, [30, 50], [40, 60])
+    ✅ Question 15.5: right. Above 1: more than expected for these patients; below 1: fewer.
+    >>> checks.ratio("15.5", 1.25, [30, 50], [40, 60])  # doctest: +ELLIPSIS
+    ❌ Question 15.5: not right yet.
+       Common mistake – the division the wrong way up: ...
+       Hint 1 of 2: Divide the total observed by the total expected.
+    """
+    _check("ratio", qid, answer, numerator, denominator, hints=hints)
+
+
+def written(qid, answer, *, parts=None, min_words=20, hints=None) -> None:
+    """Record a written answer for the coach: a reflection, a project's story (coach-marked, no auto points).
+
+    The check only says whether the answer has been written: text (or a dict of texts, one per part)
+    with at least ``min_words`` words in each part. It never judges the content: the coach reads the
+    answer in the learner's notebook and marks it with the rubric in ``exercises/coach/README.md``,
+    and the hidden check gives it no automatic points.
+
+    Parameters
+    ----------
+    qid : str
+        The question number.
+    answer : str or dict of str
+        The learner's text, or one text per part.
+    parts : list of str, optional
+        The keys the dict must have (one text each); omitted, the answer is one text.
+    min_words : int, default 20
+        The fewest words in each part.
+    hints : str or (str, str), optional
+        The nudge and the pointer.
+
+    Returns
+    -------
+    None
+        Prints whether the answer is complete, and that the coach will mark it.
+
+    Examples
+    --------
+    >>> from qitools import checks
+    >>> checks.reset()
+    >>> checks.written("16.7", {"what": "We tested a falls bundle.", "next": ...}, parts=["what", "next"], min_words=3)
+    ❌ Question 16.7: not right yet. 1 of 2 parts written (at least 3 words each).
+       Hint 1 of 2: Write your own words in the quotes, replacing the ... of every part.
+    >>> checks.written("16.7", "We tested a falls bundle on two wards.", min_words=5)
+    ✅ Question 16.7: right. Recorded for your coach (8 words). This answer earns no automatic points: your coach reads it and marks it with the rubric.
+    """
+    _check("written", qid, answer, parts=parts, min_words=min_words, hints=hints)

@@ -12,6 +12,7 @@ aims_and_pdsa.py        aim, pdsa_cycle, pdsa_ramp
 boards_and_funnels.py   assurance, funnel_limits, outside_funnel
 own_data.py             tidy_table
 choices.py              choice, choices, chart_type (and make_key, the hashed keys)
+targets_and_people.py   order (and order_keys), ratio, written (answers the coach marks)
 ======================  ===========================================================================
 
 A judge never prints and keeps no state. It gets the learner's answer (a value, a table, a chart
@@ -43,6 +44,7 @@ from .run_charts import (
     _judge_run_chart_drawing,
     _judge_runs,
 )
+from .targets_and_people import _judge_order, _judge_ratio, _judge_written
 from .variation import _judge_moving_ranges, _judge_points_outside, _judge_xmr_limits
 
 __all__ = ["judge"]
@@ -144,6 +146,18 @@ _JUDGES: dict[str, tuple[Callable[..., Verdict], tuple[str, str]]] = {
     "choices": (_judge_choices, (
         "Not all are right yet: re-read the definitions above.",
         "Go through the items one at a time against the definitions.",
+    )),
+    "order": (_judge_order, (
+        "Which comes first? Put that one first in your list, then ask the same of the rest.",
+        "Go back to the module's list of the parts, in order, and compare yours with it item by item.",
+    )),
+    "ratio": (_judge_ratio, (
+        "Divide the total observed by the total expected.",
+        "Add up each column first, then divide once: observed on top.",
+    )),
+    "written": (_judge_written, (
+        "Write your own words in the quotes, replacing the ... of every part.",
+        "A few sentences for each part: what, why and what next.",
     )),
     "chart_type": (_judge_chart_type, (
         "What kind of data is it: classification (yes/no), counts, or measurements?",
