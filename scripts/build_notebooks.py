@@ -11,6 +11,7 @@ Usage (from the repository root)::
 
     python scripts/build_notebooks.py                 # every source, written and executed
     python scripts/build_notebooks.py 03 04            # only the modules whose names start so
+    python scripts/build_notebooks.py glossary         # the course glossary (text only)
     python scripts/build_notebooks.py --no-execute     # write the notebooks without outputs
 
 Edit the sources, not the .ipynb files: the next build overwrites them. Execution uses nbclient
@@ -125,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help="build only sources whose file name starts with one of these")
     parser.add_argument("--no-execute", action="store_true", help="write the notebooks without running them")
     args = parser.parse_args(argv)
-    sources = sorted(SOURCES.glob("[0-9][0-9]_*.py"))
+    sources = sorted(SOURCES.glob("[0-9][0-9]_*.py")) + sorted(SOURCES.glob("glossary.py"))
     if args.names:
         sources = [s for s in sources if any(s.name.startswith(n) for n in args.names)]
     if not sources:
