@@ -78,7 +78,9 @@ class TestExercise:
         assert questions and all(q.startswith(f"{int(name[:2])}.") for q in questions)
         sources = [c.source for c in nb.cells]
         for q in questions:  # Question N.M heading -> (data cells) -> answer cell -> check cell
-            heading = next(i for i, s in enumerate(sources) if s.startswith(f"## Question {q}"))
+            # core questions: "## Question N.M: ..."; optional ones: "## Analyst extension (optional): Question N.M: ..."
+            title = re.compile(rf"## (Analyst extension \(optional\): )?Question {re.escape(q)}\b(?!\.)")
+            heading = next(i for i, s in enumerate(sources) if title.match(s))
             answer = next(i for i in range(heading + 1, len(sources)) if "SOLUTION" in sources[i])
             assert not any(s.startswith("## ") for s in sources[heading + 1 : answer]), f"answer cell of {q}"
             assert nb.cells[answer].cell_type == "code"
