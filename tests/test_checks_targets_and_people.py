@@ -150,3 +150,46 @@ def test_the_new_mistakes_are_catalogued():
         assert title and len(why) > 40
     assert "latest point" in MISTAKES["variation_assurance_mixed"][1]
     assert "both limits lie on the good side" in MISTAKES["variation_assurance_mixed"][1]
+
+
+class TestSuppressed:
+    """NHS statistical disclosure practice: counts from 1 to 4 shown as '<5'; zeros and 5+ kept."""
+
+    counts = [0, 3, 12, 1, 5, 4]
+
+    def _table(self, harm):
+        import pandas as pd
+
+        return pd.DataFrame({"month": range(len(harm)), "harm": harm})
+
+    def test_qitools_suppression_is_right(self):
+        import qitools as qi
+
+        shared = qi.suppress_small_counts(self._table(self.counts), ["harm"])
+        assert shared["harm"].tolist() == [0, "<5", 12, "<5", 5, "<5"]
+        assert checks.judge("suppressed", shared, {"harm": self.counts}).right
+
+    def test_small_counts_still_shown(self):
+        v = checks.judge("suppressed", self._table(self.counts), {"harm": self.counts})
+        assert v.mistake == "small_numbers_shared" and v.detail == "3 small counts are still shown."
+
+    def test_large_counts_must_be_kept(self):
+        over = [0, "<5", "<5", "<5", "<5", "<5"]
+        v = checks.judge("suppressed", self._table(over), {"harm": self.counts})
+        assert v.status == "wrong" and v.detail.startswith("2 counts of 5 or more were changed or hidden")
+
+    def test_zeros_may_be_hidden_and_floats_are_numbers(self):
+        table = self._table(["<5", "<5", 12.0, "<5", 5.0, "<5"])
+        assert checks.judge("suppressed", table, {"harm": self.counts}).right
+
+    def test_other_threshold(self):
+        table = self._table([0, "<10", 12, "<10", "<10", "<10"])
+        assert checks.judge("suppressed", table, {"harm": self.counts}, threshold=10).right
+        assert not checks.judge("suppressed", table, {"harm": self.counts}).right
+
+    def test_wrong_answers(self):
+        assert checks.judge("suppressed", ..., {"harm": self.counts}).status == "unanswered"
+        assert "Expected a table" in checks.judge("suppressed", [0, 3], {"harm": self.counts}).detail
+        assert "not found: harm" in checks.judge("suppressed", self._table(self.counts).rename(columns={"harm": "h"}),
+                                                 {"harm": self.counts}).detail
+        assert "Keep every month" in checks.judge("suppressed", self._table(self.counts[:3]), {"harm": self.counts}).detail

@@ -63,6 +63,7 @@ from .cells import (
     rate,
     ratio,
     run_chart_drawing,
+    suppressed,
     tidy_table,
     useful_points,
     written,
@@ -113,5 +114,6 @@ __all__ = [
     "tidy_table",
     "order",
     "ratio",
+    "suppressed",
     "written",
 ]

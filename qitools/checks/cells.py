@@ -37,6 +37,7 @@ __all__ = [
     "tidy_table",
     "order",
     "ratio",
+    "suppressed",
     "written",
 ]
 
@@ -1030,6 +1031,45 @@ def ratio(qid, answer, numerator, denominator, *, hints=None) -> None:
        Hint 1 of 2: Divide the total observed by the total expected.
     """
     _check("ratio", qid, answer, numerator, denominator, hints=hints)
+
+
+def suppressed(qid, answer, original, *, threshold=5, hints=None) -> None:
+    """Check a table made safe to share: counts from 1 to ``threshold - 1`` hidden, every other count kept.
+
+    Parameters
+    ----------
+    qid : str
+        The question number.
+    answer : pandas.DataFrame
+        The learner's table (as :func:`qitools.suppress_small_counts` returns it: small counts
+        replaced by text such as ``"<5"``).
+    original : dict of list
+        The count columns that must be suppressed, with their original counts: ``{column: counts}``.
+    threshold : int, default 5
+        Counts below this (and above 0) must be hidden.
+    hints : str or (str, str), optional
+        The nudge and the pointer.
+
+    Returns
+    -------
+    None
+        Prints the verdict. Small counts still shown is a named mistake; counts of ``threshold`` or
+        more hidden or changed are wrong too. Zeros may be shown or hidden.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import qitools as qi
+    >>> from qitools import checks
+    >>> checks.reset()
+    >>> table = pd.DataFrame({"month": [1, 2, 3], "harm": [0, 3, 12]})
+    >>> checks.suppressed("17.5", table, {"harm": [0, 3, 12]})  # doctest: +ELLIPSIS
+    ❌ Question 17.5: not right yet. 1 small count is still shown.
+       Common mistake – small numbers shared: ...
+    >>> checks.suppressed("17.5", qi.suppress_small_counts(table, ["harm"]), {"harm": [0, 3, 12]})
+    ✅ Question 17.5: right. Counts from 1 to 4 hidden, the rest kept: safe to share.
+    """
+    _check("suppressed", qid, answer, original, threshold=threshold, hints=hints)
 
 
 def written(qid, answer, *, parts=None, min_words=20, hints=None) -> None:

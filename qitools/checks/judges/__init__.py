@@ -12,7 +12,7 @@ aims_and_pdsa.py        aim, pdsa_cycle, pdsa_ramp
 boards_and_funnels.py   assurance, funnel_limits, outside_funnel
 own_data.py             tidy_table
 choices.py              choice, choices, chart_type (and make_key, the hashed keys)
-targets_and_people.py   order (and order_keys), ratio, written (answers the coach marks)
+targets_and_people.py   order (and order_keys), ratio, suppressed, written (answers the coach marks)
 ======================  ===========================================================================
 
 A judge never prints and keeps no state. It gets the learner's answer (a value, a table, a chart
@@ -44,7 +44,7 @@ from .run_charts import (
     _judge_run_chart_drawing,
     _judge_runs,
 )
-from .targets_and_people import _judge_order, _judge_ratio, _judge_written
+from .targets_and_people import _judge_order, _judge_ratio, _judge_suppressed, _judge_written
 from .variation import _judge_moving_ranges, _judge_points_outside, _judge_xmr_limits
 
 __all__ = ["judge"]
@@ -154,6 +154,10 @@ _JUDGES: dict[str, tuple[Callable[..., Verdict], tuple[str, str]]] = {
     "ratio": (_judge_ratio, (
         "Divide the total observed by the total expected.",
         "Add up each column first, then divide once: observed on top.",
+    )),
+    "suppressed": (_judge_suppressed, (
+        "Which counts could identify a patient? Those are the ones to hide before sharing.",
+        "qi.suppress_small_counts(table, [the count columns]) shows counts from 1 to 4 as '<5'.",
     )),
     "written": (_judge_written, (
         "Write your own words in the quotes, replacing the ... of every part.",

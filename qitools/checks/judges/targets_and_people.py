@@ -5,6 +5,8 @@
   knowing (or revealing) the order; a list in exactly the reverse order is a named mistake.
 * ``ratio``: a ratio of two totals, such as observed / expected deaths (a standardised mortality
   ratio); the division the wrong way up and a percentage are named mistakes.
+* ``suppressed``: a table ready to share, with counts from 1 to 4 (below the threshold) hidden and
+  every other count kept, as :func:`qitools.suppress_small_counts` makes it.
 * ``written``: a written answer (a reflection, a project's story) that the **coach** marks with a
   rubric. The judge only says whether it has been written (every part, with enough words); it never
   judges the content, and the hidden check gives it no automatic points.
@@ -157,3 +159,42 @@ def _judge_written(answer: Any, *, parts: Sequence[str] | None = None, min_words
         )
     words = sum(_words(answer[p]) for p in parts)
     return _right(FOR_THE_COACH.format(words=words))
+
+
+def _judge_suppressed(answer: Any, original: Mapping[str, Sequence[Any]], *, threshold: int = 5) -> Verdict:
+    """Small counts (1 to threshold - 1) hidden in every column of ``original``; the other counts kept."""
+    if _is_blank(answer):
+        return _unanswered()
+    if not hasattr(answer, "columns") or not hasattr(answer, "dtypes"):
+        raise _BadAnswer(f"Expected a table (a pandas DataFrame), got {_kind(answer)}.")
+    missing = [c for c in original if c not in answer.columns]
+    if missing:
+        return _wrong(f"Columns not found: {', '.join(missing)}. Keep the count columns in the table you share.")
+    shown = changed = 0
+    for column, counts in original.items():
+        got = list(answer[column])
+        if len(got) != len(counts):
+            return _wrong(f"The table has {len(got)} rows; the data have {len(counts)}. Keep every month.")
+        for value, count in zip(got, counts, strict=True):
+            hidden = isinstance(value, str)
+            number = None if hidden or isinstance(value, bool) else _as_number(value)
+            if 0 < count < threshold:
+                shown += not hidden
+            elif count > 0 and (number is None or number != count):
+                changed += 1
+    if shown:
+        return _wrong(f"{shown} small count{'s are' if shown != 1 else ' is'} still shown.", mistake="small_numbers_shared")
+    if changed:
+        return _wrong(
+            f"{changed} count{'s' if changed != 1 else ''} of {threshold} or more {'were' if changed != 1 else 'was'} "
+            "changed or hidden: keep them, only the small ones go."
+        )
+    return _right(f"Counts from 1 to {threshold - 1} hidden, the rest kept: safe to share.")
+
+
+def _as_number(value: Any) -> float | None:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if x != x else x
