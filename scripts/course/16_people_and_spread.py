@@ -209,7 +209,8 @@ plt.show()
 # - **measurement and feedback**: the same measure on every ward, charted and fed back;
 # - **knowledge management**: what each ward learns in its own PDSA cycles (adapting the bundle to
 #   its patients) is shared with the others.
-#
+
+# %% [markdown]
 # For going to **full scale**, the IHI's later framework (Barker, Reid and Schall 2016) adds a
 # **scalable unit**: the smallest unit (one ward) that has all the parts of the system the change
 # needs, tested there before going wider.
@@ -295,6 +296,8 @@ baseline.plot(facet_cols=4, figsize=(12, 5), title="Falls per 1,000 bed days, by
 #   applying the NHS Institute for Innovation and Improvement sustainability model to healthcare
 #   improvement. *Implement Sci* 8:127; the factors' maximum scores as reported in *Implement Sci
 #   Commun* (2021), doi:10.1186/s43058-021-00205-x, Table 5.
+
+# %% [markdown]
 # - Massoud MR, Nielsen GA, Nolan K, Schall MW, Sevin C (2006). *A Framework for Spread: from local
 #   improvements to system-wide change.* IHI Innovation Series white paper; Barker PM, Reid A,
 #   Schall MW (2016). A framework for scaling up health interventions. *Implement Sci* 11:12;
