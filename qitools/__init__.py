@@ -13,6 +13,7 @@ from .report import chart_report
 from .suggest import ChartSuggestion, suggest_chart
 from .results import ControlChart
 from .funnel import FUNNEL_KINDS, FunnelPlot, LeagueTable, funnel_plot, league_table
+from .system import cause_effect_diagram, pareto_chart, pareto_table, process_map
 from .spc.errors import (
     DataChangedWarning,
     QIToolsError,
@@ -54,6 +55,10 @@ __all__ = [
     "FunnelPlot",
     "LeagueTable",
     "FUNNEL_KINDS",
+    "pareto_chart",
+    "pareto_table",
+    "cause_effect_diagram",
+    "process_map",
     "ChartType",
     "CHART_TYPES",
     "QIToolsError",

@@ -90,6 +90,47 @@ def triage_run_charts(rng: np.random.Generator) -> qi.ControlChart:
     return qi.run_chart(pd.concat(rows), x="week", y="minutes", facet="ward")
 
 
+def falls_by_cause(rng: np.random.Generator) -> pd.DataFrame:
+    """One row per inpatient fall over a year on a ward, with its main cause."""
+    causes = ["Toileting unassisted", "Confusion or delirium", "Footwear", "Medication", "Mobilising at night",
+              "Bed rails", "Chair transfer", "Wet floor", "Reaching for items", "Lighting"]  # fmt: skip
+    p = np.array([30, 22, 12, 8, 7, 6, 5, 4, 3, 3], dtype=float)
+    return pd.DataFrame({"cause": rng.choice(causes, size=240, p=p / p.sum())})
+
+
+FALLS_FISHBONE = {
+    "People": ["Agency staff new to the ward", {"Handover": ["No falls checklist", "Rushed at 8 pm"]},
+               "Low staffing at night", "Patients reluctant to ask for help", "Skill mix", "Relatives not involved"],
+    "Methods": ["Risk assessment not repeated after a fall", "No hourly rounding",
+                {"Toileting plans": ["Not written", "Not followed at night"]}, "Bed rails policy unclear",
+                "Medication review late", "Lying and standing BP not measured"],
+    "Equipment": ["Bed alarms broken or missing", "Call bell out of reach", "Walking aids not to hand",
+                  "Low-low beds in short supply", {"Footwear": ["Slippers without grip"]}, "Chairs too low"],
+    "Environment": ["Poor lighting at night", "Cluttered bays", "Side rooms far from the nurses' station",
+                    "Wet floors after cleaning", "Toilets far from the beds", "Noise disturbs sleep"],
+    "Patients": ["Delirium and dementia", "Postural hypotension", "Night sedation", "Continence urgency",
+                 "Previous falls", "Poor eyesight"],
+    "Measurement": ["Falls under-reported", "Harm graded late", "No run chart on the ward",
+                    "Data a month old at the meeting", {"Bed days": ["From a different system"]},
+                    "No denominator for wards"],
+}  # fmt: skip
+
+ED_STEPS = [
+    "Patient arrives at ED",
+    {"step": "Wait to be booked in", "kind": "delay", "wait": "10 to 20 minutes"},
+    "Booked in at reception",
+    "Triage by nurse",
+    {"step": "Needs resuscitation?", "kind": "decision", "yes": "Seen by ED doctor"},
+    {"step": "Wait for a doctor", "kind": "delay", "wait": "2 to 4 hours in majors"},
+    "Seen by ED doctor",
+    "Blood tests and X-ray",
+    {"step": "Results complete?", "kind": "decision", "no": "Blood tests and X-ray"},
+    "Treatment plan agreed",
+    "Bed or transport arranged",
+    "Leaves the department",
+]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images", help="folder for the PNG files")
@@ -116,6 +157,13 @@ def main(argv: list[str] | None = None) -> int:
         cc = triage_run_charts(np.random.default_rng([SEED, 3]))
         fig = cc.plot(sharey=False, title="Median minutes to triage, by ward", caption="Synthetic data.")
         written.append(save(fig, args.out / "readme_run_chart_facets.png", dpi=DPI))
+        ax = qi.pareto_chart(falls_by_cause(np.random.default_rng([SEED, 4])), category="cause",
+                             title="Inpatient falls by main cause, one year")  # fmt: skip
+        written.append(save(ax, args.out / "readme_pareto_falls.png", dpi=DPI))
+        ax = qi.cause_effect_diagram("Inpatient falls on Ward 7", FALLS_FISHBONE, title="Why do patients fall?")
+        written.append(save(ax, args.out / "readme_fishbone_falls.png", dpi=DPI))
+        ax = qi.process_map(ED_STEPS, title="Emergency department: from arrival to leaving")
+        written.append(save(ax, args.out / "readme_process_map_ed.png", dpi=DPI))
         plt.close("all")
     for path in written:
         print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}  {path.stat().st_size / 1024:.0f} kB")

@@ -63,6 +63,16 @@ _INDEX = """\
       background: #fdecea; border-bottom: 3px solid #b2182b; color: #5a0d14; font: 15px/1.4 system-ui, sans-serif; }
   </style>
   <script>
+  /* qitools: closing the tab shuts its kernel down at once. Voila's page sends a shutdown request
+     when it unloads, echoing the _xsrf cookie (the double-submit check: only a page of this origin
+     can read it). Voila's page sets no such cookie, so the request was refused (403) and the kernel
+     lived on until the idle cull, minutes later. A random one is made here if there is none. */
+  if (!/(^|;\s*)_xsrf=[^;]+/.test(document.cookie)) {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    var hex = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+    document.cookie = "_xsrf=" + hex + "; path=/; SameSite=Strict";
+  }
   /* qitools: a file over the upload limit is stopped here, with a message, before it is sent (a
      bigger websocket message would be dropped without a word). */
   document.addEventListener("change", function (event) {

@@ -132,3 +132,66 @@ def test_p_chart_with_baseline_excluded_point_and_runs_signal(image_check):
         )
         ax = cc.plot(figsize=(7, 3.8), percent=True, title="Patients screened for sepsis", subtitle="")
     return image_check(ax.figure)
+
+
+# -- understanding the system: Pareto chart, fishbone, process map ------------------------------------
+FALL_CAUSES = ["Toileting unassisted", "Confusion or delirium", "Footwear", "Medication", "Mobilising at night",
+               "Bed rails", "Chair transfer", "Wet floor", "Other mechanical", "Reaching for items"]  # fmt: skip
+FALL_COUNTS = [71, 53, 28, 22, 19, 16, 11, 8, 7, 5]
+
+FISHBONE = {
+    "People": ["Agency staff new to the ward", {"Handover": ["No falls checklist", "Rushed at 8 pm"]},
+               "Low staffing at night", "Patients reluctant to ask for help", "Skill mix", "Relatives not involved"],
+    "Methods": ["Risk assessment not repeated after a fall", "No hourly rounding",
+                {"Toileting plans": ["Not written", "Not followed at night"]}, "Bed rails policy unclear",
+                "Medication review late", "Lying and standing BP not measured"],
+    "Equipment": ["Bed alarms broken or missing", "Call bell out of reach", "Walking aids not to hand",
+                  "Low-low beds in short supply", {"Footwear": ["Slippers without grip"]}, "Chairs too low"],
+    "Environment": ["Poor lighting at night", "Cluttered bays", "Side rooms far from the nurses' station",
+                    "Wet floors after cleaning", "Toilets far from the beds", "Noise disturbs sleep"],
+    "Patients": ["Delirium and dementia", "Postural hypotension", "Night sedation", "Continence urgency",
+                 "Previous falls", "Poor eyesight"],
+    "Measurement": ["Falls under-reported", "Harm graded late", "No run chart on the ward",
+                    "Data a month old at the meeting", {"Bed days": ["From a different system"]},
+                    "No denominator for wards"],
+}  # fmt: skip
+
+ED_STEPS = [
+    "Patient arrives at ED",
+    {"step": "Wait to be booked in", "kind": "delay", "wait": "10 to 20 minutes"},
+    "Booked in at reception",
+    "Triage by nurse",
+    {"step": "Needs resuscitation?", "kind": "decision", "yes": "Seen by ED doctor"},
+    {"step": "Wait for a doctor", "kind": "delay", "wait": "2 to 4 hours in majors"},
+    "Seen by ED doctor",
+    "Blood tests and X-ray",
+    {"step": "Results complete?", "kind": "decision", "no": "Blood tests and X-ray"},
+    "Treatment plan agreed",
+    "Bed or transport arranged",
+    "Leaves the department",
+]
+
+
+@_compare("pareto_chart_other.png")
+def test_pareto_chart_with_vital_few_and_other(image_check):
+    """Pareto chart: bars descending, cumulative line to 100 %, 80 % cut, vital few dark, the tail in 'Other'."""
+    with image_check.style():
+        df = pd.DataFrame({"cause": FALL_CAUSES, "falls": FALL_COUNTS})
+        ax = qi.pareto_chart(df, category="cause", count="falls", top=7, figsize=(8, 4.8))
+    return image_check(ax.figure)
+
+
+@_compare("fishbone_6x6.png")
+def test_fishbone_six_categories_six_causes(image_check):
+    """Fishbone: 6 categories x 6 causes with sub-causes; every cause legible, nothing overlapping."""
+    with image_check.style():
+        ax = qi.cause_effect_diagram("Inpatient falls on Ward 7", FISHBONE, title="Why do patients fall?")
+    return image_check(ax.figure)
+
+
+@_compare("process_map_12_steps.png")
+def test_process_map_decisions_and_delays(image_check):
+    """Process map: 12 steps in 3 rows, a forward jump and a loop back (blue), two delays with their waits."""
+    with image_check.style():
+        ax = qi.process_map(ED_STEPS, title="Emergency department: arrival to leaving")
+    return image_check(ax.figure)

@@ -1,0 +1,362 @@
+"""Drawing the Pareto chart, the fishbone and the process map: what a learner must be able to read.
+
+Overlaps are measured with the renderer's own text bounding boxes (``Text.get_window_extent``), at
+the resolutions a chart is usually shown or saved at (60, 100 and 200 dpi).
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import qitools as qi
+from qitools.plot.style import MIN_FONT_SIZE
+from qitools.plot.system import DiagramTooSmallWarning
+from qitools.system import UnreachableStepWarning
+
+# 6 categories x 6 causes, with long causes and sub-causes: the size the course uses
+CAUSES_6X6 = {
+    "People": ["Agency and bank staff unfamiliar with the ward", {"Handover": ["No falls checklist", "Rushed at 8 pm"]},
+               "Low staffing at night", "Patients reluctant to ask for help with walking to the toilet", "Skill mix",
+               "Relatives not involved"],
+    "Methods": ["Falls risk assessment not repeated after a fall", "No hourly rounding",
+                {"Toileting plans": ["Not written", "Not followed at night by the night staff"]},
+                "Bed rails policy unclear", "Medication review late", "Lying and standing BP not measured"],
+    "Equipment": ["Bed alarms broken or missing", "Call bell out of reach", "Walking aids not to hand",
+                  "Low-low beds in short supply", {"Footwear": ["Slippers without grip", "No non-slip socks"]},
+                  "Chairs too low"],
+    "Environment": ["Poor lighting at night", "Cluttered bays", "Side rooms far from the nurses' station",
+                    "Wet floors after cleaning", "Toilets far from the beds", "Noise disturbs sleep"],
+    "Patients": ["Delirium and dementia", "Postural hypotension", "Sedatives and night sedation", "Continence urgency",
+                 "Previous falls", "Poor eyesight"],
+    "Measurement": ["Falls under-reported on the incident system", "Harm level graded late",
+                    "No run chart on the ward", "Data a month old at the meeting",
+                    {"Bed days": ["From a different system"]}, "Supercalifragilisticexpialidociousnesses"],
+}  # fmt: skip
+
+# 12 steps, 2 decisions (a jump forward and a loop back), 2 delays
+STEPS_12 = [
+    "Patient arrives at ED",
+    {"step": "Wait to be booked in", "kind": "delay", "wait": "10 to 20 minutes"},
+    "Booked in at reception",
+    "Triage by nurse",
+    {"step": "Needs resuscitation?", "kind": "decision", "yes": "Seen by ED doctor"},
+    {"step": "Wait for a doctor", "kind": "delay", "wait": "2 to 4 hours in majors"},
+    "Seen by ED doctor",
+    "Blood tests and X-ray",
+    {"step": "Results complete?", "kind": "decision", "no": "Blood tests and X-ray"},
+    "Treatment plan agreed",
+    "Bed or transport arranged",
+    "Leaves the department",
+]
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _texts(ax):
+    return [t for t in ax.figure.findobj(lambda a: hasattr(a, "get_text") and hasattr(a, "get_fontsize"))
+            if t.get_visible() and t.get_text()]  # fmt: skip
+
+
+def _overlaps(ax, dpi: float) -> list[tuple[str, str]]:
+    fig = ax.figure
+    fig.set_dpi(dpi)
+    renderer = fig.canvas.get_renderer()
+    fig.draw(renderer)
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in ax.texts]
+    bad = []
+    for (ta, a), (tb, b) in itertools.combinations(boxes, 2):
+        w = min(a.x1, b.x1) - max(a.x0, b.x0)
+        h = min(a.y1, b.y1) - max(a.y0, b.y0)
+        if w > 0.5 and h > 0.5:
+            bad.append((ta, tb))
+    return bad
+
+
+def _outside_figure(ax) -> list[str]:
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    fig.draw(renderer)
+    W, H = fig.bbox.width, fig.bbox.height
+    return [t.get_text() for t in ax.texts
+            if (bb := t.get_window_extent(renderer)).x0 < -1 or bb.y0 < -1 or bb.x1 > W + 1 or bb.y1 > H + 1]  # fmt: skip
+
+
+def _text_vs_shapes(ax) -> list[str]:
+    """Texts that cut across a shape: each must lie inside one shape's box or clear of all shapes."""
+    from matplotlib.patches import Polygon
+
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    fig.draw(renderer)
+    shapes = [p.get_window_extent(renderer) for p in ax.patches if isinstance(p, Polygon)]
+    bad = []
+    for t in ax.texts:
+        bb = t.get_window_extent(renderer)
+        for s in shapes:
+            w = min(bb.x1, s.x1) - max(bb.x0, s.x0)
+            h = min(bb.y1, s.y1) - max(bb.y0, s.y0)
+            inside = bb.x0 >= s.x0 - 0.5 and bb.x1 <= s.x1 + 0.5 and bb.y0 >= s.y0 - 0.5 and bb.y1 <= s.y1 + 0.5
+            if w > 0.5 and h > 0.5 and not inside:
+                bad.append(t.get_text())
+    return bad
+
+
+def _check_fonts_and_math(ax):
+    for t in _texts(ax):
+        assert t.get_fontsize() >= MIN_FONT_SIZE, (t.get_text(), t.get_fontsize())
+
+
+class TestParetoChart:
+    def df(self):
+        return pd.DataFrame(
+            {"cause": ["Toileting", "Confusion", "Footwear", "Bed rails", "Medication", "Wet floor", "Lighting"],
+             "falls": [12, 41, 6, 27, 3, 2, 1]}
+        )  # fmt: skip
+
+    def test_bars_descend_and_the_line_ends_at_100(self):
+        ax = qi.pareto_chart(self.df(), category="cause", count="falls")
+        bars = [p for p in ax.patches if p.get_gid() == "qi-pareto-bar"]
+        heights = [b.get_height() for b in bars]
+        assert heights == [41, 27, 12, 6, 3, 2, 1]
+        assert [t.get_text() for t in ax.get_xticklabels()] == [
+            "Confusion", "Bed rails", "Toileting", "Footwear", "Medication", "Wet floor", "Lighting"
+        ]  # fmt: skip
+        twin = [a for a in ax.figure.axes if a is not ax][0]
+        (line,) = [ln for ln in twin.lines if ln.get_gid() == "qi-pareto-cumulative"]
+        y = np.asarray(line.get_ydata(), dtype=float)
+        assert y[-1] == 100.0
+        np.testing.assert_allclose(y, np.cumsum(heights) * 100 / 92)
+        # 100 % on the right is level with the total on the left
+        assert twin.get_ylim()[1] / 100 == pytest.approx(ax.get_ylim()[1] / 92)
+        (cut,) = [ln for ln in twin.lines if ln.get_gid() == "qi-pareto-cut"]
+        assert cut.get_ydata()[0] == 80
+
+    def test_vital_few_are_marked(self):
+        ax = qi.pareto_chart(self.df(), category="cause", count="falls")
+        bars = [p for p in ax.patches if p.get_gid() == "qi-pareto-bar"]
+        colours = [b.get_facecolor() for b in bars]
+        # 41 + 27 + 12 = 80 of 92 = 87 %: three vital few, drawn dark; the boundary after the third bar
+        assert len({colours[0], colours[1], colours[2]}) == 1 and colours[3] != colours[0]
+        (sep,) = [ln for ln in ax.lines if ln.get_gid() == "qi-pareto-vital-few"]
+        assert sep.get_xdata()[0] == 2.5
+        assert "3 of 7 categories make up 87%" in _plain(
+            [t.get_text() for t in ax.texts if t.get_gid() == "qi-subtitle"][0]
+        )
+
+    def test_other_is_drawn_last_and_hatched(self):
+        df = pd.DataFrame({"c": list("ABCDEFGH"), "n": [50, 20, 10, 6, 5, 4, 3, 2]})
+        with pytest.warns(qi.DataChangedWarning):
+            ax = qi.pareto_chart(df, category="c", count="n", top=2)
+        (other,) = [p for p in ax.patches if p.get_gid() == "qi-pareto-other"]
+        assert other.get_height() == 20 and other.get_hatch()
+        assert other.get_x() > max(p.get_x() for p in ax.patches if p.get_gid() == "qi-pareto-bar")
+        assert ax.get_xticklabels()[-1].get_text() == "Other"
+
+    def test_ax_is_returned_and_text_is_legible(self, plt):
+        fig, ax = plt.subplots(figsize=(8, 4.5))
+        out = qi.pareto_chart(self.df(), category="cause", count="falls", ax=ax, title="Falls by cause")
+        assert out is ax
+        _check_fonts_and_math(ax)
+        assert ax.get_title(loc="left") == "Falls by cause"
+
+    def test_text_is_not_mathtext(self):
+        df = pd.DataFrame({"c": ["Cost $5 or $10", "x_1^2", "b"], "n": [5, 3, 1]})
+        ax = qi.pareto_chart(df, category="c", count="n", title="Spend in $ and $", x_label="$item$")
+        ax.figure.canvas.draw()
+        labels = [t.get_text() for t in ax.get_xticklabels()]
+        assert _plain(labels[0]) == "Cost $5 or $10"
+        for t in _texts(ax):
+            if "$" in t.get_text() or "_" in t.get_text():
+                assert t.get_parse_math() is False, t.get_text()
+
+    def test_long_labels_rotate_on_a_crowded_axis(self, plt):
+        df = pd.DataFrame({"c": [f"Hospital-acquired category {i}" for i in range(6)], "n": range(6, 0, -1)})
+        fig, ax = plt.subplots(figsize=(6, 4))
+        qi.pareto_chart(df, category="c", count="n", ax=ax)
+        assert ax.get_xticklabels()[0].get_rotation() == 35
+        fig, ax = plt.subplots(figsize=(14, 4))
+        qi.pareto_chart(df, category="c", count="n", ax=ax)
+        assert ax.get_xticklabels()[0].get_rotation() == 0
+        assert ax.get_xticklabels()[0].get_text() == "Hospital-acquired\ncategory 0"
+
+    def test_crowded_axis_stands_labels_upright_and_drops_counts(self):
+        df = pd.DataFrame({"c": [f"Cause number {i}" for i in range(30)], "n": np.arange(30, 0, -1) ** 2})
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            ax = qi.pareto_chart(df, category="c", count="n")
+        assert ax.get_xticklabels()[0].get_rotation() == 90
+        assert not [t for t in ax.texts if t.get_gid() == "qi-pareto-count"]  # 900 is wider than a bar
+        df = pd.DataFrame({"c": [f"Cause number {i}" for i in range(70)], "n": np.arange(70, 0, -1)})
+        with pytest.warns(DiagramTooSmallWarning, match="too many to label legibly.*top=15"):
+            qi.pareto_chart(df, category="c", count="n")
+
+    def test_counting_rows(self):
+        df = pd.DataFrame({"ward": ["A"] * 5 + ["B"] * 2 + ["C"]})
+        ax = qi.pareto_chart(df, category="ward")
+        assert [p.get_height() for p in ax.patches if p.get_gid() == "qi-pareto-bar"] == [5, 2, 1]
+        assert ax.get_ylabel() == "Count"
+
+
+class TestCauseEffectDiagram:
+    def test_every_cause_appears_as_text(self):
+        ax = qi.cause_effect_diagram("Falls on Ward 7", CAUSES_6X6)
+        shown = {_plain(t.get_text()).replace(" ", "") for t in ax.texts}
+        expected = {"Falls on Ward 7"}
+        for cat, items in CAUSES_6X6.items():
+            expected.add(cat)
+            for item in items:
+                if isinstance(item, dict):
+                    ((cause, subs),) = item.items()
+                    expected.add(cause)
+                    expected.update(subs)
+                else:
+                    expected.add(item)
+        # wrapping turns spaces into line breaks (and breaks over-long words), so compare without spaces
+        assert {e.replace(" ", "") for e in expected} <= shown
+        gids = [t.get_gid() for t in ax.texts]
+        assert gids.count("qi-fishbone-category") == 6
+        assert gids.count("qi-fishbone-effect") == 1
+        assert gids.count("qi-fishbone-cause") == 36
+        assert gids.count("qi-fishbone-subcause") == 7
+
+    @pytest.mark.parametrize("dpi", [60, 100, 200])
+    def test_no_text_overlaps_at_6_by_6(self, dpi):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            ax = qi.cause_effect_diagram("Inpatient falls on Ward 7 (per 1,000 bed days)", CAUSES_6X6, title="Why?")
+        assert _overlaps(ax, dpi) == []
+        assert _outside_figure(ax) == []
+        assert _text_vs_shapes(ax) == []
+        _check_fonts_and_math(ax)
+
+    def test_small_and_uneven_diagrams(self):
+        for causes in ({"Only": ["One cause"]}, {"A": [], "B": ["x"], "C": ["y", "z"]},
+                       {f"Cat {i}": [f"cause {i}.{j}" for j in range(i)] for i in range(1, 10)}):  # fmt: skip
+            ax = qi.cause_effect_diagram("Effect", causes)
+            assert _overlaps(ax, 100) == []
+            assert _outside_figure(ax) == []
+
+    def test_given_ax_is_returned_and_a_too_small_one_warns(self, plt):
+        fig, ax = plt.subplots(figsize=(14, 10))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert qi.cause_effect_diagram("Falls", CAUSES_6X6, ax=ax) is ax
+        assert _overlaps(ax, 100) == []
+        fig, ax = plt.subplots(figsize=(6.4, 4.8))
+        with pytest.warns(DiagramTooSmallWarning, match=r"needs .* inches .*figsize="):
+            out = qi.cause_effect_diagram("Falls", CAUSES_6X6, ax=ax)
+        assert out is ax
+
+    def test_figsize_wraps_text_to_fit(self):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            ax = qi.cause_effect_diagram("Falls", CAUSES_6X6, figsize=(10.5, 8))
+        assert tuple(ax.figure.get_size_inches()) == (10.5, 8)
+        assert _overlaps(ax, 100) == []
+
+    def test_text_is_not_mathtext(self):
+        ax = qi.cause_effect_diagram("Cost $5", {"Money": ["$x$ and $y$", {"a_b": ["c^2"]}]})
+        ax.figure.canvas.draw()
+        assert "$x$ and $y$" in [_plain(t.get_text()) for t in ax.texts]
+        assert all(t.get_parse_math() is False for t in ax.texts)
+
+
+class TestProcessMap:
+    def test_every_step_and_wait_appears(self):
+        ax = qi.process_map(STEPS_12)
+        shown = {_plain(t.get_text()) for t in ax.texts}
+        for s in STEPS_12:
+            text = s if isinstance(s, str) else s["step"]
+            assert text in shown
+            if isinstance(s, dict) and "wait" in s:
+                assert s["wait"] in shown
+        assert {"Start", "End"} <= shown
+        gids = [t.get_gid() for t in ax.texts]
+        assert gids.count("qi-process-decision") == 2
+        assert gids.count("qi-process-delay") == 2
+        assert gids.count("qi-process-wait") == 2
+        labels = sorted(t.get_text() for t in ax.texts if t.get_gid() == "qi-process-branch")
+        assert labels == ["No", "No", "Yes", "Yes"]
+
+    def test_shapes_and_arrows(self):
+        ax = qi.process_map(STEPS_12)
+        # 14 shapes (12 steps, start, end), 2 hourglasses, and one arrow head per arrow:
+        # 13 in sequence (start -> ... -> end, no arrow out of "Results complete?" but its two branches)
+        # plus the jump from "Needs resuscitation?"; 15 in all
+        n_patches = len(ax.patches)
+        assert n_patches == 14 + 2 + 15
+
+    @pytest.mark.parametrize("dpi", [60, 100, 200])
+    def test_no_text_overlaps_on_a_12_step_map(self, dpi):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            ax = qi.process_map(STEPS_12, title="Emergency department")
+        assert _overlaps(ax, dpi) == []
+        assert _outside_figure(ax) == []
+        assert _text_vs_shapes(ax) == []
+        _check_fonts_and_math(ax)
+
+    @pytest.mark.parametrize("per_row", [2, 3, 4, 6, 14])
+    def test_any_row_length(self, per_row):
+        ax = qi.process_map(STEPS_12, per_row=per_row)
+        assert _overlaps(ax, 100) == []
+        assert _text_vs_shapes(ax) == []
+
+    def test_branches_to_the_end_and_long_jumps(self):
+        steps = ["a", {"step": "Eligible for the clinic today?", "kind": "decision", "no": "end"}, "b", "c", "d", "e",
+                 {"step": "Loop?", "kind": "decision", "yes": 0, "no": "h"}, "f", "g", "h",
+                 {"step": "Long wait", "kind": "delay"}, "i"]  # fmt: skip
+        with pytest.warns(UnreachableStepWarning, match=r"No path from the start reaches steps 7 \('f'\), 8 \('g'\)"):
+            ax = qi.process_map(steps, per_row=3)
+        assert _overlaps(ax, 100) == []
+        assert _text_vs_shapes(ax) == []
+        assert [t.get_text() for t in ax.texts if t.get_gid() == "qi-process-wait"] == []
+
+    def test_given_ax_is_returned_and_a_too_small_one_warns(self, plt):
+        fig, ax = plt.subplots(figsize=(13, 8))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert qi.process_map(STEPS_12, ax=ax) is ax
+        assert _overlaps(ax, 100) == []
+        fig, ax = plt.subplots(figsize=(4, 3))
+        with pytest.warns(DiagramTooSmallWarning):
+            assert qi.process_map(STEPS_12, ax=ax) is ax
+
+    def test_text_is_not_mathtext(self):
+        ax = qi.process_map(["Pay $5 or $10", {"step": "x_1?", "kind": "decision", "no": 0}], start="$start$")
+        ax.figure.canvas.draw()
+        assert "Pay $5 or $10" in [_plain(t.get_text()) for t in ax.texts]
+        assert all(t.get_parse_math() is False for t in ax.texts)
+
+    def test_bad_ax(self):
+        with pytest.raises(qi.QITypeError, match="matplotlib Axes"):
+            qi.process_map(STEPS_12, ax="not an axes")
+
+
+class TestAltText:
+    """Saved with qitools.plot.save, each drawing carries a plain-English description (for screen readers)."""
+
+    def test_descriptions_name_everything_drawn(self, tmp_path):
+        from PIL import Image
+
+        from qitools.plot import save
+
+        out = save(qi.process_map(STEPS_12), tmp_path / "map.png", dpi=50)
+        desc = Image.open(out).text["Description"]
+        assert "5. Needs resuscitation? (decision: yes to 'Seen by ED doctor', no to 'Wait for a doctor')" in desc
+        assert "6. Wait for a doctor (delay: 2 to 4 hours in majors)" in desc
+        out = save(qi.cause_effect_diagram("Falls", CAUSES_6X6), tmp_path / "fish.png", dpi=50)
+        desc = Image.open(out).text["Description"]
+        assert "Handover (because of: No falls checklist, Rushed at 8 pm)" in desc
+        assert all(cat in desc for cat in CAUSES_6X6)
+        df = pd.DataFrame({"c": ["a", "b", "b"]})
+        out = save(qi.pareto_chart(df, category="c"), tmp_path / "pareto.png", dpi=50)
+        desc = Image.open(out).text["Description"]
+        assert "b: 2 (66.7%, cumulative 66.7%); a: 1 (33.3%, cumulative 100.0%)" in desc
