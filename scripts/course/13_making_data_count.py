@@ -20,7 +20,8 @@
 #   more false alarms with fixed run lengths;
 # - rewrite a **red-amber-green board report** as an SPC summary, with a sentence a board can act on.
 #
-# Words in **bold** are explained in the course [glossary](glossary.ipynb).
+# The words this module uses (variation icon, assurance icon, shift, false alarm, ...) are explained in the
+# course [glossary](glossary.ipynb).
 
 # %% [markdown]
 # ## 1. Making Data Count
@@ -187,8 +188,8 @@ charts["Sickness absence (%)"].plot(figsize=(8, 3.5), title="Sickness absence (%
 # below the lower limit every June or July (blue). Only a few months are grey, among them the last
 # one, March 2024. Icons: common cause, fail.
 #
-# This is **seasonal variation**: a special cause that comes back every year (winter viruses, and
-# the school holidays in summer; module 11 shows how to chart it). The process is *not* stable, and
+# This is **seasonal variation**: a special cause that comes back every year (winter viruses;
+# module 11 shows how to chart it). The process is *not* stable, and
 # a board paper that called it "stable at about 5.1%" because the icon is grey would be wrong. The
 # assurance icon is more robust: both limits lie above 4%, so the target is missed every month,
 # winter or summer.

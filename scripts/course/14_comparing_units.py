@@ -18,7 +18,8 @@
 #   for it assumes and can hide;
 # - describe comparison as "judgement done right" (Condition 5 of *Developing People – Improving Care*).
 #
-# Words in **bold** are explained in the course [glossary](glossary.ipynb).
+# The words this module uses (funnel plot, league table, over-dispersion, ...) are explained in the
+# course [glossary](glossary.ipynb).
 
 # %% [markdown]
 # ## 1. The league table

@@ -20,7 +20,8 @@
 # - compare units fairly with **risk adjustment** (observed / expected), and say how it protects
 #   against unfair blame.
 #
-# Words in **bold** are explained in the course [glossary](glossary.ipynb).
+# The words this module uses (Goodhart's law, gaming, balancing measure, risk adjustment, ...) are explained in the
+# course [glossary](glossary.ipynb).
 
 # %% [markdown]
 # ## 1. When a measure becomes a target

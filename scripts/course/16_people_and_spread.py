@@ -19,7 +19,8 @@
 # - plan **spread** and **scale-up** with the IHI Framework for Spread, and measure it;
 # - list the sections of a **SQUIRE 2.0** report of an improvement project.
 #
-# Words in **bold** are explained in the course [glossary](glossary.ipynb).
+# The words this module uses (stakeholder, co-production, spread, SQUIRE 2.0, ...) are explained in the
+# course [glossary](glossary.ipynb).
 
 # %% [markdown]
 # ## 1. Improvement is done by people

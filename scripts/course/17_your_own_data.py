@@ -19,7 +19,8 @@
 #   or board, in the order a SQUIRE report uses (module 16);
 # - do all of this again with **your own data**.
 #
-# Words in **bold** are explained in the course [glossary](glossary.ipynb).
+# The words this module uses (baseline, small-number suppression, capstone, ...) are explained in the
+# course [glossary](glossary.ipynb).
 
 # %% [markdown]
 # ## The six steps
