@@ -162,7 +162,7 @@ def records_from_notebooks(
     *,
     hidden: str | Path | None = None,
     catalogue: dict[str, dict[str, Any]] | None = None,
-    cell_timeout: float = 60,
+    cell_timeout: float | None = None,
     progress: bool = True,
 ) -> list[ModuleRecord]:
     """A learner's record from their own exercise notebooks: each is run, then checked.
@@ -178,10 +178,10 @@ def records_from_notebooks(
         The hidden-checks folder.
     catalogue : dict, optional
         From :func:`exercise_catalogue`.
-    cell_timeout : float, default 60
-        Seconds a cell may run.
+    cell_timeout : float, optional
+        Seconds a cell may run (default: automatic, see :func:`qitools.grading.grade`).
     progress : bool, default True
-        Print one line per notebook.
+        Show a progress bar and one line per notebook.
 
     Returns
     -------

@@ -99,7 +99,7 @@ def test_catalogue_of_the_course():
 
 def test_records_from_the_learners_own_notebooks(tmp_path):
     """Self-assessed: the notebooks' own check cells score them (a solution and a blank copy)."""
-    pytest.importorskip("nbclient")
+    pytest.importorskip("IPython")
     done, blank = tmp_path / "06_pdsa_cycles.ipynb", tmp_path / "sub" / "13_making_data_count.ipynb"
     blank.parent.mkdir()
     done.write_bytes((ROOT / "exercises" / "coach" / "source" / "06_pdsa_cycles.ipynb").read_bytes())

@@ -5,11 +5,14 @@
   :func:`stale_copies` tells CI whether the committed copies are up to date.
 * :class:`HiddenChecks` is what a coach's hidden-check file defines (see :mod:`qitools.grading.hidden`).
 * :func:`grade` runs every submitted notebook headless, each in its own process and temporary
-  folder with time limits, applies the hidden checks and returns a :class:`Gradebook`
-  (``.to_csv("gradebook.csv")``: one row per learner, a score per question and a total).
+  folder (a bubblewrap sandbox on Linux: :mod:`qitools.grading.sandbox`) with time limits, applies
+  the hidden checks in the coach's process (:mod:`qitools.grading.session`) and returns a
+  :class:`Gradebook` (``.to_csv("gradebook.csv")``: one row per learner, a score per question and
+  a total).
 
 The command line is ``qitools make-student``, ``qitools grade`` and ``qitools certificate``.
-Nothing here is imported by ``import qitools``; nbclient is imported only when grading runs.
+Nothing here is imported by ``import qitools``; nbformat and IPython are imported only when
+grading runs.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The ``qitools grade``, ``qitools make-student`` and ``qitools certificate`` subcommands.
 
 Registered in :data:`qitools.cli.SUBCOMMANDS` through :data:`COMMANDS`; each function adds its
-subparser. Heavy imports (nbclient, matplotlib) happen only when a command runs.
+subparser. Heavy imports (nbformat, IPython, matplotlib) happen only when a command runs.
 """
 
 from __future__ import annotations
@@ -28,15 +28,25 @@ def _hidden_dir(value: str | None) -> Path:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from .runner import grade
+    import warnings
 
-    book = grade(
-        args.submissions,
-        hidden=_hidden_dir(args.hidden),
-        jobs=args.jobs,
-        cell_timeout=args.cell_timeout,
-        notebook_timeout=args.notebook_timeout,
-    )
+    from .runner import grade
+    from .sandbox import GradingIsolationWarning, isolation
+
+    hidden = _hidden_dir(args.hidden)
+    iso = isolation(args.sandbox)
+    if iso.warning:  # said before grading starts, in plain words
+        print(f"Warning: {iso.warning}", file=sys.stderr)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GradingIsolationWarning)
+        book = grade(
+            args.submissions,
+            hidden=hidden,
+            jobs=args.jobs,
+            cell_timeout=args.cell_timeout,
+            notebook_timeout=args.notebook_timeout,
+            sandbox=args.sandbox,
+        )
     path = book.to_csv(args.out)
     rows = book.rows()
     with_problems = sum(1 for r in book.results if r.problems)
@@ -57,8 +67,9 @@ def _add_grade(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "grade",
         help="grade submitted exercise notebooks into a gradebook CSV",
-        description="Run every submitted notebook headless (each in its own process and folder, with time "
-        "limits), apply the hidden checks and write one row per learner with a score per question.",
+        description="Run every submitted notebook headless (each in its own process and folder, in a sandbox "
+        "on Linux with bubblewrap, with time limits), apply the hidden checks in this process and write one row "
+        "per learner with a score per question.",
     )
     p.add_argument(
         "submissions", nargs="+", help="folder(s) of submitted notebooks (one sub-folder per learner), or notebooks"
@@ -66,8 +77,22 @@ def _add_grade(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", default="gradebook.csv", help="the gradebook CSV to write (default gradebook.csv)")
     p.add_argument("--hidden", help="folder of hidden checks (default exercises/coach/hidden)")
     p.add_argument("--jobs", type=int, help="notebooks graded at once (default: number of CPU cores)")
-    p.add_argument("--cell-timeout", type=float, default=60, help="seconds a cell may run (default 60)")
-    p.add_argument("--notebook-timeout", type=float, default=600, help="seconds a notebook may take (default 600)")
+    p.add_argument(
+        "--cell-timeout",
+        type=float,
+        help="seconds a cell may run (default: 8 + twice what this computer takes to start Python for a notebook, "
+        "10 to 60)",
+    )
+    p.add_argument(
+        "--notebook-timeout", type=float, help="seconds a whole notebook may take (default: 30 + 4 cell limits)"
+    )
+    p.add_argument(
+        "--sandbox",
+        choices=("auto", "required", "none"),
+        default="auto",
+        help="run notebooks in a bubblewrap sandbox: where available (auto, the default), or refuse to grade "
+        "without it (required)",
+    )
     p.set_defaults(func=_grade)
 
 

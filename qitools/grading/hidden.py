@@ -16,6 +16,21 @@ coach. It creates one :class:`HiddenChecks` and registers one function per quest
 function returns a :class:`qitools.checks.Verdict`, a number between 0 and 1, a bool, or a
 ``(score, note)`` pair. It should test functions on *fresh* data (not the data in the notebook), so
 that a learner who reads the public check cells still has to write a working function.
+
+Where the check runs. The learner's notebook runs in its own process (a sandbox where there is
+one); the question functions and the judges run in the coach's process, which the notebook cannot
+touch. ``answers["name"]`` is the learner's value sent over as data: numbers, text, lists, dicts,
+dates, tables (a pandas DataFrame), chart results (``.chart``, ``.params``, ``.data``,
+``.summary``) and matplotlib Axes (the y values of its lines, its texts). A learner's *function*
+arrives as a stand-in: calling it sends your arguments to the learner's process, which runs the
+function there under the time limit and sends back its result (or the name of the error it
+raised); the expected results never leave this process. So:
+
+* everything you pass to a learner's function is seen by the learner's process: pass fresh data,
+  never the answer;
+* a question function may be run more than once (first to find which variables and calls it
+  needs, then with their values), so it must give the same calls each time: use seeded random
+  data (``random.Random(seed)``), and no side effects.
 """
 
 from __future__ import annotations

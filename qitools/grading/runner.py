@@ -1,4 +1,8 @@
-"""Batch grading: every submitted notebook in its own process and folder, then one gradebook."""
+"""Batch grading: every submitted notebook in its own (sandboxed) process and folder, then one gradebook.
+
+The gradebook is made here, by the coach's process, from what the hidden checks decided here,
+after every learner process of the batch has been stopped.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,10 @@ import datetime as _dt
 import json
 import os
 import re
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
+import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -21,6 +23,8 @@ from typing import Any
 from .._files import write_csv
 from ..spc.errors import QIValueError
 from .hidden import HiddenChecks, load_hidden
+from .sandbox import GradingIsolationWarning, Workspace, isolation
+from .session import Limits, run_notebook, safe_text
 
 __all__ = [
     "grade",
@@ -33,7 +37,6 @@ __all__ = [
 ]
 
 _MAX_ERRORS_SHOWN = 3
-_WORKER = Path(__file__).with_name("_worker.py")
 
 
 @dataclass
@@ -78,13 +81,23 @@ class NotebookResult:
 
     @property
     def points(self) -> float:
-        """Points earned."""
-        return round(sum(q["points"] for q in self.questions.values()), 2)
+        """Points earned in the exercise's core (the clinician track; analyst extensions apart)."""
+        return round(sum(q["points"] for q in self.questions.values() if q.get("part", "core") == "core"), 2)
 
     @property
     def max_points(self) -> float:
-        """Points available."""
-        return round(sum(q["max"] for q in self.questions.values()), 2)
+        """Points available in the core."""
+        return round(sum(q["max"] for q in self.questions.values() if q.get("part", "core") == "core"), 2)
+
+    @property
+    def analyst_points(self) -> float:
+        """Points earned in the optional analyst extensions."""
+        return round(sum(q["points"] for q in self.questions.values() if q.get("part") == "analyst"), 2)
+
+    @property
+    def analyst_max(self) -> float:
+        """Points available in the optional analyst extensions (0 when the exercise has none)."""
+        return round(sum(q["max"] for q in self.questions.values() if q.get("part") == "analyst"), 2)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -191,151 +204,116 @@ def _learner_name(path: Path, folder_learner: str, exercise: str | None) -> str:
 # ----------------------------------------------------------------------------------------------
 
 
-def _kill(proc: subprocess.Popen, folder: Path) -> None:
-    pid_file = folder / "kernel.pid"
-    pids = []
-    if pid_file.exists():
-        try:
-            pids.append(int(pid_file.read_text().strip()))
-        except ValueError:
-            pass
-    if os.name == "posix":
-        for pid in [proc.pid, *pids]:
-            try:
-                os.killpg(pid, signal.SIGKILL)  # the worker and the kernel each lead their own session
-            except (ProcessLookupError, PermissionError):
-                pass
-    else:  # pragma: no cover - Windows
-        for pid in pids:
-            subprocess.run(["taskkill", "/F", "/T", "/PID", str(pid)], capture_output=True, check=False)
-        proc.kill()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:  # pragma: no cover
-        pass
+def _first_line(source: str) -> str:
+    for line in source.splitlines():
+        if line.strip() and not line.strip().startswith("#"):
+            return safe_text(line.strip(), 60)
+    return ""
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    root = str(Path(__file__).resolve().parents[2])  # so the worker and kernel find this qitools
-    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    env["MPLBACKEND"] = "Agg"
-    env.pop("JPY_PARENT_PID", None)
-    return env
+def _code_cells(nb: Any) -> list[tuple[int, str, str]]:
+    """(position in the notebook, first line, source) of each non-empty code cell."""
+    cells = []
+    for pos, cell in enumerate(nb.cells, start=1):
+        source = str(cell.get("source", ""))
+        if cell.get("cell_type") == "code" and source.strip():
+            cells.append((pos, _first_line(source), source))
+    return cells
 
 
-def _describe(raw: dict[str, Any], cell_timeout: float) -> list[str]:
+def _describe(raw: dict[str, Any]) -> list[str]:
+    """What went wrong while running a notebook, in plain English (no text the notebook made)."""
     problems = []
+    limit = raw.get("cell_limit", 0)
     errors = raw.get("errors", [])
     for err in errors[:_MAX_ERRORS_SHOWN]:
-        what = f"{err['ename']}: {err['evalue']}".strip().rstrip(":")
+        what = f"{err['ename']}: {err['evalue']}" if err.get("evalue") else err["ename"]
         problems.append(f"cell {err['cell']} ({err['first_line']}) stopped with {what}")
     if len(errors) > _MAX_ERRORS_SHOWN:
         problems.append(f"and {len(errors) - _MAX_ERRORS_SHOWN} more cells with errors")
     for t in raw.get("timeouts", []):
+        problems.append(f"cell {t['cell']} ({t['first_line']}) was still running after {limit:g} s and was stopped")
+    at = raw.get("stopped_at")
+    where = f"cell {at['cell']} ({at['first_line']})" if at else "a check of one of its functions"
+    stopped = raw.get("stopped")
+    if stopped == "died":
         problems.append(
-            f"cell {t['cell']} ({t['first_line']}) was still running after {cell_timeout:g} s and was stopped"
+            f"the Python kernel stopped while running {where}: it called exit() or ran out of memory; "
+            "later cells and the checks could not run"
         )
-    problems += raw.get("problems", [])
+    elif stopped == "stubborn":
+        problems.append(
+            f"{where} was still running after {limit:g} s and did not stop when interrupted, so the notebook was "
+            "stopped there; questions not reached score 0"
+        )
+    elif stopped == "budget":
+        problems.append(
+            f"the notebook was still running after {raw.get('notebook_limit', 0):g} s in all and was stopped; "
+            "questions not reached score 0"
+        )
+    elif stopped == "broken":
+        problems.append(
+            "the notebook interfered with the grading (its process sent something that is not a reply) and was "
+            "stopped; questions not reached score 0"
+        )
+    elif raw.get("interfered"):
+        problems.append(
+            "the notebook interfered with the grading (its process sent messages of its own): its answers may be "
+            "incomplete"
+        )
     return problems
 
 
 def _grade_one(
+    workspace: Workspace,
     path: Path,
     learner: str,
     exercise: str,
-    hidden: tuple[Path, HiddenChecks] | None,
-    *,
-    cell_timeout: float,
-    notebook_timeout: float,
-    kernel: str,
-    workdir: str | Path | None = None,
+    hidden: HiddenChecks | None,
+    cells: list[tuple[int, str, str]],
+    limits: Limits,
 ) -> NotebookResult:
     if hidden is not None:
-        hidden_path: Path | None = hidden[0]
-        questions = [q.qid for q in hidden[1].questions]
-        points = {q.qid: q.points for q in hidden[1].questions}
+        questions = [q.qid for q in hidden.questions]
+        points = {q.qid: q.points for q in hidden.questions}
+        parts = {q.qid: q.part for q in hidden.questions}
     else:  # the notebook's own (public) checks grade it
-        hidden_path, questions, points = None, [], {}
+        questions, points, parts = [], {}, {}
     result = NotebookResult(path, learner, exercise)
-    folder = Path(tempfile.mkdtemp(prefix="qitools-grade-", dir=workdir))
     started = time.monotonic()
-    try:
-        notebook = folder / path.name
-        shutil.copyfile(path, notebook)
-        job = {
-            "notebook": str(notebook),
-            "folder": str(folder),
-            "result": str(folder / "result.json"),
-            "hidden": str(hidden_path) if hidden_path else None,
-            "questions": questions,
-            "cell_timeout": int(max(1, round(cell_timeout))),
-            "kernel": kernel,
-        }
-        (folder / "job.json").write_text(json.dumps(job), encoding="utf-8")
-        with open(folder / "worker.log", "wb") as log:
-            proc = subprocess.Popen(
-                [sys.executable, str(_WORKER), str(folder / "job.json")],
-                cwd=folder,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=_env(),
-                start_new_session=(os.name == "posix"),
-            )
-            try:
-                proc.wait(timeout=notebook_timeout)
-                timed_out = False
-            except subprocess.TimeoutExpired:
-                _kill(proc, folder)
-                timed_out = True
-        raw: dict[str, Any] = {}
-        if (folder / "result.json").exists():
-            try:
-                raw = json.loads((folder / "result.json").read_text(encoding="utf-8"))
-            except json.JSONDecodeError:
-                raw = {}
-        result.problems += _describe(raw, cell_timeout)
-        if timed_out:
-            result.problems.append(
-                f"the notebook was still running after {notebook_timeout:g} s in all and was stopped; "
-                "questions not reached score 0"
-            )
-        elif not raw.get("finished"):
-            log_tail = (folder / "worker.log").read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
-            result.problems.append("grading stopped unexpectedly: " + " | ".join(log_tail)[:300])
-            result.fatal = True
-        if raw.get("fatal"):
-            result.problems.append(raw["fatal"])
-            result.fatal = True
-        result.public = raw.get("public", {})
-        result.timing = raw.get("timing", {})
-        if hidden is None:
-            for qid, rec in result.public.items():
-                questions.append(qid)
-                points[qid] = 1.0
-                raw.setdefault("questions", {})[qid] = {
-                    "score": 1.0 if rec.get("status") == "right" else float(rec.get("score") or 0.0),
-                    "status": rec.get("status", ""),
-                    "mistake": rec.get("mistake"),
-                    "detail": "",
-                }
-        for qid in questions:
-            got = raw.get("questions", {}).get(qid)
-            if got is None:
-                got = {"score": 0.0, "status": "not graded", "mistake": None, "detail": "not reached"}
-            score = float(got.get("score", 0.0))
-            result.questions[qid] = {
-                "score": score,
-                "points": round(score * points[qid], 2),
-                "max": points[qid],
-                "status": got.get("status", ""),
-                "mistake": got.get("mistake"),
-                "detail": got.get("detail", ""),
+    raw = run_notebook(workspace, path, cells, hidden, limits)
+    result.problems += _describe(raw)
+    if raw.get("fatal"):
+        result.problems.append(raw["fatal"])
+        result.fatal = True
+    result.public = raw.get("public", {})
+    result.timing = {k: round(v, 2) for k, v in raw.get("timing", {}).items()}
+    answers = dict(raw.get("questions", {}))
+    if hidden is None:
+        for qid, rec in result.public.items():
+            questions.append(qid)
+            points[qid] = 1.0
+            answers[qid] = {
+                "score": 1.0 if rec.get("status") == "right" else float(rec.get("score") or 0.0),
+                "status": rec.get("status", ""),
+                "mistake": rec.get("mistake"),
+                "detail": "",
             }
-    finally:
-        result.seconds = round(time.monotonic() - started, 2)
-        shutil.rmtree(folder, ignore_errors=True)
+    for qid in questions:
+        got = answers.get(qid)
+        if got is None:
+            got = {"score": 0.0, "status": "not graded", "mistake": None, "detail": "not reached"}
+        score = float(got.get("score", 0.0))
+        result.questions[qid] = {
+            "score": score,
+            "points": round(score * points[qid], 2),
+            "max": points[qid],
+            "part": parts.get(qid, "core"),
+            "status": got.get("status", ""),
+            "mistake": got.get("mistake"),
+            "detail": got.get("detail", ""),
+        }
+    result.seconds = round(time.monotonic() - started, 2)
     return result
 
 
@@ -355,10 +333,13 @@ class Gradebook:
     exercises : dict
         exercise -> ``{"title", "minutes", "questions": [(qid, points), ...]}`` for the exercises
         graded.
+    isolation : str
+        How the notebooks were kept apart from the coach's files and processes (one line).
     """
 
     results: list[NotebookResult]
     exercises: dict[str, dict[str, Any]]
+    isolation: str = ""
 
     @property
     def fatal(self) -> bool:
@@ -373,7 +354,10 @@ class Gradebook:
                 out.setdefault(r.learner, {})
                 continue
             mine = out.setdefault(r.learner, {})
-            if r.exercise not in mine or r.points > mine[r.exercise].points:
+            if r.exercise not in mine or (r.points, r.analyst_points) > (
+                mine[r.exercise].points,
+                mine[r.exercise].analyst_points,
+            ):
                 mine[r.exercise] = r
         return out
 
@@ -383,25 +367,42 @@ class Gradebook:
         cols = ["learner"]
         for name in sorted(self.exercises):
             cols += [qid for qid, _ in self.exercises[name]["questions"]]
-            cols += [f"{name} points", f"{name} %", f"{name} date"]
-        return cols + ["total", "max", "percent", "problems", "notes", "files"]
+            cols += [f"{name} points", f"{name} %"]
+            if self.exercises[name].get("analyst"):
+                cols.append(f"{name} analyst %")
+            cols.append(f"{name} date")
+        cols += ["total", "max", "percent"]
+        if self._analyst_max():
+            cols += ["analyst total", "analyst max", "analyst percent"]
+        return cols + ["problems", "notes", "files"]
+
+    def _core_max(self) -> float:
+        return sum(
+            p for e in self.exercises.values() for q, p in e["questions"] if q not in set(e.get("analyst", ()))
+        )
+
+    def _analyst_max(self) -> float:
+        return sum(p for e in self.exercises.values() for q, p in e["questions"] if q in set(e.get("analyst", ())))
 
     def rows(self) -> list[dict[str, Any]]:
         """One dict per learner (sorted by name): a score per question, per exercise, the total.
 
         Question columns hold the points earned (blank where the exercise was not submitted);
         ``<exercise> %`` and ``<exercise> date`` the exercise's percentage and file date;
-        ``total``/``max``/``percent`` count every graded exercise (not submitted = 0);
+        ``total``/``max``/``percent`` count every graded exercise (not submitted = 0). These count the
+        core of each exercise (the clinician track); the optional analyst extensions are scored apart,
+        in ``<exercise> analyst %`` and ``analyst total``/``analyst max``/``analyst percent`` (columns
+        that appear when an exercise has such questions);
         ``problems`` says what went wrong while running the learner's notebooks; ``notes`` names
         the mistakes and missing answers question by question.
         """
         best = self.best()
-        max_all = sum(sum(p for _, p in e["questions"]) for e in self.exercises.values())
+        max_all, analyst_all = self._core_max(), self._analyst_max()
         rows = []
         for learner in sorted(best, key=str.lower):
             row: dict[str, Any] = {c: "" for c in self.columns}
             row["learner"] = learner
-            total = 0.0
+            total = analyst = 0.0
             mine = [r for r in self.results if r.learner == learner]
             problems, notes = [], []
             for r in mine:
@@ -417,11 +418,18 @@ class Gradebook:
                         notes.append(f"{qid} {why}".strip())
                 row[f"{name} points"] = r.points
                 row[f"{name} %"] = round(100 * r.points / r.max_points) if r.max_points else ""
+                if r.analyst_max:
+                    row[f"{name} analyst %"] = round(100 * r.analyst_points / r.analyst_max)
                 row[f"{name} date"] = r.submitted
                 total += r.points
+                analyst += r.analyst_points
             row["total"] = round(total, 2)
             row["max"] = round(max_all, 2)
             row["percent"] = round(100 * total / max_all) if max_all else ""
+            if analyst_all:
+                row["analyst total"] = round(analyst, 2)
+                row["analyst max"] = round(analyst_all, 2)
+                row["analyst percent"] = round(100 * analyst / analyst_all)
             row["problems"] = "; ".join(problems)
             row["notes"] = "; ".join(notes)
             row["files"] = "; ".join(str(r.path.name) for r in mine)
@@ -452,12 +460,95 @@ def _mistake_titles() -> dict[str, str]:
 MISTAKE_TITLES = _mistake_titles()
 
 
-def _default_progress(done: int, total: int, r: NotebookResult) -> None:
+def _line(done: int, total: int, r: NotebookResult) -> str:
     what = r.exercise or "?"
     score = f"{r.points:g}/{r.max_points:g}" if r.exercise else "not graded"
     extra = f"  – {len(r.problems)} problem{'s' if len(r.problems) != 1 else ''}" if r.problems else ""
     width = len(str(total))
-    print(f"[{done:>{width}}/{total}] {r.learner} – {what}: {score} ({r.seconds:.1f} s){extra}", file=sys.stderr)
+    return f"[{done:>{width}}/{total}] {r.learner} – {what}: {score} ({r.seconds:.1f} s){extra}"
+
+
+def _default_progress(done: int, total: int, r: NotebookResult) -> None:
+    print(_line(done, total, r), file=sys.stderr)
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
+
+
+class _ProgressBar:
+    """A progress bar on stderr from the first second: notebooks done, which are running, time left.
+
+    Uses tqdm (one line per graded notebook above the bar); without tqdm, only those lines.
+    """
+
+    #: seconds a notebook is expected to take before any has finished
+    PRIOR = 5.0
+
+    def __init__(self, total: int, jobs: int):
+        self.total, self.jobs = total, max(1, jobs)
+        self.done = 0
+        self.running: dict[int, tuple[str, float]] = {}
+        self.seconds: list[float] = []
+        self.lock = threading.Lock()
+        self.bar: Any = None
+        self.stop = threading.Event()
+        try:
+            from tqdm import tqdm
+        except ImportError:  # pragma: no cover - tqdm is a dependency of the course extra
+            return
+        layout = "{desc}: {n_fmt}/{total_fmt} |{bar}| {elapsed}{postfix}"
+        self.bar = tqdm(total=total, file=sys.stderr, desc="grading", unit="notebook", dynamic_ncols=True,
+                        bar_format=layout, mininterval=0.5)  # fmt: skip
+        self.bar.set_postfix_str("preparing", refresh=True)
+        self.ticker = threading.Thread(target=self._tick, daemon=True)
+        self.ticker.start()
+
+    def write(self, text: str) -> None:
+        if self.bar is not None:
+            self.bar.write(text, file=sys.stderr)
+        else:
+            print(text, file=sys.stderr)
+
+    def _status(self) -> str:
+        now = time.monotonic()
+        mean = sum(self.seconds) / len(self.seconds) if self.seconds else self.PRIOR
+        waiting = self.total - self.done - len(self.running)
+        busy = sum(max(mean - (now - t0), 1.0) for _, t0 in self.running.values())
+        left = (busy + waiting * mean) / self.jobs if self.done < self.total else 0.0
+        names = ", ".join(name for name, _ in list(self.running.values())[:2])
+        more = f" +{len(self.running) - 2}" if len(self.running) > 2 else ""
+        now_text = f"now {names}{more}; " if names else ""
+        return f"{now_text}about {_duration(left)} left"
+
+    def _tick(self) -> None:
+        while not self.stop.wait(1.0):
+            with self.lock:
+                if self.bar is not None:
+                    self.bar.set_postfix_str(self._status(), refresh=True)
+
+    def started(self, index: int, label: str) -> None:
+        with self.lock:
+            self.running[index] = (label, time.monotonic())
+            if self.bar is not None:
+                self.bar.set_postfix_str(self._status(), refresh=True)
+
+    def finished(self, index: int, r: NotebookResult, ran: bool) -> None:
+        with self.lock:
+            self.running.pop(index, None)
+            self.done += 1
+            if ran:
+                self.seconds.append(r.seconds)
+            self.write(_line(self.done, self.total, r))
+            if self.bar is not None:
+                self.bar.update(1)
+                self.bar.set_postfix_str(self._status(), refresh=True)
+
+    def close(self) -> None:
+        self.stop.set()
+        if self.bar is not None:
+            self.bar.close()
 
 
 def grade(
@@ -465,20 +556,22 @@ def grade(
     *,
     hidden: str | Path,
     jobs: int | None = None,
-    cell_timeout: float = 60,
-    notebook_timeout: float = 600,
-    kernel: str = "python3",
+    cell_timeout: float | None = None,
+    notebook_timeout: float | None = None,
     progress: Callable[[int, int, NotebookResult], None] | None | bool = True,
     workdir: str | Path | None = None,
+    sandbox: str = "auto",
 ) -> Gradebook:
     """Grade submitted exercise notebooks with the coach's hidden checks.
 
-    Each notebook is copied to its own temporary folder and run headless (nbclient) in its own
-    process and kernel: a per-cell time limit (the kernel is interrupted and the next cell runs),
-    an overall per-notebook limit (the process and its kernel are killed), errors carried past.
-    Then the hidden checks of its exercise test the learner's answers and functions on fresh data.
-    A broken notebook (syntax errors, endless loops, deleted cells, renamed or unreadable files)
-    gets a row with what went wrong; the batch always carries on.
+    Each notebook is copied to its own temporary folder and run headless in its own process (on
+    Linux, inside a bubblewrap sandbox: see :mod:`qitools.grading.sandbox`), with a copy of qitools
+    and nothing of the coach's: cells run one by one (IPython, as in Jupyter) under a time limit,
+    errors carried past. Then the hidden checks of its exercise are applied in *this* process: the
+    learner's answers arrive as data, the learner's functions are run in their own process on fresh
+    data from the checks, and the expected results stay here. Every process a notebook starts is
+    stopped when its grading ends. A broken notebook (syntax errors, endless loops, deleted cells,
+    renamed or unreadable files) gets a row with what went wrong; the batch always carries on.
 
     Parameters
     ----------
@@ -488,28 +581,34 @@ def grade(
         The folder of hidden-check files (``exercises/coach/hidden``).
     jobs : int, optional
         Notebooks graded at the same time (default: the number of CPU cores).
-    cell_timeout : float, default 60
-        Seconds a cell (or a question's check) may run.
-    notebook_timeout : float, default 600
-        Seconds a whole notebook may take.
-    kernel : str, default "python3"
-        The Jupyter kernel to run notebooks with.
+    cell_timeout : float, optional
+        Seconds a cell (or a check's call of a learner's function) may run. Default: 8 + twice the
+        seconds this computer took to start Python and load qitools for that notebook, at least 10
+        and at most 60 (qitools is loaded before the first cell, so this is the cell's own work).
+    notebook_timeout : float, optional
+        Seconds a whole notebook may take (default: 30 + 4 times the cell limit).
     progress : callable, bool or None, default True
-        True prints one line per notebook to stderr as it is graded; a function
-        ``f(done, total, result)`` is called instead; False/None is silent.
+        True shows a progress bar on stderr (notebooks done, the ones running, time left) and one
+        line per graded notebook; a function ``f(done, total, result)`` is called instead;
+        False/None is silent.
     workdir : path, optional
-        Where the per-notebook temporary folders are made (default: the system's temporary
-        folder); each is deleted when its notebook is graded.
+        Where the temporary folders are made (default: the system's temporary folder); each is
+        deleted when its notebook is graded.
+    sandbox : {"auto", "required", "none"}, default "auto"
+        "auto" uses bubblewrap where it works and otherwise warns
+        (:class:`~qitools.grading.sandbox.GradingIsolationWarning`) how much less isolation the
+        notebooks get; "required" refuses to grade without it; "none" never uses it.
 
     Returns
     -------
     Gradebook
-        ``.rows()`` one dict per learner, ``.to_csv(path)``, ``.results`` per notebook.
+        ``.rows()`` one dict per learner, ``.to_csv(path)``, ``.results`` per notebook,
+        ``.isolation`` how the notebooks were isolated.
 
     Raises
     ------
     QIValueError
-        No notebooks found, or no hidden checks in ``hidden``.
+        No notebooks found, no hidden checks in ``hidden``, or no sandbox with ``sandbox="required"``.
 
     Examples
     --------
@@ -524,11 +623,10 @@ def grade(
         find_submissions(submissions),
         checks_by_exercise,
         jobs=jobs,
-        cell_timeout=cell_timeout,
-        notebook_timeout=notebook_timeout,
-        kernel=kernel,
+        limits=Limits(cell_timeout, notebook_timeout),
         progress=progress,
         workdir=workdir,
+        sandbox=sandbox,
     )
 
 
@@ -536,10 +634,11 @@ def grade_public(
     submissions: str | Path | Iterable[str | Path],
     *,
     jobs: int | None = None,
-    cell_timeout: float = 60,
-    notebook_timeout: float = 600,
-    kernel: str = "python3",
+    cell_timeout: float | None = None,
+    notebook_timeout: float | None = None,
     progress: Callable[[int, int, NotebookResult], None] | None | bool = True,
+    workdir: str | Path | None = None,
+    sandbox: str = "auto",
 ) -> Gradebook:
     """Grade notebooks with their own (public) check cells, without the coach's hidden checks.
 
@@ -557,11 +656,33 @@ def grade_public(
         find_submissions(submissions),
         None,
         jobs=jobs,
-        cell_timeout=cell_timeout,
-        notebook_timeout=notebook_timeout,
-        kernel=kernel,
+        limits=Limits(cell_timeout, notebook_timeout),
         progress=progress,
+        workdir=workdir,
+        sandbox=sandbox,
+        warn=False,  # the learner's own notebooks: nothing of a coach's to protect
     )
+
+
+#: largest notebook file graded (bytes)
+MAX_NOTEBOOK_BYTES = 20 * 2**20
+
+
+def _read_submission(path: Path) -> tuple[Any, str | None]:
+    """(the notebook as a dict, None) or (None, the problem)."""
+    try:
+        if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+            return None, f"too big to be an exercise notebook (over {MAX_NOTEBOOK_BYTES // 2**20} MB)"
+        nb = json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        return None, "not a readable notebook (not text)"
+    except json.JSONDecodeError as exc:
+        return None, f"not a readable notebook (broken JSON at line {exc.lineno}: was it edited outside Jupyter?)"
+    except (OSError, RecursionError) as exc:
+        return None, f"not a readable notebook ({type(exc).__name__})"
+    if not isinstance(nb, dict) or "cells" not in nb:
+        return None, "not a Jupyter notebook (no cells)"
+    return nb, None
 
 
 def _grade_batch(
@@ -569,89 +690,98 @@ def _grade_batch(
     checks_by_exercise: dict[str, tuple[Path, HiddenChecks]] | None,
     *,
     jobs: int | None,
-    cell_timeout: float,
-    notebook_timeout: float,
-    kernel: str,
+    limits: Limits,
     progress: Callable[[int, int, NotebookResult], None] | None | bool,
     workdir: str | Path | None = None,
+    sandbox: str = "auto",
+    warn: bool = True,
 ) -> Gradebook:
-    known = sorted(checks_by_exercise) if checks_by_exercise is not None else None
-    report = _default_progress if progress is True else (progress or None)
-    results: list[NotebookResult | None] = [None] * len(found)
-    todo = []
-    for i, (path, folder_learner) in enumerate(found):
-        problem = None
-        nb: Any = None
-        try:
-            nb = json.loads(path.read_text(encoding="utf-8-sig"))
-            if not isinstance(nb, dict) or "cells" not in nb:
-                problem = "not a Jupyter notebook (no cells)"
-        except UnicodeDecodeError:
-            problem = "not a readable notebook (not text)"
-        except json.JSONDecodeError as exc:
-            problem = f"not a readable notebook (broken JSON at line {exc.lineno}: was it edited outside Jupyter?)"
-        if known is None:  # public checks: trust the notebook's own metadata (or checks.begin call)
-            names = _declared_exercise(nb if problem is None else None)
-            exercise = identify_exercise(nb if problem is None else None, path.name, names)
-        else:
-            exercise = identify_exercise(nb if problem is None else None, path.name, known)
-        learner = _learner_name(path, folder_learner, exercise)
-        if problem is None:
-            try:
-                import nbformat
-
-                nbformat.reads(json.dumps(nb), as_version=4)
-            except Exception as exc:  # noqa: BLE001
-                problem = f"not a readable notebook ({type(exc).__name__}: {str(exc)[:120]})"
-        if problem or exercise is None:
-            r = NotebookResult(path, learner, exercise if not problem else exercise)
-            r.problems.append(
-                problem
-                or "could not tell which exercise this is (its metadata was removed and its name does not "
-                "contain the exercise name): rename it like 03_run_charts.ipynb"
-            )
-            if exercise and checks_by_exercise is not None:  # unreadable but named: every question scores 0
-                for q in checks_by_exercise[exercise][1].questions:
-                    r.questions[q.qid] = {"score": 0.0, "points": 0.0, "max": q.points, "status": "not graded",
-                                          "mistake": None, "detail": "notebook not readable"}  # fmt: skip
-            results[i] = r
-            continue
-        todo.append((i, path, learner, exercise))
-
-    for r in results:
-        if r is not None:
-            r.submitted = _file_date(r.path)
-    total = len(found)
-    done = 0
-    for r in results:
-        if r is not None:
-            done += 1
-            if report:
-                report(done, total, r)
+    iso = isolation(sandbox)
     n_jobs = max(1, jobs or os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-        futures = {
-            pool.submit(
-                _grade_one,
-                path,
-                learner,
-                exercise,
-                checks_by_exercise[exercise] if checks_by_exercise is not None else None,
-                cell_timeout=cell_timeout,
-                notebook_timeout=notebook_timeout,
-                kernel=kernel,
-                workdir=workdir,
-            ): i
-            for i, path, learner, exercise in todo
-        }
-        for future in as_completed(futures):
-            i = futures[future]
-            r = future.result()
-            r.submitted = _file_date(r.path)
-            results[i] = r
-            done += 1
-            if report:
-                report(done, total, r)
+    total = len(found)
+    bar = _ProgressBar(total, n_jobs) if progress is True else None
+    report = progress if callable(progress) else None
+    try:
+        if bar is not None:
+            bar.write(f"Grading {total} notebook{'s' if total != 1 else ''}, {n_jobs} at a time; {iso.description}.")
+        if iso.warning and warn:
+            warnings.warn(iso.warning, GradingIsolationWarning, stacklevel=3)
+        known = sorted(checks_by_exercise) if checks_by_exercise is not None else None
+        results: list[NotebookResult | None] = [None] * len(found)
+        todo = []
+        for i, (path, folder_learner) in enumerate(found):
+            nb, problem = _read_submission(path)
+            if known is None:  # public checks: trust the notebook's own metadata (or checks.begin call)
+                exercise = identify_exercise(nb, path.name, _declared_exercise(nb))
+            else:
+                exercise = identify_exercise(nb, path.name, known)
+            learner = _learner_name(path, folder_learner, exercise)
+            cells: list[tuple[int, str, str]] = []
+            if problem is None:
+                try:
+                    import nbformat
+
+                    cells = _code_cells(nbformat.reads(json.dumps(nb), as_version=4))
+                except Exception as exc:  # noqa: BLE001
+                    problem = f"not a readable notebook ({type(exc).__name__})"
+            if problem or exercise is None:
+                r = NotebookResult(path, learner, exercise)
+                r.problems.append(
+                    problem
+                    or "could not tell which exercise this is (its metadata was removed and its name does not "
+                    "contain the exercise name): rename it like 03_run_charts.ipynb"
+                )
+                if exercise and checks_by_exercise is not None:  # unreadable but named: every question scores 0
+                    for q in checks_by_exercise[exercise][1].questions:
+                        r.questions[q.qid] = {"score": 0.0, "points": 0.0, "max": q.points, "status": "not graded",
+                                              "mistake": None, "detail": "notebook not readable"}  # fmt: skip
+                results[i] = r
+                continue
+            todo.append((i, path, learner, exercise, cells))
+
+        done = 0
+        for i, r in enumerate(results):
+            if r is not None:
+                r.submitted = _file_date(r.path)
+                done += 1
+                if bar is not None:
+                    bar.finished(i, r, ran=False)
+                if report:
+                    report(done, total, r)
+        if todo:
+            workspace = Workspace(iso, workdir)
+            try:
+                workspace.prepare_fonts()
+
+                def run(i: int, path: Path, learner: str, exercise: str, cells: list[Any]) -> NotebookResult:
+                    if bar is not None:
+                        bar.started(i, f"{learner or path.stem} ({exercise})")
+                    checks = checks_by_exercise[exercise][1] if checks_by_exercise is not None else None
+                    return _grade_one(workspace, path, learner, exercise, checks, cells, limits)
+
+                with ThreadPoolExecutor(max_workers=n_jobs) as pool:
+                    futures = {pool.submit(run, *item): item[0] for item in todo}
+                    try:
+                        for future in as_completed(futures):
+                            i = futures[future]
+                            r = future.result()
+                            r.submitted = _file_date(r.path)
+                            results[i] = r
+                            done += 1
+                            if bar is not None:
+                                bar.finished(i, r, ran=True)
+                            if report:
+                                report(done, total, r)
+                    except BaseException:
+                        for future in futures:
+                            future.cancel()
+                        workspace.stop_all()
+                        raise
+            finally:
+                workspace.close()
+    finally:
+        if bar is not None:
+            bar.close()
     final = [r for r in results if r is not None]
     if checks_by_exercise is not None:
         exercises = {
@@ -659,6 +789,7 @@ def _grade_batch(
                 "title": checks.title,
                 "minutes": checks.minutes,
                 "questions": [(q.qid, q.points) for q in checks.questions],
+                "analyst": [q.qid for q in checks.questions if q.part == "analyst"],
             }
             for name, (_, checks) in checks_by_exercise.items()
             if any(r.exercise == name for r in final)
@@ -667,10 +798,11 @@ def _grade_batch(
         exercises = {}
         for r in final:
             if r.exercise and r.questions:
-                entry = exercises.setdefault(r.exercise, {"title": "", "minutes": None, "questions": []})
+                entry = exercises.setdefault(r.exercise, {"title": "", "minutes": None, "questions": [], "analyst": []})
                 have = {q for q, _ in entry["questions"]}
                 entry["questions"] += [(q, v["max"]) for q, v in r.questions.items() if q not in have]
-    return Gradebook(final, exercises)
+                entry["analyst"] += [q for q, v in r.questions.items() if q not in have and v.get("part") == "analyst"]
+    return Gradebook(final, exercises, isolation=iso.description)
 
 
 def _declared_exercise(nb: Any) -> list[str]:

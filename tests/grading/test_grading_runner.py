@@ -135,6 +135,40 @@ def _result(learner, exercise, scores, problems=(), mistake=None, path=None):
     return r
 
 
+class TestCoreAndAnalyst:
+    """The clinician core and the optional analyst extensions are scored apart (issue 17)."""
+
+    EX = {"07_variation": {"title": "Variation", "minutes": 60, "questions": [("7.1", 1.0), ("7.2", 1.0), ("7.3", 2.0)],
+                           "analyst": ["7.3"]},
+          "04_run_charts": {"title": "Run charts", "minutes": 45, "questions": [("4.1", 1.0)]}}  # fmt: skip
+
+    def result(self, learner, scores):
+        r = _result(learner, "07_variation", scores)
+        r.questions["7.3"].update(part="analyst", max=2.0, points=2.0 * scores["7.3"])
+        return r
+
+    def test_core_only_learner_gets_full_marks_for_the_core(self):
+        book = Gradebook([self.result("sam", {"7.1": 1.0, "7.2": 1.0, "7.3": 0.0}), _result("sam", "04_run_charts", {"4.1": 1.0})], self.EX)
+        (row,) = book.rows()
+        assert (row["07_variation %"], row["07_variation analyst %"], row["04_run_charts %"]) == (100, 0, 100)
+        assert (row["total"], row["max"], row["percent"]) == (3.0, 3.0, 100)
+        assert (row["analyst total"], row["analyst max"], row["analyst percent"]) == (0.0, 2.0, 0)
+        assert book.results[0].points == 2.0 and book.results[0].analyst_points == 0.0
+
+    def test_analyst_marks_are_reported_apart(self):
+        book = Gradebook([self.result("kim", {"7.1": 0.0, "7.2": 1.0, "7.3": 1.0})], self.EX)
+        (row,) = book.rows()
+        assert (row["07_variation %"], row["07_variation analyst %"]) == (50, 100)
+        assert (row["total"], row["max"], row["analyst total"], row["analyst percent"]) == (1.0, 3.0, 2.0, 100)
+        cols = book.columns
+        assert cols.index("07_variation %") < cols.index("07_variation analyst %") < cols.index("07_variation date")
+        assert "04_run_charts analyst %" not in cols
+
+    def test_no_analyst_columns_without_analyst_questions(self):
+        book = Gradebook([_result("ali", "04_run_charts", {"4.1": 1.0})], {"04_run_charts": self.EX["04_run_charts"]})
+        assert not any("analyst" in c for c in book.columns)
+
+
 class TestGradebook:
     EX = {"03_run_charts": {"title": "Run charts", "minutes": 25, "questions": [("3.1", 1.0), ("3.2", 1.0)]},
           "04_rules": {"title": "Rules", "minutes": 30, "questions": [("4.1", 1.0)]}}  # fmt: skip

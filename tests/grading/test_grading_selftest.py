@@ -1,9 +1,12 @@
-"""Grader self-tests with real kernels (the slow part: two batches, two notebooks at a time).
+"""Grader self-tests with real learner processes (the slow part: two batches, two notebooks at a time).
 
 1. Every solution source scores 100% and every learner copy 0%, without errors, in ONE batch.
 2. Crafted bad submissions of exercise 7 (endless loops, an exception, deleted cells, wrong types,
    a syntax error, a renamed file, a loop that ignores interrupts, a kernel that dies, a file that
    is not a notebook) are graded in one batch that always carries on, each with its problem named.
+
+Hostile submissions (reading the solutions, forging grades, escaping the sandbox) are in
+tests/grading/test_grading_hostile.py.
 """
 
 from __future__ import annotations
@@ -17,8 +20,7 @@ import pytest
 
 from qitools.grading import grade
 
-pytest.importorskip("nbclient")
-pytest.importorskip("ipykernel")
+pytest.importorskip("IPython")
 
 ROOT = Path(__file__).resolve().parents[2]
 EXERCISES = ROOT / "exercises"
@@ -26,8 +28,11 @@ SOURCES = EXERCISES / "coach" / "source"
 HIDDEN = EXERCISES / "coach" / "hidden"
 NAMES = sorted(p.stem for p in SOURCES.glob("*.ipynb"))
 
-CELL_TIMEOUT = 6
-NOTEBOOK_TIMEOUT = 30
+# Limits generous relative to the work, so that a busy machine changes nothing (issue 14): an honest
+# cell here takes well under a second (qitools is loaded before the first cell), and the notebook
+# limit is never what stops a crafted case (the stubborn loop is ended after its interrupt fails).
+CELL_TIMEOUT = 10
+NOTEBOOK_TIMEOUT = 300
 
 
 @pytest.fixture(scope="module")
@@ -192,7 +197,8 @@ def test_the_batch_carries_on_and_reports_progress(crafted):
         ("deleted_cells", (1.0, 1.0, 0.0), "stopped with NameError: name 'above_upper_limit' is not defined"),
         ("wrong_types", (0.0, 0.0, 0.0), ""),
         ("syntax_error", (0.0, 0.0, 1.0), "(def days_between(dates)) stopped with SyntaxError"),
-        ("stubborn", (0.0, 0.0, 0.0), f"still running after {NOTEBOOK_TIMEOUT} s in all and was stopped"),
+        ("stubborn", (0.0, 0.0, 0.0), f"(import time) was still running after {CELL_TIMEOUT} s and did not stop when "
+                                      "interrupted, so the notebook was stopped there"),
         ("kernel_dies", (0.0, 0.0, 0.0), "the Python kernel stopped while running cell"),
         ("not_json", (0.0, 0.0, 0.0), "not a readable notebook (broken JSON"),
     ],
@@ -221,15 +227,16 @@ def test_what_the_coach_is_told(crafted):
 
 @pytest.mark.skipif(not Path("/proc/self/cwd").exists(), reason="needs Linux /proc")
 def test_no_process_is_left_running(crafted):
-    """The overall time limit kills the worker and its kernel (here: the stubborn loop)."""
+    """Every learner process is stopped when its notebook is graded (here: the stubborn loop too)."""
     _, _, _, work = crafted
     left = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
             cwd = os.readlink(f"/proc/{pid}/cwd")
         except OSError:
             continue
-        if cwd.startswith(str(work)):
+        if b"qitools.grading._learner" in cmdline or cwd.startswith(str(work)):
             left.append((pid, cwd))
     assert left == []
     assert list(work.iterdir()) == [], "the temporary folders are removed"
