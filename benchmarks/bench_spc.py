@@ -24,6 +24,7 @@ report); 1 when they disagree or qitools raises; 2 when qitools cannot be import
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import json
 import math
@@ -174,6 +175,46 @@ def make_p_workload(
     # Counts are integers in the frame, as pandas reads them from a CSV export.
     df = _to_frame(labels, codes, x, y.astype(np.int64), n=n.astype(np.int64), facet=True)
     return df, {"codes": codes, "y": y, "n": n, "n_facets": n_facets}
+
+
+def make_national_workload(
+    n_units: int = 16_667, n_points: int = 60, n_indicators: int = 10, seed: int = SEED
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """A national analysis: every unit (trust, practice) x every indicator x ``n_points`` months.
+
+    16,667 units x 10 indicators x 60 months = 10,000,200 points (the issue's "10 million points";
+    1,000 trusts x 10 x 60 would be 600,000). ``df`` has two facet columns as text (``unit``
+    ``"U00001"``..., ``indicator`` ``"indicator 01"``...), ``month`` (dates) and ``value`` (float),
+    sorted by unit, indicator, month, as an export would be. Each series has its own level and
+    spread; ~15% shift up by 1.5 sd over their last 15 months and ~5% have one 4.5-sd outlier.
+    ``arrays``: ``codes`` (facet code per point, unit-major), ``y``, ``n_facets``.
+    """
+    rng = np.random.default_rng(seed + 3)
+    n_facets = n_units * n_indicators
+    total = n_facets * n_points
+    codes = np.repeat(np.arange(n_facets, dtype=np.int64), n_points)
+    level = rng.normal(100.0, 15.0, size=n_facets)
+    spread = rng.uniform(3.0, 8.0, size=n_facets)
+    y = np.repeat(level, n_points) + np.repeat(spread, n_points) * rng.standard_normal(total)
+    late = np.tile(np.arange(n_points) >= n_points - 15, n_facets)
+    shifted = np.repeat(rng.random(n_facets) < 0.15, n_points)
+    y[shifted & late] += np.repeat(1.5 * spread, n_points)[shifted & late]
+    outlier_facets = np.flatnonzero(rng.random(n_facets) < 0.05)
+    where = outlier_facets * n_points + rng.integers(0, n_points, size=outlier_facets.size)
+    y[where] += 4.5 * spread[outlier_facets]
+    width = max(5, len(str(n_units)))
+    units = np.array([f"U{i + 1:0{width}d}" for i in range(n_units)], dtype=object)
+    indicators = np.array([f"indicator {j + 1:02d}" for j in range(n_indicators)], dtype=object)
+    months = pd.date_range("2020-01-01", periods=n_points, freq="MS").to_numpy()
+    df = pd.DataFrame(
+        {
+            "unit": pd.array(units[codes // n_indicators], dtype="str"),
+            "indicator": pd.array(indicators[codes % n_indicators], dtype="str"),
+            "month": np.tile(months, n_facets),
+            "value": y,
+        }
+    )
+    return df, {"codes": codes, "y": y, "n_facets": n_facets}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -367,13 +408,17 @@ def _cover(first: np.ndarray, last: np.ndarray, size: int) -> np.ndarray:
 def floor_mdc_chart(codes: np.ndarray, y: np.ndarray, screen_mr: bool = True) -> dict[str, np.ndarray]:
     """Making Data Count XmR chart with its four rules and icons, improvement = "increase".
 
-    Limits mean +/- 2.66 x average moving range (screened as in :func:`floor_i_chart`); rules:
+    Limits mean +/- 2.66 x average moving range, screened with Making Data Count's own constant
+    (moving ranges of 3.267 x their average or more dropped once, as NHSRplotthedots); rules:
     outside the limits; 7 points in a row all increasing or all decreasing (ties break a trend);
     2 of 3 consecutive points beyond 2 sigma, all 3 on the same side of the mean (points outside the
     limits do not count as beyond 2 sigma);
     7 points in a row on one side of the mean (a point on the mean breaks the run). Point type from
-    the first rule that fired, in that order (a trend's direction, otherwise the side of the mean);
+    the first rule that fired, in that order (a trend's direction, otherwise the side of the mean; a
+    point shared by two trends takes the direction of the later one);
     the variation icon from each facet's last point. Inputs sorted by facet then x, no missing values.
+    Point types are returned as codes into ``MDC_POINT_TYPES`` (an array of 10 million strings would
+    not fit the national workload's memory).
     """
     size = y.size
     starts = facet_starts(codes)
@@ -387,7 +432,7 @@ def floor_mdc_chart(codes: np.ndarray, y: np.ndarray, screen_mr: bool = True) ->
     ok = ~np.isnan(mr)
     mr_bar = _seg_sum(np.where(ok, mr, 0.0), starts) / _seg_sum(ok.view(np.int8), starts, dtype=np.int64)
     if screen_mr:
-        keep = ok & (mr <= D4 * _spread(mr_bar, starts, size))
+        keep = ok & (mr < 3.267 * _spread(mr_bar, starts, size))
         mr_bar = _seg_sum(np.where(keep, mr, 0.0), starts) / _seg_sum(keep.view(np.int8), starts, dtype=np.int64)
     cl = _spread(cl_f, starts, size)
     half = _spread(2.66 * mr_bar, starts, size)
@@ -402,8 +447,12 @@ def floor_mdc_chart(codes: np.ndarray, y: np.ndarray, screen_mr: bool = True) ->
     good = _flag_runs_floor(step, is_start | (step == 0), 6) & (step != 0)
     trend = good.copy()
     trend[:-1] |= good[1:]  # the point before each good step is in the trend too
-    trend_dir = np.where(good, step, 0)
-    trend_dir[:-1] = np.where(good[1:] & (trend_dir[:-1] == 0), step[1:], trend_dir[:-1])
+    # a point's trend direction: that of the step after it when that step is in a trend (a peak or
+    # trough shared by two trends takes the later one's, as NHSRplotthedots labels it: "if a point is
+    # part of a trend either side, use right side"), else that of the step before it
+    trend_dir = np.zeros(size, dtype=np.int8)
+    trend_dir[:-1] = np.where(good[1:], step[1:], 0)
+    trend_dir = np.where((trend_dir == 0) & good, step, trend_dir)
     # two of three beyond 2 sigma on one side, inside the limits
     two = np.zeros(size, dtype=bool)
     pos = np.arange(size)
@@ -420,14 +469,10 @@ def floor_mdc_chart(codes: np.ndarray, y: np.ndarray, screen_mr: bool = True) ->
         two |= _cover(lo[hit], pos[hit], size) & close
     high = np.where(outside, side > 0, np.where(trend, trend_dir > 0, side > 0))
     special = outside | trend | two | shift
-    point_type = np.where(special, np.where(high, "special_cause_improvement", "special_cause_concern"), "common_cause")
+    point_type = np.where(special, np.where(high, 1, 2), 0).astype(np.int8)  # codes into MDC_POINT_TYPES
     last = np.append(starts[1:], size) - 1
-    icon = {
-        "common_cause": "common_cause",
-        "special_cause_improvement": "improvement_high",
-        "special_cause_concern": "concern_low",
-    }
-    variation = np.array([icon[t] for t in point_type[last]], dtype=object)
+    icon = np.array(["common_cause", "improvement_high", "concern_low"], dtype=object)
+    variation = icon[point_type[last]]
     return {
         "y": y,
         "cl": cl,
@@ -444,21 +489,46 @@ def floor_mdc_chart(codes: np.ndarray, y: np.ndarray, screen_mr: bool = True) ->
     }
 
 
+#: the floor's point-type codes
+MDC_POINT_TYPES = ("common_cause", "special_cause_improvement", "special_cause_concern")
+
+
+class _PointLabels:
+    """'facet x=...' labels of cc.data's rows, made only for the rows a mismatch message shows."""
+
+    def __init__(self, data: pd.DataFrame):
+        self.data = data
+
+    def __getitem__(self, i: int) -> str:
+        row = self.data.iloc[int(i)]
+        return (f"{row['facet']} " if "facet" in self.data.columns else "") + f"x={row['x']}"
+
+
 def compare_mdc(cc: Any, floor: dict[str, np.ndarray], facet: str | None, rtol: float = 1e-9) -> list[str]:
     """Compare a Making Data Count chart with :func:`floor_mdc_chart` (limits, rule columns, point
     types, variation icons)."""
     problems: list[str] = []
     data = cc.data
-    labels = (data["facet"].astype(str) + " x=" + data["x"].astype(str)).to_numpy()
+    labels = _PointLabels(data)
+    if len(data) != len(floor["y"]):
+        return [f"cc.data has {len(data)} rows; the floor has {len(floor['y'])} points"]
     for col in ("y", "cl", "lcl", "ucl"):
         got = data[col].to_numpy(dtype=float)
         bad = ~np.isclose(got, floor[col], rtol=rtol, atol=1e-12, equal_nan=True)
         if bad.any():
             problems.append(_describe_mismatch(col, got, floor[col], bad, labels))
-    for col in ("mdc_outside", "mdc_trend", "mdc_two_of_three", "mdc_shift", "point_type"):
+    for col in ("mdc_outside", "mdc_trend", "mdc_two_of_three", "mdc_shift"):
         got = data[col].to_numpy()
         if not np.array_equal(got, floor[col]):
             problems.append(_describe_mismatch(col, got, floor[col], got != floor[col], labels))
+    # point types: qitools' labels as the floor's codes (a categorical's codes, mapped by name)
+    pt = pd.Categorical(data["point_type"])
+    lookup = np.array([MDC_POINT_TYPES.index(c) if c in MDC_POINT_TYPES else -1 for c in pt.categories])
+    got = np.where(pt.codes >= 0, lookup[np.maximum(pt.codes, 0)], -1)
+    if not np.array_equal(got, floor["point_type"]):
+        names = np.array(MDC_POINT_TYPES + ("missing",), dtype=object)
+        bad = got != floor["point_type"]
+        problems.append(_describe_mismatch("point_type", names[got], names[floor["point_type"]], bad, labels))
     got = cc.icons["variation"].to_numpy()
     if not np.array_equal(got, floor["variation"]):
         problems.append(
@@ -679,7 +749,7 @@ def compare_with_floor(cc: Any, floor: dict[str, np.ndarray], facet: str | None,
 
 
 def time_calls(
-    fns: list[Callable[[], Any]], repeat: int, budget_s: float = 25.0
+    fns: list[Callable[[], Any]], repeat: int, budget_s: float = 25.0, cpu: list[list[float]] | None = None
 ) -> list[tuple[float, list[float], Any]]:
     """Time several functions, interleaved, with perf_counter; one (median s, times, last result) each.
 
@@ -687,7 +757,8 @@ def time_calls(
     in turn. Interleaving exposes all of them to the same background load, so their ratio is
     steadier than that of two separate timing loops. If the warm-up shows that the repeats would
     take more than ``budget_s`` seconds, fewer are made (at least one); the caller reports the
-    count actually used.
+    count actually used. With ``cpu`` (a list of one empty list per function), the user CPU
+    seconds of each timed call are appended there too.
     """
     results: list[Any] = []
     warm = 0.0
@@ -701,11 +772,76 @@ def time_calls(
     times: list[list[float]] = [[] for _ in fns]
     for _ in range(repeat):
         for i, fn in enumerate(fns):
+            results[i] = None  # free the last result first: a large one would otherwise be held twice
             gc.collect()
+            u0 = cpu_seconds()[0]
             t0 = time.perf_counter()
             results[i] = fn()
             times[i].append(time.perf_counter() - t0)
+            if cpu is not None:
+                cpu[i].append(cpu_seconds()[0] - u0)
     return [(statistics.median(t), t, r) for t, r in zip(times, results, strict=True)]
+
+
+def cpu_seconds() -> tuple[float, float]:
+    """(user, system) CPU seconds used by this process so far (user = process time without resource)."""
+    try:
+        import resource
+    except ImportError:  # not on Unix
+        return time.process_time(), 0.0
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime, r.ru_stime
+
+
+def _proc_status_kib(field: str) -> int | None:
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def measure_call(fn: Callable[[], Any]) -> tuple[dict[str, Any], Any]:
+    """One call's wall time, user and system CPU seconds, and peak memory above what the process
+    held before it (the input and anything else alive), in bytes.
+
+    On Linux the peak resident set (VmHWM) is reset through /proc/self/clear_refs just before the
+    call, so the figure is the real high-water mark of the process (numpy, pandas and Python
+    objects alike). Elsewhere, tracemalloc's peak of traced allocations is used (numpy and pandas
+    report theirs), in a second call so that tracing does not slow the timed one.
+    """
+    gc.collect()
+    rss0 = _proc_status_kib("VmRSS")
+    reset = False
+    if rss0 is not None:
+        try:
+            with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+                fh.write("5")
+            reset = True
+        except OSError:
+            reset = False
+    u0, s0 = cpu_seconds()
+    t0 = time.perf_counter()
+    result = fn()
+    wall = time.perf_counter() - t0
+    u1, s1 = cpu_seconds()
+    rec: dict[str, Any] = {"wall_s": wall, "user_s": u1 - u0, "system_s": s1 - s0}
+    hwm = _proc_status_kib("VmHWM") if reset else None
+    if reset and hwm is not None and rss0 is not None:
+        rec.update(peak_bytes=(hwm - rss0) * 1024, memory_method="peak resident set (VmHWM) above the start")
+    else:
+        import tracemalloc
+
+        result = None
+        gc.collect()
+        tracemalloc.start()
+        result = fn()
+        rec.update(peak_bytes=tracemalloc.get_traced_memory()[1], memory_method="tracemalloc peak")
+        tracemalloc.stop()
+    return rec, result
 
 
 def time_call(fn: Callable[[], Any], repeat: int, budget_s: float = 25.0) -> tuple[float, list[float], Any]:
@@ -776,6 +912,12 @@ class Workload:
     describe: Callable[[int, int], str] | None = None
     #: floor -> the counts printed after "agree", for a row without runs analysis
     describe_counts: Callable[[dict[str, Any]], str] | None = None
+    #: also measure one call's CPU time (user + system) and its peak memory above the input, and
+    #: judge them against these targets (full size only)
+    max_cpu_s: float | None = None
+    max_mem_gib: float | None = None
+    #: at most this many timed repeats (a row whose single call takes seconds)
+    max_repeat: int | None = None
 
     def title(self, quick: bool = False) -> str:
         facets, points = self.quick_sizes if quick else self.sizes
@@ -831,6 +973,7 @@ WORKLOADS: list[Workload] = [
         facet="unit",
         max_ms=50.0,
         compare=compare_mdc,
+        describe_counts=lambda f: _mdc_counts(f),
     ),
     Workload(
         key="funnel_10k",
@@ -853,6 +996,52 @@ def _mdc_with_icons(qi: Any, df: pd.DataFrame) -> Any:
     cc = qi.control_chart(df, x="x", y="y", chart="i", facet="unit", rules="mdc", improvement="increase")
     _ = cc.icons  # part of the workload: the icons are computed with the chart
     return cc
+
+
+def _mdc_counts(floor: dict[str, Any]) -> str:
+    special = int(np.count_nonzero(floor["point_type"]))
+    improving = int(np.count_nonzero(floor["variation"] == "improvement_high"))
+    return (
+        f"{int(np.sum(floor['sigma_signal'])):,} points beyond limits, {special:,} special-cause points, "
+        f"{improving:,} of {len(floor['variation']):,} series ending in improvement"
+    )
+
+
+def _national_mdc(qi: Any, df: pd.DataFrame) -> Any:
+    cc = qi.control_chart(
+        df, x="month", y="value", chart="i", facet=["unit", "indicator"], rules="mdc", improvement="increase"
+    )
+    _ = cc.icons
+    return cc
+
+
+def _national_title(units: int, points: int) -> str:
+    return f"Making Data Count national: {units:,} units x 10 indicators x {points} months (2 facet columns)"
+
+
+WORKLOADS.append(
+    Workload(
+        key="mdc_10m",
+        label="Making Data Count national",
+        sizes=(16_667, 60),  # 10,000,200 points
+        quick_sizes=(167, 60),  # 100,200 points
+        make=make_national_workload,
+        run_qitools=_national_mdc,
+        run_floor=lambda a: floor_mdc_chart(a["codes"], a["y"]),
+        facet="facet",
+        max_ratio=10.0,
+        compare=compare_mdc,
+        describe=_national_title,
+        describe_counts=_mdc_counts,
+        max_cpu_s=5.0,
+        max_mem_gib=3.0,
+        max_repeat=3,
+    )
+)
+
+#: the scaling check: user CPU of the national workload at 1M and at 10M points, at most this ratio
+SCALING_SIZES = {False: (1_667, 16_667), True: (17, 167)}  # units (x 10 x 60 points); --quick
+MAX_SCALING = 12.0
 
 
 IMPORT_TARGET_S = 0.5
@@ -903,12 +1092,19 @@ def _run_workload(
     title = w.title(quick)
     df, arrays = w.make(*(w.quick_sizes if quick else w.sizes))
     rec: dict[str, Any] = {"rows": len(df)}
+    if w.max_repeat is not None:
+        repeat = min(repeat, w.max_repeat)
+    measured: dict[str, Any] | None = None
+    cpu: list[list[float]] = [[], []]
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             (q_med, q_times, cc), (f_med, f_times, floor) = time_calls(
-                [lambda: w.run_qitools(qi, df), lambda: w.run_floor(arrays)], repeat
+                [lambda: w.run_qitools(qi, df), lambda: w.run_floor(arrays)], repeat, cpu=cpu
             )
+            if w.max_cpu_s is not None or w.max_mem_gib is not None:
+                measured, again = measure_call(lambda: w.run_qitools(qi, df))  # after the warm-up and repeats
+                del again
     except Exception as exc:  # noqa: BLE001 - report it in the table, do not crash
         row = [title, f"{len(df):,}", "ERROR", "-", "-", "-", f"{type(exc).__name__}: {exc}"[:60]]
         rec["error"] = repr(exc)
@@ -922,7 +1118,21 @@ def _run_workload(
     if w.max_ratio is not None:
         targets.append(f"<={w.max_ratio:g}x floor")
         verdicts.append(ratio <= w.max_ratio)
-    verdict = ("pass" if all(verdicts) else "FAIL") + (" (ratio only)" if quick and w.max_ms else "")
+    if measured is not None:
+        cpu_s = measured["user_s"] + measured["system_s"]
+        gib = measured["peak_bytes"] / 2**30
+        if w.max_cpu_s is not None:
+            targets.append(f"<={w.max_cpu_s:g} s CPU")
+            if not quick:
+                verdicts.append(cpu_s <= w.max_cpu_s)
+        if w.max_mem_gib is not None:
+            targets.append(f"<={w.max_mem_gib:g} GiB above input")
+            if not quick:
+                verdicts.append(gib <= w.max_mem_gib)
+        rec.update(measured_call=measured)
+    rec["qitools_user_s"] = cpu[0]
+    judged_abs = w.max_ms or w.max_cpu_s or w.max_mem_gib
+    verdict = ("pass" if all(verdicts) else "FAIL") + (" (ratio only)" if quick and judged_abs else "")
     note = f" [{len(q_times)} repeats]" if len(q_times) != repeat else ""
     row = [title, f"{len(df):,}", _fmt_ms(q_med) + note, _fmt_ms(f_med), f"{ratio:,.1f}x", ", ".join(targets), verdict]
     try:
@@ -935,6 +1145,13 @@ def _run_workload(
     else:
         counts = (
             f" ({n_sig:,} points beyond limits, {n_runs:,} of {len(floor['runs_signal']):,} series with a runs signal)"
+        )
+    if measured is not None:
+        counts += (
+            f"\n    one call: {measured['wall_s']:.2f} s wall, CPU {measured['user_s']:.2f} s user + "
+            f"{measured['system_s']:.2f} s system, peak memory {measured['peak_bytes'] / 2**30:.2f} GiB above "
+            f"the input ({measured['memory_method']}); cc.data {cc.data.memory_usage(deep=True).sum() / len(cc.data):.0f}"
+            f" bytes a point"
         )
     messages = sorted({f"{type(m.message).__name__}: {m.message}" for m in caught})
     if messages:
@@ -955,6 +1172,45 @@ def _run_workload(
     return row, (title, problems, counts), rec
 
 
+def _median_user_cpu(fn: Callable[[], Any], repeat: int) -> list[float]:
+    fn()  # warm-up
+    out = []
+    for _ in range(repeat):
+        gc.collect()
+        u0 = cpu_seconds()[0]
+        fn()
+        out.append(cpu_seconds()[0] - u0)
+    return out
+
+
+def _run_scaling(qi: Any, quick: bool, big_user_s: list[float] | None) -> tuple[list[str], dict[str, Any]]:
+    """User CPU of the national Making Data Count call at 1M and 10M points (the same shape, 10x the
+    units): linear work gives 10x; the target allows 12x. ``big_user_s``: the 10M row's timings, if
+    it ran (else the 10M call is made here)."""
+    small_units, big_units = SCALING_SIZES[quick]
+    small_df, _ = make_national_workload(small_units)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        small = _median_user_cpu(functools.partial(_national_mdc, qi, small_df), 7)
+        if not big_user_s:
+            big_df, _ = make_national_workload(big_units)
+            big_user_s = _median_user_cpu(functools.partial(_national_mdc, qi, big_df), 3)
+    s_med, b_med = statistics.median(small), statistics.median(big_user_s)
+    ratio = b_med / s_med if s_med > 0 else float("inf")
+    n_small, n_big = small_units * 600, big_units * 600
+    title = f"scaling: user CPU, national MDC {n_small:,} -> {n_big:,} points"
+    row = [
+        title,
+        f"{n_big:,}",
+        f"{_fmt_ms(s_med)} -> {_fmt_ms(b_med)}",
+        "-",
+        f"{ratio:,.1f}x",
+        f"<={MAX_SCALING:g}x (10x is linear)",
+        "pass" if ratio <= MAX_SCALING else "FAIL",
+    ]
+    return row, {"small_user_s": small, "big_user_s": big_user_s, "ratio": ratio, "points": (n_small, n_big)}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the report; return the exit status (see the module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -963,15 +1219,17 @@ def main(argv: list[str] | None = None) -> int:
         "--repeat", type=int, default=None, help="timed repeats per workload (default 11; 3 with --quick)"
     )
     keys = ", ".join(w.key for w in WORKLOADS)
-    parser.add_argument("--only", nargs="*", default=None, help=f"run only these rows: {keys} and/or import")
+    parser.add_argument(
+        "--only", nargs="*", default=None, help=f"run only these rows: {keys}, scaling and/or import"
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the results to this JSON file")
     args = parser.parse_args(argv)
     repeat = args.repeat if args.repeat is not None else (3 if args.quick else 11)
     if repeat < 1:
         parser.error("--repeat must be at least 1")
     selected = set(args.only) if args.only else None
-    if selected is not None and selected - {w.key for w in WORKLOADS} - {"import"}:
-        parser.error(f"--only takes {keys} or import; got {', '.join(sorted(selected))}")
+    if selected is not None and selected - {w.key for w in WORKLOADS} - {"import", "scaling"}:
+        parser.error(f"--only takes {keys}, scaling or import; got {', '.join(sorted(selected))}")
 
     if str(REPO_ROOT) not in sys.path:
         sys.path.insert(0, str(REPO_ROOT))
@@ -1005,6 +1263,13 @@ def main(argv: list[str] | None = None) -> int:
             checks.append(check)
             results["workloads"][w.key] = rec
             gc.collect()
+
+    if selected is None or "scaling" in selected:
+        big = results["workloads"].get("mdc_10m", {}).get("qitools_user_s") or None
+        row, rec = _run_scaling(qi, args.quick, big)
+        rows.append(row)
+        results["scaling"] = rec
+        gc.collect()
 
     import_failed = False
     if selected is None or "import" in selected:

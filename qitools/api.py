@@ -47,8 +47,12 @@ def control_chart(
 
     Parameters
     ----------
-    data : pandas.DataFrame, optional
+    data : pandas.DataFrame or dask.dataframe.DataFrame, optional
         The data, one row per observation. Omit it to pass the values themselves as ``x``/``y``/``n``.
+        A Dask DataFrame (``pip install "qitools[scale]"``) is charted partition by partition, on
+        one machine or a cluster: see :mod:`qitools.scale` (``x``, ``y``, ``n``, ``facet`` ... must
+        then be column names; ``cc.data`` stays a Dask DataFrame, ``cc.summary`` and ``cc.icons``
+        are pandas).
     x : str or array-like, optional
         Time (or sample number) of each row. Omitted: the points are numbered 1..N. Rows that share
         an ``x`` (within a facet) form one subgroup.
@@ -81,8 +85,10 @@ def control_chart(
     facet : str or list of two str, optional
         Column(s) splitting the data into independent charts.
     rules : str, default "anhoej"
-        Special-cause rules: points beyond the limits plus Anhøj's runs analysis. (The IHI, Western
-        Electric, Nelson and Making Data Count rule sets are planned.)
+        Special-cause rules: ``"anhoej"`` (points beyond the limits plus Anhøj's runs analysis),
+        ``"ihi"``, ``"western_electric"``, ``"nelson"`` or ``"mdc"`` (NHS Making Data Count: its own
+        constants, limits mean ± 2.66 x the average moving range, and its own shift and trend rules
+        instead of the Anhøj runs analysis; see ``cc.conventions``).
     improvement : {"increase", "decrease", "neutral"}, optional
         Which direction is better; adds ``data["point_type"]``.
     screen_mr : bool, default True
@@ -157,6 +163,28 @@ def control_chart(
            cl     lcl     ucl
     0  0.2313  0.0524  0.4102
     """
+    if data is not None and _is_dask(data):  # beyond one machine: the engine per partition (qitools.scale)
+        from .scale import control_chart_dask
+
+        return control_chart_dask(
+            data,
+            x=x,
+            y=y,
+            n=n,
+            chart=chart,
+            part=part,
+            freeze=freeze,
+            exclude=exclude,
+            multiply=multiply,
+            cl=cl,
+            target=target,
+            facet=facet,
+            rules=rules,
+            improvement=improvement,
+            screen_mr=screen_mr,
+            agg=agg,
+            notes=notes,
+        )
     result = compute(
         data,
         x=x,
@@ -179,6 +207,11 @@ def control_chart(
     return ControlChart(
         chart=result.chart, data=result.data, summary=result.summary, params=result.params, icons_table=result.icons
     )
+
+
+def _is_dask(data: Any) -> bool:
+    """A Dask DataFrame, recognised without importing Dask (``import qitools`` never loads it)."""
+    return type(data).__module__.split(".")[0] in ("dask", "dask_expr") and hasattr(data, "npartitions")
 
 
 def run_chart(data: pd.DataFrame | None = None, **kwargs: Any) -> ControlChart:

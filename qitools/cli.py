@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["main", "SUBCOMMANDS"]
+__all__ = ["main", "build_parser", "SUBCOMMANDS"]
 
 #: subcommand name -> function(subparsers) that adds it and sets ``func`` on its parser
 SUBCOMMANDS: dict[str, Callable[[argparse._SubParsersAction], None]] = {}
@@ -242,15 +242,25 @@ def _add_bundle(sub: argparse._SubParsersAction) -> None:
 
 SUBCOMMANDS["bundle"] = _add_bundle
 
+from .hub.cli import add_hub_parser  # noqa: E402 - the course on JupyterHub
+
+SUBCOMMANDS["hub"] = add_hub_parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``qitools`` command's parser, with every subcommand (tests check documented commands with it)."""
+    parser = argparse.ArgumentParser(prog="qitools", description="Run charts and SPC charts for improvement work.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for add in SUBCOMMANDS.values():
+        add(sub)
+    return parser
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``qitools`` command; return its exit status."""
     from .spc.errors import QIToolsError
 
-    parser = argparse.ArgumentParser(prog="qitools", description="Run charts and SPC charts for improvement work.")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for add in SUBCOMMANDS.values():
-        add(sub)
+    parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -74,6 +74,61 @@ class ControlChart:
             )
         return self.icons_table
 
+    # -- a per-point table kept by Dask ---------------------------------------------------------
+    @property
+    def is_lazy(self) -> bool:
+        """True when :attr:`data` is a Dask DataFrame (a chart of a Dask DataFrame; see :mod:`qitools.scale`)."""
+        return not isinstance(self.data, pd.DataFrame)
+
+    def compute(self, facet: Any = None) -> ControlChart:
+        """The same chart with :attr:`data` in memory as a pandas DataFrame (all of it, or the facets
+        named by ``facet``). For a chart of a pandas DataFrame, the chart itself.
+
+        Parameters
+        ----------
+        facet : optional
+            Only these facets (a label, a list, or the value of one of two facet columns; see
+            :meth:`plot`).
+
+        Returns
+        -------
+        ControlChart
+        """
+        if not self.is_lazy and facet is None:
+            return self
+        import dataclasses
+
+        data = self.data
+        summary, icons = self.summary, self.icons_table
+        if facet is not None:
+            from .plot.chart import select_facets
+
+            labels = select_facets(self, facet)
+            data = data[data["facet"].isin(labels)]
+            summary = summary[summary["facet"].isin(labels)]
+            icons = icons[icons["facet"].isin(labels)] if icons is not None else None
+        if self.is_lazy:
+            data = data.compute()
+            if "facet" in data.columns:  # the pandas engine's order: facets as in the summary, then x
+                rank = {f: i for i, f in enumerate(dict.fromkeys(summary["facet"]))}
+                facet_rank = data["facet"].astype(object).map(rank).to_numpy(dtype=np.int64)
+                data = data.iloc[np.lexsort((np.arange(len(data)), facet_rank))]
+            data = data.reset_index(drop=True)
+        params = dict(self.params)
+        params.pop("n_points", None)
+        return dataclasses.replace(self, data=data, summary=summary, icons_table=icons, params=params)
+
+    def _in_memory(self, facet: Any) -> ControlChart:
+        """What drawing or explaining ``facet`` needs in memory (only those facets of a lazy table)."""
+        if not self.is_lazy:
+            return self
+        n_facets = self.summary["facet"].nunique() if "facet" in self.summary.columns else 1
+        if facet is None and n_facets > 100:
+            from .plot.facets import too_many_facets_message
+
+            raise QIValueError(too_many_facets_message(self, n_facets))
+        return self.compute(facet=facet)
+
     # -- convenience ----------------------------------------------------------------------------
     @property
     def conventions(self) -> dict[str, str]:
@@ -104,6 +159,8 @@ class ControlChart:
         """
         from .explain import explain
 
+        if self.is_lazy and (facet is not None or "facet" not in self.summary.columns):
+            return explain(self._in_memory(facet), facet=facet)
         return explain(self, facet=facet)
 
     # -- drawing (matplotlib is imported here, on first use) -------------------------------------
@@ -181,7 +238,7 @@ class ControlChart:
         from .plot import plot
 
         return plot(
-            self,
+            self._in_memory(facet),
             ax,
             facet=facet,
             title=title,
@@ -200,21 +257,27 @@ class ControlChart:
             figsize=figsize,
         )
 
-    def save(self, path: Any, *, facet: Any = None, dpi: float = 150, **style: Any) -> Any:
-        """Draw the chart and save it as PNG or SVG, with :meth:`explain` as the image description.
+    def save(
+        self, path: Any, *, facet: Any = None, dpi: float = 150, per_page: int = 20, **style: Any
+    ) -> Any:
+        """Draw the chart and save it as PNG, SVG or PDF, with :meth:`explain` as its description.
 
-        The description (alt text) is stored in the PNG ``Description`` field or as the SVG
-        ``<title>``/``<desc>``, so screen readers and document tools can read it. An existing file is
-        only replaced once the new one is complete. The figure is closed afterwards.
+        The description (alt text) is stored in the PNG ``Description`` field, as the SVG
+        ``<title>``/``<desc>``, or as the PDF's subject, so screen readers and document tools can
+        read it. A PDF of a faceted chart has pages of small multiples, ``per_page`` facets to a
+        page, for any number of facets (a PNG or SVG holds at most 100). An existing file is only
+        replaced once the new one is complete. The figures are closed afterwards.
 
         Parameters
         ----------
         path : str or path-like
-            Ends in ``.png`` or ``.svg``.
+            Ends in ``.png``, ``.svg`` or ``.pdf``.
         facet : optional
-            Save one facet of a faceted chart.
+            One facet of a faceted chart, or several (see :meth:`plot`).
         dpi : float, default 150
             Resolution of a PNG.
+        per_page : int, default 20
+            PDF of a faceted chart: small multiples per page.
         **style
             Any option of :meth:`plot` (``title=``, ``annotations=`` ...).
 
@@ -226,12 +289,32 @@ class ControlChart:
         Raises
         ------
         QIValueError
-            The file name does not end in .png or .svg, or its folder does not exist.
+            The file name does not end in .png, .svg or .pdf, or its folder does not exist; more
+            than 100 facets in a PNG or SVG (save a PDF, or choose facets with ``facet=``).
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import tempfile, pathlib
+        >>> import qitools as qi
+        >>> df = qi.datasets.load("ward_falls")
+        >>> cc = qi.control_chart(df, x="month", y="falls", n="occupied_bed_days", chart="u",
+        ...                       multiply=1000, facet="ward")
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     out = cc.save(pathlib.Path(folder) / "wards.pdf", per_page=4)  # 8 wards: 2 pages
+        ...     pdf = out.read_bytes()
+        >>> pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+        2
         """
+        from pathlib import Path
+
         import matplotlib.pyplot as plt
 
-        from .plot import save
+        from .plot import save, save_pdf
 
+        if Path(str(path)).suffix.lower() == ".pdf":
+            return save_pdf(self.compute(facet=facet) if self.is_lazy else self, path, facet=facet, per_page=per_page, **style)
         drawn = self.plot(facet=facet, **style)
         fig = drawn if hasattr(drawn, "savefig") else drawn.figure
         try:
@@ -243,11 +326,13 @@ class ControlChart:
     def _counts(self) -> dict[str, Any]:
         s = self.summary
         return {
-            "points": int(len(self.data)),
+            "points": int(self.params["n_points"]) if "n_points" in self.params else int(len(self.data)),
             "facets": int(self.params.get("n_facets", 1)),
             "parts": int(len(s)),
             "sigma_signals": int(s["sigma_signals"].sum()),
-            "runs_signal": bool(s["runs_signal"].any()),
+            "special": int(s["special_causes"].sum()) if "special_causes" in s.columns else 0,
+            # None under Making Data Count: the Anhøj runs analysis is not part of it
+            "runs_signal": None if self.params.get("rules") == "mdc" else bool(s["runs_signal"].any()),
         }
 
     def __repr__(self) -> str:
@@ -255,7 +340,8 @@ class ControlChart:
         facets = f" facets={c['facets']}" if self.params.get("facet") else ""
         return (
             f"<ControlChart chart={self.chart!r}{facets} points={c['points']} parts={c['parts']} "
-            f"sigma_signals={c['sigma_signals']} runs_signal={c['runs_signal']}>"
+            f"sigma_signals={c['sigma_signals']} "
+            + (f"runs_signal={c['runs_signal']}>" if c["runs_signal"] is not None else f"special_causes={c['special']}>")
         )
 
     def _repr_html_(self) -> str:
@@ -269,7 +355,11 @@ class ControlChart:
             + (f" in {c['facets']} facets" if p.get("facet") else "")
             + f", {c['parts']} part{'s' if c['parts'] != 1 else ''}. "
             + f"<b>{c['sigma_signals']}</b> point{'s' if c['sigma_signals'] != 1 else ''} beyond the limits; "
-            + ("non-random runs found." if c["runs_signal"] else "no non-random runs.")
+            + (
+                f"{c['special']} point{'s' if c['special'] != 1 else ''} flagged by the Making Data Count rules."
+                if c["runs_signal"] is None
+                else ("non-random runs found." if c["runs_signal"] else "no non-random runs.")
+            )
             + "</p>"
         )
         summary = self.summary
@@ -283,8 +373,13 @@ class ControlChart:
             + f"</tr></thead><tbody>{rows}</tbody></table>"
             + (f"<p>… {len(summary) - 20} more rows in <code>.summary</code></p>" if len(summary) > 20 else "")
         )
-        sig = self.signals()
-        if len(sig):
+        sig = self.signals() if not self.is_lazy else pd.DataFrame()
+        if self.is_lazy:
+            signals = (
+                f"<p>{int(summary['special_causes'].sum())} points where a rule fired: "
+                "<code>cc.signals()</code> is a Dask DataFrame (<code>.compute()</code> it).</p>"
+            )
+        elif len(sig):
             items = []
             for r in sig.head(10).to_dict("records"):
                 where = f"{r['facet']} " if "facet" in r else ""

@@ -337,6 +337,8 @@ class TestWheel:
             coach_bytes = {p.read_bytes() for p in COACH.rglob("*") if p.is_file()}
             for n in names:
                 assert zf.read(n) not in coach_bytes, f"{n} is a coach file"
+        deploy = {"README.md", "jupyterhub_config.py", "values.yaml", "Dockerfile"}
+        assert {f"qitools/hub/deploy/{n}" for n in deploy} <= set(names), "the deployment files are not in the wheel"
         assert shipped == (
             {f"qitools/_notebooks/{n}" for n in repo_notebooks()}
             | {f"qitools/_exercises/{n}" for n in repo_exercises()}

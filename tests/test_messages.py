@@ -37,6 +37,7 @@ NOT_ARGUMENTS = {
     "points": "the ControlChart repr (points=24)",
     "runs_signal": "the ControlChart repr (runs_signal=True)",
     "sigma_signals": "the ControlChart repr (sigma_signals=1)",
+    "special_causes": "the ControlChart repr of a Making Data Count chart (special_causes=12)",
 }
 
 _MENTION = re.compile(r"(?<![\w.=!<>])([a-z_][a-z0-9_]*)=(?!=)")

@@ -11,7 +11,7 @@ next step). Cycles testing one change idea at growing scale form a **ramp**.
 >>> import qitools as qi
 >>> store = qi.pdsa.open(":memory:")                      # a file: qi.pdsa.open("team.pdsa")
 >>> p = store.new_project("Fewer falls", aim=qi.pdsa.Aim(what="Reduce falls", how_much="by 30%",
-...                       by_when="2025-03-31", for_whom="patients on Ward 7"))
+...                       by_when="2030-03-31", for_whom="patients on Ward 7"))
 >>> idea = store.put(qi.pdsa.ChangeIdea("Bay tagging"))
 >>> c1 = store.put(qi.pdsa.PDSACycle(change_idea=idea.id, objective="Can night staff keep one bay tagged?",
 ...                predictions=["The bay is never left unattended"], scale="1 bay, 1 night", scale_n=1,
@@ -19,12 +19,18 @@ next step). Cycles testing one change idea at growing scale form a **ramp**.
 >>> c1.id, c1.status
 ('C1', 'done')
 
-Main names: :func:`open` (an SQLite store), :class:`Project`, :class:`Aim`, :class:`Measure`,
-:class:`Driver`, :class:`ChangeIdea`, :class:`Ramp`, :class:`PDSACycle`, :func:`check` /
-:func:`validate`, :func:`load_json` / :func:`to_json`, :func:`to_csv` / :func:`read_csv`,
-:func:`report`, :func:`cycle_annotations`, :func:`measure_chart`, the drawings
+Main names: :func:`open` (an SQLite store), :class:`Project`, :class:`Aim`, :class:`Measure`
+(with its operational definition and measurement plan), :class:`Driver`, :class:`ChangeIdea`,
+:class:`Ramp`, :class:`PDSACycle`, :class:`CauseEffect` (fishbone), :class:`ProcessMap`,
+:func:`check` / :func:`validate`, :func:`overdue`, :func:`load_json` / :func:`to_json`,
+:func:`to_csv` / :func:`read_csv`, :func:`report`, :func:`chart_marks` (a project's cycles as
+marks for any chart), :func:`cycle_annotations`, :func:`measure_chart`, the drawings
 :func:`draw_chart`, :func:`draw_ramps`, :func:`draw_driver_diagram`, and
 :func:`example_project` / :func:`example_data` (a small synthetic falls project).
+
+A team sharing one store file: each record has a version, and a save made from an old copy
+raises :class:`QIConflictError` (nothing is lost); ``store.history()`` says who changed what and
+when; the measures' data is kept in the file (``store.put_data``). See :mod:`qitools.pdsa.store`.
 
 The JSON format
 ---------------
@@ -37,7 +43,7 @@ text, unique within their list; records refer to each other by id (the ``#`` com
 explanations, not part of the file)::
 
     {
-      "format": "qitools-pdsa", "format_version": 1,          # optional; checked when present
+      "format": "qitools-pdsa", "format_version": 2,          # optional; checked when present
       "id": "ward-falls", "title": "Fewer falls on Wards 7 and 8",
       "team": "Ward 7 and 8 falls group", "description": "", "created": "2023-12-01",
       "aim": {"what": "Reduce inpatient falls", "how_much": "by 30% (8 to 5.6 per 1000 bed days)",
@@ -51,7 +57,10 @@ explanations, not part of the file)::
          "chart": "u", "multiply": 1000, "improvement": "decrease",
          "dataset": "ward_falls",         # a bundled dataset name, or a CSV file relative to this file
          "subset": {"ward": ["Ash", "Cedar"]},   # only these rows of the dataset ({} for all)
-         "unit": "falls per 1000 bed days"}
+         "unit": "falls per 1000 bed days",
+         "data_source": "Datix incident reports", "collected_by": "Ward clerk",   # the measurement plan
+         "frequency": "monthly, by the 5th working day", "sampling": "every fall",
+         "missing": "a month without bed days is left off the chart"}
       ],
       "drivers": [
         {"id": "P1", "text": "Patients at risk are watched", "level": "primary", "parent": null},
@@ -63,14 +72,29 @@ explanations, not part of the file)::
         {"id": "C1", "title": "", "change_idea": "CI1", "ramp": "R1", "previous": null, "measure": "M1",
          "plan": {"date": "2024-02-01", "objective": "...", "questions": ["..."], "predictions": ["..."],
                   "who": "", "what": "", "when": "", "where": "", "data_to_collect": "",
-                  "scale": "1 bay, 1 night", "scale_n": 1},
+                  "scale": "1 bay, 1 night", "scale_n": 1, "due_date": "2024-02-12"},
          "do": {"start_date": "2024-02-05", "end_date": "2024-02-06",
                 "what_happened": "", "observations": "", "problems": ""},
          "study": {"date": "2024-02-08", "results": "", "learning": "", "prediction_held": "yes"},
          "act": {"decision": "adapt", "date": "2024-02-08", "next": "Try a whole night shift"}}
-      ]
+      ],
+      "cause_effects": [{"id": "CE1", "title": "", "effect": "Falls at night",
+                         "categories": {"People": ["Agency staff", {"Fatigue": ["12-hour shifts"]}]}}],
+      "process_maps": [{"id": "PM1", "title": "Sepsis: arrival to first dose",
+                        "steps": ["Patient arrives", "Triage",
+                                  {"step": "Sepsis screen positive?", "kind": "decision", "no": "end"},
+                                  {"step": "Wait for a doctor to prescribe", "kind": "delay",
+                                   "wait": "45 minutes"},
+                                  "First antibiotic dose"]}],
+      "data": {"falls.csv": {"format": "csv", "text": "month,falls,bed_days\n2024-01-01,22,3248\n..."}},
+      "history": [{"kind": "cycle", "record": "C1", "action": "changed", "version": 2,
+                   "changed_at": "2024-02-08T14:03:12+00:00", "changed_by": "Sam Patel",
+                   "changes": {"learning": ["", "Nights need a relief nurse"]}}]
     }
 
+``data`` keeps the measures' data (each measure's ``dataset`` names one table) and ``history``
+is the change history (who changed what, when); both are filled in by a store and may be left
+out. Version 1 files (without them, and without the measurement plan) are read as they are.
 Dates are ISO-8601 ``YYYY-MM-DD``; ``scale_n`` is a whole number of patients (staff, bays) in the
 test; ``prediction_held`` is ``yes``, ``partly`` or ``no``; ``act.decision`` is ``adopt``,
 ``adapt`` or ``abandon``. A cycle may also be written flat, with the field names of
@@ -80,28 +104,39 @@ For the cycles to appear on a measure's chart, the measure's ``x`` column must h
 
 from __future__ import annotations
 
-from .charts import cycle_annotations, measure_chart, signals_during
-from .draw import draw_chart, draw_driver_diagram, draw_ramps
+from .charts import chart_marks, cycle_annotations, cycles_outside, measure_chart, signals_during
+from .draw import draw_chart, draw_driver_diagram, draw_ramps, tidy_cycle_labels
 from .example import example_data, example_project
-from .export import load_json, read_csv, report, to_csv, to_json
+from .export import load_json, read_csv, report, system_picture, to_csv, to_json
 from .model import (
     ACT_DECISIONS,
     DRIVER_LEVELS,
     MEASURE_KINDS,
+    PLAN_FIELDS,
     PREDICTION_OUTCOMES,
+    STEP_KINDS,
     Aim,
+    CauseEffect,
     ChangeIdea,
     Driver,
     Measure,
     PDSACycle,
+    ProcessMap,
     Project,
     Ramp,
+    Stamp,
 )
-from .store import SCHEMA_VERSION, MemoryStore, PDSAStore, SQLiteStore, open_store
+from .store import SCHEMA_VERSION, MemoryStore, PDSAStore, QIConflictError, SQLiteStore, open_store
 from .validate import PDSAWarning, Problem, check, validate
 
 #: Open (or create) a PDSA store file: ``qi.pdsa.open("team.pdsa")`` (see :func:`open_store`).
 open = open_store  # noqa: A001 - the name the course and the issue use
+
+
+def overdue(project: Project, today=None):  # type: ignore[no-untyped-def]
+    """The late cycles of a project: see :meth:`Project.overdue` (``qitools pdsa overdue`` on the command line)."""
+    return project.overdue(today)
+
 
 __all__ = [
     "open",
@@ -113,7 +148,18 @@ __all__ = [
     "ChangeIdea",
     "Ramp",
     "PDSACycle",
+    "CauseEffect",
+    "ProcessMap",
+    "Stamp",
     "PDSAStore",
+    "QIConflictError",
+    "overdue",
+    "chart_marks",
+    "cycles_outside",
+    "tidy_cycle_labels",
+    "system_picture",
+    "PLAN_FIELDS",
+    "STEP_KINDS",
     "SQLiteStore",
     "MemoryStore",
     "SCHEMA_VERSION",

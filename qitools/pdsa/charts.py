@@ -15,12 +15,21 @@ from typing import Any
 import pandas as pd
 
 from ..spc.errors import QITypeError, QIValueError
+from ._text import clean
+from ._voice import say
 from .model import Measure, PDSACycle, Project
 
-__all__ = ["cycle_annotations", "measure_chart", "measure_data", "signals_during"]
+__all__ = [
+    "cycle_annotations",
+    "chart_marks",
+    "cycles_outside",
+    "measure_chart",
+    "measure_data",
+    "signals_during",
+]
 
 ANNOTATION_COLUMNS = [
-    "x", "x_end", "label", "kind", "cycle", "change_idea", "ramp", "act", "scale_n", "status",
+    "x", "x_end", "label", "kind", "cycle", "title", "change_idea", "ramp", "act", "scale_n", "status",
 ]  # fmt: skip
 _LABEL_CHARS = 34
 
@@ -70,7 +79,8 @@ def cycle_annotations(project_or_cycles: Any, measure: Any = None, *, labels: st
         One row per cycle that has started (has a ``start_date``, or else an ``end_date``), in time
         order. Columns: ``x`` (start, a Timestamp), ``x_end`` (end, or NaT when the same day or not
         yet known), ``label`` (see ``labels``), ``kind``
-        (``"pdsa"``), and ``cycle``, ``change_idea``, ``ramp``, ``act``, ``scale_n``, ``status``.
+        (``"pdsa"``), and ``cycle``, ``title`` (in full), ``change_idea``, ``ramp``, ``act``,
+        ``scale_n``, ``status``.
 
     Raises
     ------
@@ -99,12 +109,13 @@ def cycle_annotations(project_or_cycles: Any, measure: Any = None, *, labels: st
         if start is None:
             continue
         end = _timestamp(c.end_date)
-        title = project.cycle_title(c) if project is not None else c.title.strip()
+        title = project.cycle_title(c) if project is not None else clean(c.title.strip())
+        full_title = title
         if len(title) > _LABEL_CHARS:
             title = title[: _LABEL_CHARS - 1].rstrip() + "…"
-        label = " ".join(p for p in (str(c.id or ""), "" if labels == "id" else title) if p)
+        label = " ".join(p for p in (clean(c.id or ""), "" if labels == "id" else title) if p)
         if labels == "full" and c.scale.strip():
-            label += f" ({c.scale.strip()})"
+            label += f" ({clean(c.scale.strip())})"
         rows.append(
             {
                 "x": start,
@@ -112,6 +123,7 @@ def cycle_annotations(project_or_cycles: Any, measure: Any = None, *, labels: st
                 "label": label,
                 "kind": "pdsa",
                 "cycle": c.id,
+                "title": full_title,
                 "change_idea": c.change_idea,
                 "ramp": c.ramp,
                 "act": c.act,
@@ -145,9 +157,10 @@ def measure_data(project: Project, measure: Any = None, data: Any = None) -> pd.
     measure : str or Measure, optional
         The measure (default: the aim's measure, else the first outcome measure).
     data : pandas.DataFrame or str or pathlib.Path, optional
-        The data, or a CSV / Excel file. When left out, the measure's ``dataset``: a file
-        (absolute, relative to the project file, or to the working folder) or the name of a
-        dataset bundled with qitools.
+        The data, or a CSV / Excel file. When left out, the measure's ``dataset``: the copy kept
+        with the project (``project.data``, in the store's file), else a file (absolute, next to
+        the project file, or in the working folder), else the name of a dataset bundled with
+        qitools.
 
     Returns
     -------
@@ -170,8 +183,11 @@ def measure_data(project: Project, measure: Any = None, data: Any = None) -> pd.
         df = _dataset(project, m.dataset)
     else:
         raise QIValueError(
-            f"Measure {m.id!r} ({m.name}) has no data: pass data= (a DataFrame with its columns), or set the "
-            "measure's dataset to a CSV file."
+            f"Measure {m.id!r} ({m.name}) has no data: "
+            + say(
+                "pass data= (a DataFrame with its columns), or set the measure's dataset to a CSV file.",
+                f"give --data FILE, or set its data with `qitools pdsa update-measure {{file}} {m.id} --dataset FILE`.",
+            )
         )
     if m.subset:
         df = _apply_subset(df, m)
@@ -210,12 +226,20 @@ def _read_table(path: Path) -> pd.DataFrame:
 
 
 def _dataset(project: Project, name: str) -> pd.DataFrame:
-    candidates = [Path(name)]
+    import io
+
+    if name in project.data:
+        return pd.read_csv(io.StringIO(project.data[name]))
+    candidates: list[Path] = []
     if project.source:
-        candidates.insert(0, Path(project.source).parent / name)
-    for path in candidates:
+        folder = Path(project.source).resolve().parent
+        candidates += [folder / name, folder / Path(name).name]
+    candidates += [Path(name), Path(Path(name).name)]
+    looked: list[str] = []
+    for path in dict.fromkeys(candidates):
         if path.is_file():
             return _read_table(path)
+        looked.append(str(path.resolve()) if not path.is_absolute() else str(path))
     if importlib.util.find_spec("qitools.datasets") is not None:
         from .. import datasets  # type: ignore[attr-defined]
 
@@ -223,9 +247,21 @@ def _dataset(project: Project, name: str) -> pd.DataFrame:
             return datasets.load(Path(name).stem if name.lower().endswith(".csv") else name)
         except Exception:  # noqa: BLE001 - fall through to the message below
             pass
+    kept = (
+        f" The project keeps {', '.join(repr(k) for k in project.data)}."
+        if project.data
+        else " The project keeps no data yet."
+    )
+    where = f" (the project file is {project.source!r})" if project.source else ""
     raise QIValueError(
-        f"Could not find the dataset {name!r} (looked next to the project file and in the working folder"
-        " and among the bundled datasets). Pass data= (a DataFrame or a CSV file name), or fix the measure's dataset."
+        f"Could not find the data {name!r} of the measures that chart it{where}. Looked for a file at: "
+        f"{'; '.join(dict.fromkeys(looked))}; and among the datasets bundled with qitools.{kept} Keep the data in "
+        "the project file so that it travels with it: "
+        + say(
+            f"store.put_data({name!r}, 'path/to/file.csv') (or `qitools pdsa data STORE path/to/file.csv --name "
+            f"{name}`); or pass data= (a DataFrame or a CSV file).",
+            f"`qitools pdsa data {{file}} path/to/file.csv --name {name}`; or give --data FILE.",
+        )
     )
 
 
@@ -313,3 +349,141 @@ _NOT_DATES = (
     "The chart's x is not dates, so the cycles cannot be placed on it. Chart the measure by date: set the "
     "measure's x to a date column (convert it with pd.to_datetime(df['month']) if it holds text)."
 )
+
+
+def cycles_outside(annotations: pd.DataFrame, x: Any) -> tuple[pd.DataFrame, list[str]]:
+    """Split cycle marks into those on a chart's time range and plain-English notes on the others.
+
+    Parameters
+    ----------
+    annotations : pandas.DataFrame
+        As :func:`cycle_annotations` returns.
+    x : array-like of dates
+        The chart's x values (``cc.data["x"]``).
+
+    Returns
+    -------
+    (pandas.DataFrame, list of str)
+        The marks that overlap the range of ``x``, and one sentence per cycle left out ("Cycle C4
+        (Falls sensor mats) started on 3 March 2025, after the data ends (1 December 2024), so it
+        is not marked on the chart. ...").
+    """
+    xs = pd.to_datetime(pd.Series(x), errors="coerce").dropna()
+    if not len(annotations) or not len(xs):
+        return annotations, []
+    lo, hi = xs.min(), xs.max()
+    keep = []
+    notes = []
+    for row in annotations.itertuples(index=False):
+        start = row.x
+        end = row.x_end if not pd.isna(row.x_end) else row.x
+        name = f"Cycle {row.cycle}" + (f" ({row.title})" if getattr(row, "title", "") else "")
+        if start > hi:
+            notes.append(
+                f"{name} started on {_day(start)}, after the data ends ({_day(hi)}), so it is not marked on the "
+                "chart. Add the newer data ("
+                + say("store.put_data, or `qitools pdsa data`", "`qitools pdsa data`")
+                + ") or check the cycle's dates."
+            )
+            keep.append(False)
+        elif end < lo:
+            notes.append(
+                f"{name} ended on {_day(end)}, before the data begins ({_day(lo)}), so it is not marked on the "
+                "chart. Add the older data or check the cycle's dates."
+            )
+            keep.append(False)
+        else:
+            keep.append(True)
+    return annotations[keep].reset_index(drop=True), notes
+
+
+def _day(t: Any) -> str:
+    t = pd.Timestamp(t)
+    return f"{t.day} {t:%B %Y}"
+
+
+def chart_marks(
+    source: Any,
+    measure: Any = None,
+    *,
+    project: str | None = None,
+    labels: str = "id",
+    x: Any = None,
+) -> pd.DataFrame:
+    """The PDSA cycles of a project as marks for a chart: give it a store file or a project.
+
+    This is what ``cc.plot(annotations=...)`` takes, for anyone charting a measure with a
+    project's cycles marked (the ``qitools chart --pdsa`` command, the workshop app).
+
+    Parameters
+    ----------
+    source : str, pathlib.Path or Project
+        A PDSA store file (opened read-only: it is not changed), a JSON export, or a loaded
+        :class:`~qitools.pdsa.Project`.
+    measure : str or Measure, optional
+        Keep the cycles meant to move this measure and those that name none (default: every cycle).
+    project : str, optional
+        With a store holding several projects, which one.
+    labels : {"id", "title", "full"}, default "id"
+        The label of each mark (see :func:`cycle_annotations`); ids stay readable when cycles
+        are close together.
+    x : array-like of dates, optional
+        The x values of the chart the marks go on (``cc.data["x"]``). Cycles outside their
+        range are left out, with a :class:`~qitools.pdsa.PDSAWarning` in plain English per cycle;
+        the sentences are also in ``marks.attrs["left_out"]``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``x`` (start), ``x_end`` (end, or NaT), ``label``, ``kind`` (``"pdsa"``),
+        ``cycle``, ``title``, ``change_idea``, ``ramp``, ``act``, ``scale_n``, ``status``;
+        ``attrs["left_out"]`` lists the cycles not on the chart's range.
+
+    Raises
+    ------
+    QIValueError
+        When the file is not a PDSA store or JSON export, or the measure is unknown.
+
+    Examples
+    --------
+    >>> import qitools as qi
+    >>> p = qi.pdsa.example_project()
+    >>> cc = qi.pdsa.measure_chart(p, "M1", data=qi.pdsa.example_data())
+    >>> marks = qi.pdsa.chart_marks(p, "M1", x=cc.data["x"])
+    >>> marks[["x", "label"]].head(2)
+               x label
+    0 2024-02-05    C1
+    1 2024-03-04    C2
+    >>> ax = cc.plot(annotations=marks)  # doctest: +SKIP
+    """
+    import warnings
+
+    from .validate import PDSAWarning
+
+    proj = _project_from(source, project)
+    marks = cycle_annotations(proj, measure, labels=labels)
+    notes: list[str] = []
+    if x is not None:
+        marks, notes = cycles_outside(marks, x)
+        for note in notes:
+            warnings.warn(note, PDSAWarning, stacklevel=2)
+    marks.attrs["left_out"] = notes
+    return marks
+
+
+def _project_from(source: Any, project: str | None) -> Project:
+    if isinstance(source, Project):
+        return source
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if path.suffix.lower() == ".json":
+            from .export import load_json
+
+            return load_json(path)
+        from .store import open_store
+
+        with open_store(path, readonly=True) as store:
+            return store.load(project)
+    raise QITypeError(
+        f"Give a PDSA store file (e.g. 'team.pdsa'), a JSON export or a qitools.pdsa.Project; got {type(source).__name__}."
+    )

@@ -14,10 +14,25 @@ from typing import Any
 import pandas as pd
 
 from ..spc.errors import QIValueError
-from .charts import _NOT_DATES, cycle_annotations, measure_chart
+from ._text import clean
+from .charts import _NOT_DATES, cycle_annotations, cycles_outside, measure_chart
 from .model import Project
 
-__all__ = ["draw_chart", "draw_ramps", "draw_driver_diagram", "ACT_COLOURS"]
+__all__ = [
+    "draw_chart",
+    "draw_ramps",
+    "draw_driver_diagram",
+    "tidy_cycle_labels",
+    "save_drawings",
+    "ACT_COLOURS",
+    "LABEL_GID",
+    "KEY_GID",
+]
+
+#: gid of the cycle labels on a chart (set by the plotting layer)
+LABEL_GID = "qi-annotation-label-pdsa"
+#: gid of the texts of the key under a chart whose labels are cycle ids
+KEY_GID = "qi-pdsa-key"
 
 #: marker colour of a cycle by its Act decision (None: not decided yet)
 ACT_COLOURS = {"adopt": "#1b7837", "adapt": "#e08214", "abandon": "#b2182b", None: "#7f7f7f"}
@@ -63,43 +78,207 @@ def draw_chart(
         Passed to :func:`qitools.control_chart` (``part=``, ``freeze=``...), overriding the
         measure's definition.
     labels : {"id", "title", "full"}, default "id"
-        How each cycle is labelled on the chart (see :func:`qitools.pdsa.cycle_annotations`);
-        ids keep the labels apart when cycles are close together.
+        How each cycle is labelled on the chart (see :func:`qitools.pdsa.cycle_annotations`).
+        Labels never overlap: when titles do not fit above the chart, the chart shows the ids and
+        a key under it gives each id's title; ids that do not fit in three rows get more rows.
     **plot_options
         Passed to ``ControlChart.plot``.
 
     Returns
     -------
     matplotlib.axes.Axes
+        ``ax.qi_pdsa_left_out`` lists (in plain English) the cycles outside the chart's time
+        range, which are not marked.
 
     Raises
     ------
     QIValueError
         When the measure has no data or its ``x`` is not dates.
 
+    Warns
+    -----
+    PDSAWarning
+        For each cycle outside the chart's time range ("Cycle C4 (...) started on 3 March 2025,
+        after the data ends (1 December 2024), so it is not marked on the chart. ...").
+
     Notes
     -----
     The cycles go to the plotting layer as ``cc.plot(annotations=cycle_annotations(...))``: one
     mark per cycle at its start date, spanning to its end date.
     """
+    import warnings
+
     from .model import Measure
+    from .validate import PDSAWarning
 
     m = measure if isinstance(measure, Measure) else project.measure(measure)
     cc = measure_chart(project, m, data, **(chart_options or {}))
     annotations = cycle_annotations(project, measure=m.id, labels=labels)
     if len(annotations) and not pd.api.types.is_datetime64_any_dtype(cc.data["x"]):
         raise QIValueError(_NOT_DATES)
+    annotations, left_out = cycles_outside(annotations, cc.data["x"])
+    for note in left_out:
+        warnings.warn(note, PDSAWarning, stacklevel=2)
     options = {"annotations": annotations, "title": title if title is not None else m.name, **plot_options}
     if hasattr(cc, "plot"):
-        return cc.plot(ax=ax, **options)
-    try:  # the plotting layer without the ControlChart.plot method
-        from ..plot import plot as _plot
-    except ImportError as exc:
-        raise QIValueError(
-            "This version of qitools cannot draw charts (no qitools.plot). The cycles as a table are in "
-            "qi.pdsa.cycle_annotations(project)."
-        ) from exc
-    return _plot(cc, ax, **options)
+        ax = cc.plot(ax=ax, **options)
+    else:
+        try:  # the plotting layer without the ControlChart.plot method
+            from ..plot import plot as _plot
+        except ImportError as exc:
+            raise QIValueError(
+                "This version of qitools cannot draw charts (no qitools.plot). The cycles as a table are in "
+                "qi.pdsa.cycle_annotations(project)."
+            ) from exc
+        ax = _plot(cc, ax, **options)
+    tidy_cycle_labels(ax, annotations, labels=labels)
+    ax.qi_pdsa_left_out = left_out
+    return ax
+
+
+def _renderer(ax: Any) -> Any:
+    fig = ax.figure
+    canvas = fig.canvas
+    if not hasattr(canvas, "get_renderer"):  # a Figure without a pyplot canvas
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        canvas = FigureCanvasAgg(fig)
+    return canvas.get_renderer()
+
+
+def _overlap(a: Any, b: Any, pad: float = 1.0) -> bool:
+    return a.x0 < b.x1 - pad and b.x0 < a.x1 - pad and a.y0 < b.y1 - pad and b.y0 < a.y1 - pad
+
+
+def _any_overlap(boxes: list[Any]) -> bool:
+    return any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+
+
+def tidy_cycle_labels(ax: Any, marks: pd.DataFrame, *, labels: str = "title", max_title_rows: int = 3) -> bool:
+    """Make the cycle labels on a chart readable: no two overlap.
+
+    Measures the labels the plotting layer drew (text with gid :data:`LABEL_GID`) as they will be
+    rendered. When titles overlap (or ``labels`` is not ``"id"`` and they need more than
+    ``max_title_rows`` rows), each label becomes its cycle's id and a key under the chart gives
+    the titles (texts with gid :data:`KEY_GID`); ids that still overlap are put in more rows,
+    with room made above the data.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        A chart drawn with ``annotations=marks``.
+    marks : pandas.DataFrame
+        The marks (:func:`qitools.pdsa.cycle_annotations` or :func:`qitools.pdsa.chart_marks`).
+    labels : {"id", "title", "full"}
+        What the marks' labels are.
+    max_title_rows : int, default 3
+        More rows of titles than this take too much of the chart: ids and a key are used.
+
+    Returns
+    -------
+    bool
+        True when the labels were changed to ids with a key.
+    """
+    texts = [t for t in ax.texts if t.get_gid() == LABEL_GID]
+    if not texts or not len(marks):
+        return False
+    renderer = _renderer(ax)
+    by_label = {str(r.label): r for r in marks.itertuples(index=False)}
+    keyed = False
+    rows = len({round(t.get_position()[1], 6) for t in texts})
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    if labels != "id" and (_any_overlap(boxes) or rows > max_title_rows):
+        entries = []
+        for t in texts:
+            rec = by_label.get(t.get_text().strip())
+            if rec is None:
+                continue
+            ident = str(rec.cycle)
+            t.set_ha("left")  # short ids start at their cycle's line, unless that runs off the chart
+            t.set_text(f" {ident}")
+            if t.get_window_extent(renderer).x1 > ax.get_window_extent(renderer).x1:
+                t.set_ha("right")
+                t.set_text(f"{ident} ")
+        seen = set()
+        for rec in marks.sort_values("x").itertuples(index=False):
+            if rec.cycle in seen:
+                continue
+            seen.add(rec.cycle)
+            scale = ""
+            if labels == "full" and "(" in str(rec.label):
+                scale = " (" + str(rec.label).rsplit("(", 1)[1]
+            entries.append(f"{rec.cycle}  {rec.title}{scale}" if rec.title else str(rec.cycle))
+        _draw_key(ax, entries, renderer)
+        keyed = True
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    if keyed or _any_overlap(boxes):
+        _restack(ax, texts, renderer)
+    return keyed
+
+
+def _restack(ax: Any, texts: list[Any], renderer: Any) -> None:
+    """Put the labels in as many rows as they need (first fit, measured widths), below the top row."""
+    bbox = ax.get_window_extent(renderer)
+    height_px = max(t.get_window_extent(renderer).height for t in texts)
+    row_h = 1.5 * height_px / max(bbox.height, 1.0)
+    ys = sorted({t.get_position()[1] for t in texts}, reverse=True)
+    top = ys[0]
+    old_bottom = ys[-1] - row_h / 2
+    order = sorted(texts, key=lambda t: t.get_window_extent(renderer).x0)
+    ends: list[float] = []
+    for t in order:
+        box = t.get_window_extent(renderer)
+        for r, end in enumerate(ends):
+            if box.x0 >= end + 3:
+                ends[r] = box.x1
+                row = r
+                break
+        else:
+            ends.append(box.x1)
+            row = len(ends) - 1
+        t.set_y(top - row * row_h)
+    new_bottom = top - (len(ends) - 1) * row_h - row_h / 2
+    if new_bottom < old_bottom and new_bottom > 0.2:
+        lo, hi = ax.get_ylim()
+        ax.set_ylim(lo, lo + (hi - lo) * old_bottom / new_bottom)
+
+
+def _draw_key(ax: Any, entries: list[str], renderer: Any) -> None:
+    """A key under the chart: one entry per cycle ("C3  Falls sensor mats"), in columns."""
+    from ..plot.style import FONT_SIZES
+
+    size = FONT_SIZES.get("annotation", 8)
+    entries = [textwrap.shorten(e, 60, placeholder="…") for e in entries]
+    bbox = ax.get_window_extent(renderer)
+    tight = ax.get_tightbbox(renderer)
+    top_px = (tight.y0 if tight is not None else bbox.y0) - 6
+    inv = ax.transAxes.inverted()
+    head = ax.text(
+        *inv.transform((bbox.x0, top_px)), "Cycles:", transform=ax.transAxes, ha="left", va="top",
+        fontsize=size, fontweight="bold", color="#444444",
+    )  # fmt: skip
+    head.set_gid(KEY_GID)
+    label_w = head.get_window_extent(renderer).width + 8
+    texts = []
+    for text in entries:
+        t = ax.text(0, 0, text, transform=ax.transAxes, ha="left", va="top", fontsize=size, color="#333333")
+        t.set_gid(KEY_GID)
+        texts.append(t)
+    widths = [t.get_window_extent(renderer).width for t in texts]
+    height = max(t.get_window_extent(renderer).height for t in texts)
+    gap = 14.0
+    right = max(bbox.x1, tight.x1 if tight is not None else bbox.x1)  # the chart's own footprint, value labels too
+    room = max(right - bbox.x0 - label_w, 1.0)
+    for n_cols in range(len(entries), 0, -1):  # as many columns as fit (down the columns, in time order)
+        n_rows = -(-len(entries) // n_cols)
+        cols = [widths[c * n_rows : (c + 1) * n_rows] for c in range(n_cols)]
+        col_w = [max(c) + gap for c in cols if c]
+        if sum(col_w) - gap <= room or n_cols == 1:
+            break
+    starts = [sum(col_w[:c]) for c in range(len(col_w))]
+    for i, t in enumerate(texts):
+        col, row = i // n_rows, i % n_rows
+        t.set_position(inv.transform((bbox.x0 + label_w + starts[col], top_px - row * height * 1.35)))
 
 
 def draw_ramps(project: Project, ax: Any = None) -> Any:
@@ -120,7 +299,9 @@ def draw_ramps(project: Project, ax: Any = None) -> Any:
     -------
     matplotlib.axes.Axes
         With one ``PathCollection`` (scatter) per ramp that has dated cycles, lanes labelled with
-        the ramps' titles on the y axis, and one text per cycle.
+        the ramps' titles on the y axis, and one text per cycle (gid ``"qi-ramp-label"``), placed
+        above or below its marker, further out where a neighbour's label is, so that no two
+        overlap however long the ramps run.
 
     Examples
     --------
@@ -154,10 +335,11 @@ def draw_ramps(project: Project, ax: Any = None) -> Any:
             colours.append(ACT_COLOURS.get(c.act, ACT_COLOURS[None]))
             if end > start:
                 ax.plot([start, end], [y, y], color=colours[-1], linewidth=3, alpha=0.5, solid_capstyle="round")
-            text = str(c.id) + (f"\n{textwrap.fill(c.scale, 24)}" if c.scale else "")
-            ax.annotate(
+            text = clean(c.id) + (f"\n{textwrap.fill(clean(c.scale), 20)}" if c.scale else "")
+            t = ax.annotate(
                 text, (start, y), xytext=(0, 9), textcoords="offset points", ha="center", va="bottom", fontsize=7.5
             )
+            t.set_gid("qi-ramp-label")
         ax.plot(xs, ys, color="#555555", linewidth=1, zorder=1)
         ax.scatter(xs, ys, s=sizes, c=colours, edgecolors="black", linewidths=0.6, zorder=3)
     ax.set_yticks(range(n_lanes), [textwrap.fill(project.ramp_title(r), 22) for r in reversed(ramps)])
@@ -182,7 +364,42 @@ def draw_ramps(project: Project, ax: Any = None) -> Any:
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, title="Act", frameon=False)
     ax.set_title("Ramps of PDSA cycles (marker size: scale)")
     ax.margins(x=0.1)
+    _spread_labels(ax, [t for t in ax.texts if t.get_gid() == "qi-ramp-label"])
     return ax
+
+
+def _spread_labels(ax: Any, texts: list[Any]) -> None:
+    """Move point labels above or below their points, further out as needed, until none overlap."""
+    if not texts:
+        return
+    from matplotlib.transforms import Bbox
+
+    renderer = _renderer(ax)
+    markers: list[Any] = []  # the points themselves: a label should not hide one
+    for coll in ax.collections:
+        sizes = coll.get_sizes()
+        for i, (px, py) in enumerate(coll.get_transform().transform(coll.get_offsets())):
+            r = (float(sizes[i % len(sizes)]) ** 0.5 if len(sizes) else 6.0) * renderer.points_to_pixels(1.0) / 2
+            markers.append(Bbox([[px - r, py - r], [px + r, py + r]]))
+    placed: list[Any] = []
+    order = sorted(texts, key=lambda t: t.get_window_extent(renderer).x0)
+    for t in order:
+        height = t.get_window_extent(renderer).height
+        for k in range(12):
+            level, below = divmod(k, 2)
+            if below:
+                t.set_va("top")
+                t.xyann = (0, -9 - level * (height + 3))
+            else:
+                t.set_va("bottom")
+                t.xyann = (0, 9 + level * (height + 3))
+            box = t.get_window_extent(renderer)
+            if not any(_overlap(box, other) for other in placed) and not any(_overlap(box, m) for m in markers):
+                break
+        else:  # crowded beyond 12 places: the smallest font that fits, as a last resort
+            t.set_fontsize(6)
+            box = t.get_window_extent(renderer)
+        placed.append(box)
 
 
 def _layout(project: Project) -> tuple[dict[str, tuple[int, float]], list[tuple[str, str, bool]], int]:
@@ -307,7 +524,7 @@ def draw_driver_diagram(project: Project, ax: Any = None, *, wrap: int = 26) -> 
         ax.text(
             col,
             y_of(key),
-            textwrap.fill(str(text), wrap),
+            textwrap.fill(clean(text), wrap),
             ha="center",
             va="center",
             fontsize=8,
@@ -320,3 +537,84 @@ def draw_driver_diagram(project: Project, ax: Any = None, *, wrap: int = 26) -> 
     ax.set_ylim(-0.7, n_rows + 0.2)
     ax.set_axis_off()
     return ax
+
+
+def save_drawings(
+    project: Project,
+    out: Any,
+    *,
+    what: str = "chart",
+    measure: Any = None,
+    data: Any = None,
+    labels: str = "title",
+) -> list[Any]:
+    """Save the chart with the cycles, the ramps or the driver diagram as PNG or SVG files.
+
+    Parameters
+    ----------
+    project : Project
+        The project.
+    out : str or pathlib.Path
+        The file (``.png`` or ``.svg``). With ``what="all"`` its name is the start of the file
+        names: ``falls.png`` gives ``falls-chart-M1.png``, ``falls-ramps.png``,
+        ``falls-drivers.png``.
+    what : {"chart", "ramps", "drivers", "all"}, default "chart"
+        What to draw; ``"all"`` draws a chart of every measure that names its data column.
+    measure : str, optional
+        The measure to chart (default: the aim's measure, else the first outcome measure).
+    data : pandas.DataFrame or str, optional
+        The measure's data (default: the data kept with the project, or its ``dataset`` file).
+    labels : {"title", "id", "full"}, default "title"
+        How the cycles are labelled on the chart.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written (each written whole or not at all).
+
+    Raises
+    ------
+    QIValueError
+        For an unknown ``what`` or file type, a measure without data, or a file that cannot be
+        written ("Could not write ...").
+    """
+    from pathlib import Path
+
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from .._files import atomic_path
+
+    if what not in ("chart", "ramps", "drivers", "all"):
+        raise QIValueError(f"`what` must be 'chart', 'ramps', 'drivers' or 'all'; got {what!r}.")
+    out = Path(out)
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ("png", "svg"):
+        raise QIValueError(f"Pictures are saved as .png or .svg; got {out.name!r}.")
+    jobs: list[tuple[Path, str, Any]] = []
+    if what in ("chart", "all"):
+        if what == "chart":
+            jobs.append((out, "chart", project.measure(measure)))
+        else:
+            chosen = [project.measure(measure)] if measure is not None else [m for m in project.measures if m.y]
+            jobs += [(out.with_name(f"{out.stem}-chart-{m.id}{out.suffix}"), "chart", m) for m in chosen]
+    if what in ("ramps", "all") and (what == "ramps" or project.cycles):
+        jobs.append((out if what == "ramps" else out.with_name(f"{out.stem}-ramps{out.suffix}"), "ramps", None))
+    if what in ("drivers", "all") and (what == "drivers" or project.drivers or project.change_ideas):
+        jobs.append((out if what == "drivers" else out.with_name(f"{out.stem}-drivers{out.suffix}"), "drivers", None))
+    written = []
+    for path, kind, m in jobs:
+        if kind == "chart":
+            fig = Figure(figsize=(10, 4.5))
+            draw_chart(project, data, measure=m, ax=fig.subplots(), labels=labels)
+        elif kind == "ramps":
+            fig = Figure(figsize=(10, max(2.5, 1.0 + 1.1 * len(project.ramps))))
+            draw_ramps(project, ax=fig.subplots())
+        else:
+            fig = Figure(figsize=(11, max(3.0, 0.75 * driver_diagram_rows(project))))
+            draw_driver_diagram(project, ax=fig.subplots())
+        meta = {"Date": None} if fmt == "svg" else {"Software": None}
+        with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "qitools"}), atomic_path(path) as tmp:
+            fig.savefig(tmp, format=fmt, dpi=150, bbox_inches="tight", metadata=meta)
+        written.append(path)
+    return written

@@ -7,9 +7,15 @@
   a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) are prefixed
   with an apostrophe, as are cells that begin with one; :func:`read_csv` removes it again, so the
   round trip is lossless. A list (predictions, questions) is one line per item in its cell.
-* :func:`report`: an HTML page or a Markdown file with the aim, the measures, the driver diagram,
-  the measure's chart with the cycles marked, the ramps and every cycle; the pictures are
-  embedded, so the one file can be e-mailed.
+* :func:`report`: an HTML page or a Markdown file with the aim, the measures and their
+  measurement plans, the measure's chart with the cycles marked (and which cycles fall outside
+  its data), the cause and effect diagrams and process maps, the driver diagram, the ramps, every
+  cycle, what is overdue and the change history; the pictures are embedded, so the one file can
+  be e-mailed.
+
+Cause and effect diagrams and process maps are written out as structured text (nested lists)
+and, where :func:`system_picture` can draw them, as a picture too: that one function is where
+the drawings of :func:`qitools.cause_effect_diagram` and :func:`qitools.process_map` come in.
 """
 
 from __future__ import annotations
@@ -25,16 +31,17 @@ from typing import Any
 
 from .._files import atomic_write_text, csv_text, neutralise, unneutralise, write_csv
 from ..spc.errors import QITypeError, QIValueError
+from ._text import clean
 from .model import PDSACycle, Project
 from .validate import PDSAWarning
 
-__all__ = ["to_json", "load_json", "to_csv", "read_csv", "report", "CSV_COLUMNS"]
+__all__ = ["to_json", "load_json", "to_csv", "read_csv", "report", "system_picture", "CSV_COLUMNS"]
 
 #: the columns of the CSV export: every field of a cycle, links first, then the stages in order
 CSV_COLUMNS = [
     "id", "title", "change_idea", "ramp", "previous", "measure",
     "plan_date", "objective", "questions", "predictions", "who", "what", "when", "where", "data_to_collect",
-    "scale", "scale_n",
+    "scale", "scale_n", "due_date",
     "start_date", "end_date", "what_happened", "observations", "problems",
     "study_date", "results", "learning", "prediction_held",
     "act", "act_date", "act_notes",
@@ -314,9 +321,50 @@ def _figure(width: float, height: float) -> tuple[Any, Any]:
     return fig, fig.subplots()
 
 
+def system_picture(record: Any) -> str | None:
+    """A picture of a cause and effect diagram or a process map for the report (base64 PNG), or None.
+
+    The one place the report draws these: it uses :func:`qitools.cause_effect_diagram`
+    (``effect, causes, ax=``) and :func:`qitools.process_map` (``steps, ax=``) when this qitools
+    has them, and returns None otherwise (the report then shows the structured text alone).
+
+    Parameters
+    ----------
+    record : CauseEffect or ProcessMap
+        What to draw.
+
+    Returns
+    -------
+    str or None
+        The PNG, base64-encoded.
+    """
+    import qitools
+
+    from .model import CauseEffect, ProcessMap
+
+    if isinstance(record, CauseEffect):
+        fn = getattr(qitools, "cause_effect_diagram", None)
+        args: tuple[Any, ...] = (record.effect, record.categories)
+    elif isinstance(record, ProcessMap):
+        fn = getattr(qitools, "process_map", None)
+        args = (record.steps,)
+    else:
+        return None
+    if fn is None:
+        return None
+    import matplotlib.pyplot as plt
+
+    ax = fn(*args)  # the drawing sizes its own figure so that every text is legible
+    fig = ax.figure
+    try:
+        return _png(fig)
+    finally:
+        plt.close(fig)
+
+
 def _pictures(project: Project, data: Any, measure: Any, charts: bool) -> dict[str, Any]:
     """name -> base64 PNG, or a note saying why it was not drawn."""
-    out: dict[str, Any] = {"charts": []}
+    out: dict[str, Any] = {"charts": [], "systems": {}}
     if not charts:
         return out
     from . import draw
@@ -329,14 +377,21 @@ def _pictures(project: Project, data: Any, measure: Any, charts: bool) -> dict[s
         fig, ax = _figure(10, max(2.5, 1.0 + 1.1 * len(project.ramps)))
         draw.draw_ramps(project, ax=ax)
         out["ramps"] = _png(fig)
+    for rec in [*project.cause_effects, *project.process_maps]:
+        try:
+            out["systems"][rec.label] = (system_picture(rec), None)
+        except Exception as exc:  # noqa: BLE001 - the report says why and carries on
+            out["systems"][rec.label] = (None, str(exc))
     measures = [project.measure(measure)] if measure is not None else [m for m in project.measures if m.y]
     for m in measures:
         try:
             fig, ax = _figure(10, 4.5)
-            draw.draw_chart(project, data, measure=m.id, ax=ax)
-            out["charts"].append((m, _png(fig), None))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", PDSAWarning)  # the report lists the cycles left out itself
+                ax = draw.draw_chart(project, data, measure=m.id, ax=ax, labels="title")
+            out["charts"].append((m, _png(fig), None, list(getattr(ax, "qi_pdsa_left_out", []))))
         except Exception as exc:  # noqa: BLE001 - the report says why and carries on
-            out["charts"].append((m, None, str(exc)))
+            out["charts"].append((m, None, str(exc), []))
     return out
 
 
@@ -348,6 +403,7 @@ def report(
     data: Any = None,
     measure: Any = None,
     charts: bool = True,
+    today: Any = None,
 ) -> str:
     """A self-contained project report: aim, measures, driver diagram, chart with cycles, ramps, cycles.
 
@@ -365,13 +421,21 @@ def report(
     measure : str, optional
         Chart only this measure (default: every measure that names its dataset column).
     charts : bool, default True
-        Draw the pictures (driver diagram, chart with cycles, ramp diagram) as embedded PNG images.
+        Draw the pictures (driver diagram, chart with cycles, ramp diagram, and cause and effect
+        diagrams and process maps where :func:`system_picture` can) as embedded PNG images.
+    today : datetime.date, optional
+        The day for the overdue list (default: the real today).
 
     Returns
     -------
     str
         The HTML or Markdown text. All text from the project is escaped, so nothing typed into a
         record can run as code in a browser.
+
+    Raises
+    ------
+    QIValueError
+        When ``path`` cannot be written ("Could not write '...'").
 
     Examples
     --------
@@ -388,7 +452,7 @@ def report(
         raise QIValueError(f"`format` must be 'html' or 'markdown'; got {format!r}.")
     pics = _pictures(project, data, measure, charts)
     writer = _HTML() if format == "html" else _Markdown()
-    text = _compose(project, writer, pics)
+    text = _compose(project, writer, pics, today=today)
     if path is not None:
         atomic_write_text(path, text)
     return text
@@ -396,7 +460,7 @@ def report(
 
 class _HTML:
     def esc(self, text: Any) -> str:
-        return html.escape("" if text is None else str(text)).replace("\n", "<br>")
+        return html.escape(clean(text)).replace("\n", "<br>")
 
     def heading(self, level: int, text: str) -> str:
         return f"<h{level}>{self.esc(text)}</h{level}>"
@@ -407,12 +471,15 @@ class _HTML:
     def bold(self, text: str) -> str:
         return f"<b>{self.esc(text)}</b>"
 
-    def items(self, rows: list[str], raw: bool = False) -> str:
-        return "<ul>" + "".join(f"<li>{r if raw else self.esc(r)}</li>" for r in rows) + "</ul>"
+    def items(self, rows: list[str], raw: bool = False, ordered: bool = False) -> str:
+        tag = "ol" if ordered else "ul"
+        return f"<{tag}>" + "".join(f"<li>{r if raw else self.esc(r)}</li>" for r in rows) + f"</{tag}>"
 
     def table(self, header: list[str], rows: list[list[Any]]) -> str:
-        head = "".join(f"<th>{self.esc(h)}</th>" for h in header)
         body = "".join("<tr>" + "".join(f"<td>{self.esc(v)}</td>" for v in r) + "</tr>" for r in rows)
+        if not any(str(h).strip() for h in header):  # a list of facts: no heading row
+            return f"<table><tbody>{body}</tbody></table>"
+        head = "".join(f"<th>{self.esc(h)}</th>" for h in header)
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
     def image(self, b64: str, alt: str) -> str:
@@ -424,6 +491,7 @@ class _HTML:
             "padding:0 1em;color:#222;line-height:1.45}table{border-collapse:collapse;margin:.5em 0 1em}"
             "th,td{border:1px solid #bbb;padding:.25em .5em;text-align:left;vertical-align:top}th{background:#eef}"
             "img{max-width:100%}.warn{color:#a35a00}.cycle{border-left:4px solid #88a;padding-left:1em;margin:1.2em 0}"
+            "td:first-child{white-space:nowrap}"
         )
         return (
             '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -443,7 +511,7 @@ class _Markdown:
     _SPECIAL = "\\`*_[]<>|#"
 
     def esc(self, text: Any) -> str:
-        s = html.escape("" if text is None else str(text), quote=False)
+        s = html.escape(clean(text), quote=False)
         s = "".join("\\" + ch if ch in self._SPECIAL else ch for ch in s)
         return s.replace("\n", "<br>")
 
@@ -456,8 +524,8 @@ class _Markdown:
     def bold(self, text: str) -> str:
         return f"**{self.esc(text)}**"
 
-    def items(self, rows: list[str], raw: bool = False) -> str:
-        return "\n".join(f"- {r if raw else self.esc(r)}" for r in rows)
+    def items(self, rows: list[str], raw: bool = False, ordered: bool = False) -> str:
+        return "\n".join(f"{f'{i}.' if ordered else '-'} {r if raw else self.esc(r)}" for i, r in enumerate(rows, 1))
 
     def table(self, header: list[str], rows: list[list[Any]]) -> str:
         lines = ["| " + " | ".join(self.esc(h) for h in header) + " |", "|" + "---|" * len(header)]
@@ -478,7 +546,7 @@ class _Markdown:
 
 
 class _Plain(_Markdown):
-    """Markdown layout without escapes, for the terminal."""
+    """Markdown layout without escapes, for the terminal (control characters are the printer's job)."""
 
     def esc(self, text: Any) -> str:
         return "" if text is None else str(text)
@@ -495,14 +563,38 @@ def _value(v: Any) -> str:
     return str(v)
 
 
-def _compose(project: Project, w: Any, pics: dict[str, Any]) -> str:
+_PLAN_LABELS = [
+    ("definition", "Operational definition"),
+    ("data_source", "Data source"),
+    ("collected_by", "Who collects it"),
+    ("frequency", "When and how often"),
+    ("sampling", "Sampling"),
+    ("missing", "What counts as missing"),
+]
+
+
+def _compose(project: Project, w: Any, pics: dict[str, Any], *, today: Any = None) -> str:
     parts: list[str] = [w.heading(1, project.title or str(project.id))]
     meta = [f"Project id: {project.id}", f"created {project.created}"]
     if project.team:
         meta.insert(0, f"Team: {project.team}")
+    if project.source:
+        meta.append(f"file: {Path(project.source).name}")
     parts.append(w.para(" · ".join(meta)))
     if project.description:
         parts.append(w.para(project.description))
+
+    late = project.overdue(today)
+    if len(late):
+        parts.append(w.heading(2, "Overdue"))
+        parts.extend(
+            w.warn(
+                f"{r.id} ({r.title}): {'a decision was due' if r.what == 'decision due' else 'the test ended'} on "
+                f"{r.since}, {r.days_late} day{'s' if r.days_late != 1 else ''} ago, and "
+                f"{'there is no Act decision yet' if r.what == 'decision due' else 'it has not been studied yet'}."
+            )
+            for r in late.itertuples()
+        )
 
     parts.append(w.heading(2, "Aim"))
     aim = project.aim
@@ -527,21 +619,46 @@ def _compose(project: Project, w: Any, pics: dict[str, Any]) -> str:
     if project.measures:
         parts.append(
             w.table(
-                ["id", "measure", "kind", "operational definition", "chart"],
+                ["id", "measure", "kind", "chart", "data"],
                 [
-                    [m.id, m.name, m.kind, m.definition, m.chart + (f" of {m.y}" if m.y else "")]
+                    [
+                        m.id,
+                        m.name,
+                        m.kind,
+                        m.chart + (f" of {m.y}" if m.y else ""),
+                        (m.dataset or "") + (" (kept in the project file)" if m.dataset in project.data else ""),
+                    ]
                     for m in project.measures
                 ],
             )
         )
+        parts.append(w.heading(3, "Measurement plan"))
+        for m in project.measures:
+            rows = [(label, getattr(m, name)) for name, label in _PLAN_LABELS]
+            given = [(k, v) for k, v in rows if str(v).strip()]
+            missing = [k.lower() for k, v in rows if not str(v).strip()]
+            parts.append(w.para(w.bold(f"{m.id}: {m.name}"), raw=True))
+            if given:
+                parts.append(w.items([f"{w.bold(k)}: {w.esc(v)}" for k, v in given], raw=True))
+            if missing:
+                parts.append(w.para(f"Not written down yet: {', '.join(missing)}."))
     else:
         parts.append(w.para("No measures yet."))
-    for m, png, why in pics.get("charts", []):
+    for m, png, why, left_out in pics.get("charts", []):
         parts.append(w.heading(3, f"{m.name}: chart with the PDSA cycles marked"))
         if png:
             parts.append(w.image(png, f"{m.name} with PDSA cycles"))
         else:
             parts.append(w.warn(f"Chart not drawn: {why}"))
+        for note in left_out:
+            parts.append(w.warn(note))
+
+    if project.cause_effects or project.process_maps:
+        parts.append(w.heading(2, "Understanding the system"))
+        for ce in project.cause_effects:
+            parts.extend(_cause_effect_parts(ce, w, pics))
+        for pm in project.process_maps:
+            parts.extend(_process_map_parts(pm, w, pics))
 
     parts.append(w.heading(2, "Driver diagram"))
     parts.append(w.para(_driver_outline(project, w), raw=True))
@@ -576,15 +693,127 @@ def _compose(project: Project, w: Any, pics: dict[str, Any]) -> str:
 
     parts.append(w.heading(2, "PDSA cycles"))
     problems: dict[str, list[Any]] = {}
-    for p in project.check():
+    for p in project.check(today=today):
         problems.setdefault(p.record, []).append(p)
     for c in project.cycles:
-        parts.append(w.section(_cycle_parts(project, c, w, problems.get(c.label, []))))
+        parts.append(w.section(_cycle_parts(project, c, w, problems.get(c.label, []), today=today)))
     rest = [p for key, ps in problems.items() for p in ps if not key.startswith("cycle ")]
     if rest:
         parts.append(w.heading(2, "Things to look at"))
         parts.extend(w.warn(p.message) for p in rest)
+    if project.history:
+        parts.append(w.heading(2, "Change history"))
+        parts.append(w.para("Who changed what, and when (the latest first)."))
+        entries = list(reversed(project.history))
+        shown = entries[:_HISTORY_ROWS]
+        parts.append(
+            w.table(["when", "who", "what"], [[_when(e), e.get("changed_by") or "", _history_line(e)] for e in shown])
+        )
+        if len(entries) > len(shown):
+            parts.append(
+                w.para(f"… and {len(entries) - len(shown)} earlier changes (`qitools pdsa history` lists them all).")
+            )
     return w.document(project.title or str(project.id), parts)
+
+
+_HISTORY_ROWS = 200
+
+
+def _when(entry: dict[str, Any]) -> str:
+    import datetime as _dt
+
+    stamp = entry.get("changed_at") or ""
+    try:
+        t = _dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    return f"{t:%Y-%m-%d %H:%M}"
+
+
+_ACTION_WORDS = {"added": "added", "changed": "changed", "removed": "removed", "imported": "imported"}
+
+
+def _history_line(entry: dict[str, Any]) -> str:
+    """One change in words: "changed cycle C3 (version 2): learning, act"."""
+    kind, record, action = entry.get("kind") or "", entry.get("record") or "", entry.get("action") or ""
+    what = "the aim" if kind == "aim" else f"{kind} {record}".strip()
+    if kind == "data":
+        what = f"the data {record!r}"
+    changes = entry.get("changes") or {}
+    line = f"{_ACTION_WORDS.get(action, action)} {what}"
+    if entry.get("version"):
+        line += f" (version {entry['version']})"
+    if action == "changed" and changes:
+        line += ": " + ", ".join(_field_name(k) for k in changes)
+    elif kind == "data" and "rows" in changes:
+        line += f": {changes['rows'][1] if changes['rows'][1] is not None else 0} rows"
+    elif kind == "project" and "records" in changes:
+        line += f": {changes['records'][1]} records"
+    return line
+
+
+def _field_name(name: str) -> str:
+    """A field as people say it ("data source", "who collects it")."""
+    names = {k: v.lower() for k, v in _PLAN_LABELS}
+    names.update({"act_notes": "next", "act": "decision", "scale_n": "scale (number)", "how_much": "how much"})
+    return names.get(name, name.replace("_", " "))
+
+
+def _cause_effect_parts(ce: Any, w: Any, pics: dict[str, Any]) -> list[str]:
+    parts = [w.heading(3, f"Cause and effect {ce.id}: {ce.title or ce.effect}")]
+    parts.append(w.para(w.bold("Effect") + ": " + w.esc(ce.effect), raw=True))
+    rows = []
+    for cat, causes in ce.categories.items():
+        items = []
+        for item in causes:
+            if isinstance(item, dict):
+                for cause, subs in item.items():
+                    items.append(
+                        w.esc(cause) + " (" + "; ".join(w.esc(x) for x in subs) + ")" if subs else w.esc(cause)
+                    )
+            else:
+                items.append(w.esc(item))
+        rows.append(f"{w.bold(cat)}: " + "; ".join(items))
+    parts.append(w.items(rows, raw=True))
+    parts.extend(_system_picture_parts(ce, w, pics, "Cause and effect diagram"))
+    return parts
+
+
+_STEP_MARK = {"step": "", "decision": "Decision: ", "delay": "Wait: "}
+
+
+def _process_map_parts(pm: Any, w: Any, pics: dict[str, Any]) -> list[str]:
+    parts = [w.heading(3, f"Process map {pm.id}: {pm.title or 'untitled'}")]
+    rows = []
+    steps = pm.normalised_steps()
+    for st in steps:
+        line = f"{_STEP_MARK.get(st['kind'], '')}{st['step']}"
+        if st["kind"] == "delay" and st.get("wait") is not None:
+            line += f" ({st['wait']})"
+        elif st.get("wait") is not None:
+            line += f" (wait: {st['wait']})"
+        branches = []
+        for b in ("yes", "no"):
+            if b in st:
+                target = st[b]
+                if isinstance(target, int) and 0 <= target < len(steps):
+                    target = f"step {target + 1} ({steps[target]['step']})"
+                branches.append(f"{b} → {target}")
+        if branches:
+            line += " — " + "; ".join(branches)
+        rows.append(line)
+    parts.append(w.items(rows, ordered=True))
+    parts.extend(_system_picture_parts(pm, w, pics, "Process map"))
+    return parts
+
+
+def _system_picture_parts(rec: Any, w: Any, pics: dict[str, Any], alt: str) -> list[str]:
+    png, why = pics.get("systems", {}).get(rec.label, (None, None))
+    if png:
+        return [w.image(png, f"{alt} {rec.id}")]
+    if why:
+        return [w.warn(f"{alt} not drawn: {why}")]
+    return []
 
 
 def _driver_outline(project: Project, w: Any) -> str:
@@ -618,11 +847,11 @@ def _outline_line(w: Any, depth: int, text: str) -> str:
     return "  " * depth + "- " + w.esc(text)
 
 
-def _cycle_parts(project: Project, c: PDSACycle, w: Any, problems: list[Any]) -> list[str]:
+def _cycle_parts(project: Project, c: PDSACycle, w: Any, problems: list[Any], *, today: Any = None) -> list[str]:
     title = project.cycle_title(c)
     head = f"{c.id}: {title}" + (f" ({c.scale})" if c.scale else "")
     parts = [w.heading(3, head)]
-    links = [f"status: {c.status}", f"ramp {c.ramp}"]
+    links = [f"status: {c.status_on(today)}", f"ramp {c.ramp}"]
     if c.previous:
         links.append(f"builds on {c.previous}")
     if c.measure:
@@ -635,10 +864,13 @@ def _cycle_parts(project: Project, c: PDSACycle, w: Any, problems: list[Any]) ->
             ("ended", c.end_date),
             ("studied", c.study_date),
             ("decided", c.act_date),
+            ("due", c.due_date),
         )
         if value
     )
     parts.append(w.para(" · ".join(links) + (f" · {dates}" if dates else "")))
+    if c.stamp is not None and c.stamp.changed_by:
+        parts.append(w.para(f"Last saved: {c.stamp.describe()}."))
     for p in problems:
         parts.append(w.warn(p.message))
     plan = [("Objective", c.objective)]

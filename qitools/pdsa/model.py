@@ -13,13 +13,23 @@ import dataclasses
 import datetime as _dt
 import html
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import pandas as pd
 
 from ..spc.errors import QITypeError, QIValueError
-from .validate import Problem, check_aim, check_project, check_record, parse_date, raise_or_warn, references_to
+from .validate import (
+    Problem,
+    aim_change_problems,
+    check_aim,
+    check_project,
+    check_record,
+    parse_date,
+    raise_or_warn,
+    references_to,
+)
 
 __all__ = [
     "Aim",
@@ -28,7 +38,12 @@ __all__ = [
     "ChangeIdea",
     "Ramp",
     "PDSACycle",
+    "CauseEffect",
+    "ProcessMap",
     "Project",
+    "Stamp",
+    "STEP_KINDS",
+    "PLAN_FIELDS",
     "ACT_DECISIONS",
     "MEASURE_KINDS",
     "DRIVER_LEVELS",
@@ -46,9 +61,18 @@ DRIVER_LEVELS = ("primary", "secondary")
 #: Did the results bear out the prediction?
 PREDICTION_OUTCOMES = ("yes", "partly", "no")
 
-#: ``format`` and ``format_version`` of the JSON export.
+#: The measurement plan of a measure, after its operational definition (Provost & Murray 2011, ch. 3).
+PLAN_FIELDS = ("data_source", "collected_by", "frequency", "sampling", "missing")
+#: The kinds of step of a process map.
+STEP_KINDS = ("step", "decision", "delay")
+
+#: ``format`` and ``format_version`` of the JSON export (version 2 added the measurement plan, due
+#: dates, cause and effect diagrams, process maps, the measures' data and the change history).
 FORMAT_NAME = "qitools-pdsa"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+
+#: fields of every record that are store bookkeeping, not content (not exported, not compared)
+_META = frozenset({"stamp"})
 
 
 def _iso_date(value: Any) -> str | None:
@@ -109,6 +133,42 @@ def _opt_id(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class Stamp:
+    """Which version of a record this is, and who saved it when (kept by the stores).
+
+    Attributes
+    ----------
+    version : int
+        1 when the record was added, one more at every change. A record loaded at version 3 can
+        only replace version 3: if a colleague saved version 4 in the meantime, the store refuses
+        the save (:class:`~qitools.pdsa.store.QIConflictError`) instead of losing their change.
+    changed_at : str
+        When it was saved: ISO-8601 local time with the offset from UTC (``2025-01-10T14:03:12+00:00``).
+    changed_by : str
+        Who saved it: the name set with ``store.set_name()``, else the computer login.
+    """
+
+    version: int
+    changed_at: str = ""
+    changed_by: str = ""
+
+    def describe(self) -> str:
+        """``"version 3, saved by sam on 10 Jan 2025 at 14:03"``."""
+        return f"version {self.version}, saved by {self.changed_by or 'someone'} {when_text(self.changed_at)}".strip()
+
+
+def when_text(stamp: str | None) -> str:
+    """An ISO timestamp as ``"on 10 Jan 2025 at 14:03"`` (empty when missing)."""
+    if not stamp:
+        return ""
+    try:
+        t = _dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return f"at {stamp}"
+    return f"on {t.day} {t:%b %Y} at {t:%H:%M}"
+
+
 class _Record:
     """Shared behaviour of the records: copying and conversion to plain dicts."""
 
@@ -120,7 +180,17 @@ class _Record:
 
     def to_dict(self) -> dict[str, Any]:
         """The record as a dict of plain values (what the JSON export writes)."""
-        return {f.name: copy.deepcopy(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+        return {
+            f.name: copy.deepcopy(getattr(self, f.name))
+            for f in dataclasses.fields(self)  # type: ignore[arg-type]
+            if f.name not in _META
+        }
+
+    @property
+    def version(self) -> int | None:
+        """The version of the record in its store (None for a record not read from a store)."""
+        stamp = getattr(self, "stamp", None)
+        return stamp.version if stamp is not None else None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):  # type: ignore[no-untyped-def]
@@ -137,7 +207,7 @@ class _Record:
 def _known_keys(cls: type, data: Any, kind: str, aliases: dict[str, str] | None = None) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise QITypeError(f"A {kind} must be given as a mapping of field names to values; got {type(data).__name__}.")
-    names = [f.name for f in dataclasses.fields(cls)]
+    names = [f.name for f in dataclasses.fields(cls) if f.name not in _META]
     out: dict[str, Any] = {}
     unknown = []
     for key, value in data.items():
@@ -197,6 +267,7 @@ class Aim(_Record):
     measure: str | None = None
     baseline: float | None = None
     target: float | None = None
+    stamp: Stamp | None = field(default=None, compare=False, repr=False)
 
     record_type: ClassVar[str] = "aim"
 
@@ -262,6 +333,23 @@ class Measure(_Record):
     subset : dict, optional
         Which rows of the dataset belong to the measure: column -> value, or list of values
         (``{"ward": "Ash"}``, ``{"ward": ["Ash", "Cedar"]}``). Empty: every row.
+    data_source : str
+        Measurement plan: where the data comes from ("Datix incident reports, ward 7 and 8").
+    collected_by : str
+        Measurement plan: who collects it ("Ward clerk, checked by the falls lead").
+    frequency : str
+        Measurement plan: when and how often ("monthly, by the 5th working day").
+    sampling : str
+        Measurement plan: every case, or which sample ("all falls"; "20 random notes a month").
+    missing : str
+        Measurement plan: what counts as missing, and what is done about it ("a month with no
+        bed days figure is left out of the chart and noted").
+
+    Notes
+    -----
+    The operational definition and the measurement plan follow Provost & Murray, *The Health
+    Care Data Guide* (2011), ch. 2-3: a measure is only useful when everyone collecting it counts
+    the same thing, from the same source, on the same schedule, with the same sampling.
     """
 
     name: str = ""
@@ -277,9 +365,17 @@ class Measure(_Record):
     dataset: str | None = None
     unit: str = ""
     subset: dict[str, Any] = field(default_factory=dict)
+    data_source: str = ""
+    collected_by: str = ""
+    frequency: str = ""
+    sampling: str = ""
+    missing: str = ""
+    stamp: Stamp | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self.name, self.definition, self.unit = map(_text, (self.name, self.definition, self.unit))
+        for name in PLAN_FIELDS:
+            setattr(self, name, _text(getattr(self, name)))
         if self.subset is None:
             self.subset = {}
         self.id, self.y, self.n, self.x, self.dataset, self.improvement = map(
@@ -315,6 +411,7 @@ class Driver(_Record):
     level: str = "primary"
     parent: str | None = None
     id: str | None = None
+    stamp: Stamp | None = field(default=None, compare=False, repr=False)
 
     record_type: ClassVar[str] = "driver"
 
@@ -343,6 +440,7 @@ class ChangeIdea(_Record):
     drivers: list[str] = field(default_factory=list)
     description: str = ""
     id: str | None = None
+    stamp: Stamp | None = field(default=None, compare=False, repr=False)
 
     record_type: ClassVar[str] = "change idea"
 
@@ -369,6 +467,7 @@ class Ramp(_Record):
     change_idea: str | None = None
     title: str = ""
     id: str | None = None
+    stamp: Stamp | None = field(default=None, compare=False, repr=False)
 
     record_type: ClassVar[str] = "ramp"
 
@@ -390,6 +489,7 @@ _CYCLE_LAYOUT: dict[str, tuple[str, str]] = {
     "data_to_collect": ("plan", "data_to_collect"),
     "scale": ("plan", "scale"),
     "scale_n": ("plan", "scale_n"),
+    "due_date": ("plan", "due_date"),
     "start_date": ("do", "start_date"),
     "end_date": ("do", "end_date"),
     "what_happened": ("do", "what_happened"),
@@ -454,6 +554,9 @@ class PDSACycle(_Record):
         Id of the cycle this one builds on.
     measure : str, optional
         Id of the measure the cycle is meant to move (its chart shows the cycle).
+    due_date : str, optional
+        ISO-8601 date by which the cycle should be studied and decided (see
+        :func:`qitools.pdsa.overdue`).
 
     Notes
     -----
@@ -506,6 +609,8 @@ class PDSACycle(_Record):
     ramp: str | None = None
     previous: str | None = None
     measure: str | None = None
+    due_date: str | None = None
+    stamp: Stamp | None = field(default=None, compare=False, repr=False)
 
     record_type: ClassVar[str] = "cycle"
 
@@ -529,7 +634,7 @@ class PDSACycle(_Record):
             setattr(self, name, _text(getattr(self, name)))
         self.predictions = _text_list(self.predictions)
         self.questions = _text_list(self.questions)
-        for name in ("plan_date", "start_date", "end_date", "study_date", "act_date"):
+        for name in ("plan_date", "start_date", "end_date", "study_date", "act_date", "due_date"):
             setattr(self, name, _iso_date(getattr(self, name)))
         for name in ("change_idea", "id", "ramp", "previous", "measure", "prediction_held", "act"):
             setattr(self, name, _opt_id(getattr(self, name)))
@@ -556,13 +661,24 @@ class PDSACycle(_Record):
 
     @property
     def status(self) -> str:
-        """``"planned"``, ``"done"``, ``"studied"`` or the Act decision (``"adopt"``...)."""
+        """``"planned"``, ``"in progress"``, ``"done"``, ``"studied"`` or the Act decision (``"adopt"``...).
+
+        "in progress": the start date has come and nothing of the Do stage is recorded yet (see
+        :meth:`status_on` for another day than today).
+        """
+        return self.status_on(None)
+
+    def status_on(self, today: _dt.date | None = None) -> str:
+        """The :attr:`status` as it was (or will be) on ``today`` (default: the real today)."""
         if self.is_acted:
             return self.act or "acted"
         if self.is_studied:
             return "studied"
         if self.is_done:
             return "done"
+        start = parse_date(self.start_date)
+        if start is not None and start <= (today or _dt.date.today()):
+            return "in progress"
         return "planned"
 
     # -- nested layout ---------------------------------------------------------------------------
@@ -636,11 +752,148 @@ class PDSACycle(_Record):
         return super().to_dict()
 
 
-_PREFIX = {"cycle": "C", "measure": "M", "change idea": "CI", "ramp": "R", "primary": "P", "secondary": "S"}
+@dataclass
+class CauseEffect(_Record):
+    """A cause and effect (fishbone, Ishikawa) diagram: the effect and its causes by category.
+
+    Parameters
+    ----------
+    effect : str
+        The problem (the head of the fish): "Falls at night on Ward 7".
+    categories : dict
+        Category -> list of causes (the bones), in the order drawn. A cause is a sentence, or a
+        one-key mapping ``{cause: [sub-causes]}`` for the causes of a cause::
+
+            {"People": ["Agency staff do not know the patients", {"Fatigue": ["12-hour shifts"]}],
+             "Environment": ["Dim lighting in bays"]}
+
+        This is the ``causes`` argument of :func:`qitools.cause_effect_diagram`.
+    title : str
+        A short name ("Why do patients fall at night?").
+    id : str, optional
+        Short id (``"CE1"`` when left empty).
+
+    Notes
+    -----
+    Ishikawa K. *Guide to Quality Control*. Asian Productivity Organization, 1976; the usual
+    healthcare categories (people, methods, equipment, environment, materials, policies) are in
+    NHS England's QSIR tool guide "Cause and effect (fishbone)".
+
+    Examples
+    --------
+    >>> from qitools.pdsa import CauseEffect
+    >>> ce = CauseEffect("Falls at night", {"People": ["Agency staff", {"Fatigue": ["12-hour shifts"]}]})
+    >>> ce.causes()
+    [('People', 'Agency staff', ''), ('People', 'Fatigue', ''), ('People', 'Fatigue', '12-hour shifts')]
+    """
+
+    effect: str = ""
+    categories: dict[str, Any] = field(default_factory=dict)
+    title: str = ""
+    id: str | None = None
+    stamp: Stamp | None = field(default=None, compare=False, repr=False)
+
+    record_type: ClassVar[str] = "cause and effect diagram"
+
+    def __post_init__(self) -> None:
+        self.effect, self.title = _text(self.effect), _text(self.title)
+        self.id = _opt_id(self.id)
+        if self.categories is None:
+            self.categories = {}
+
+    def causes(self) -> list[tuple[str, str, str]]:
+        """Every cause as ``(category, cause, sub-cause)`` rows (sub-cause ``""`` for the cause itself)."""
+        rows: list[tuple[str, str, str]] = []
+        if not isinstance(self.categories, dict):
+            return rows
+        for cat, items in self.categories.items():
+            for item in items if isinstance(items, list) else []:
+                if isinstance(item, dict):
+                    for cause, subs in item.items():
+                        rows.append((str(cat), str(cause), ""))
+                        rows.extend(
+                            (str(cat), str(cause), str(sub)) for sub in (subs if isinstance(subs, list) else [])
+                        )
+                else:
+                    rows.append((str(cat), str(item), ""))
+        return rows
+
+
+@dataclass
+class ProcessMap(_Record):
+    """A process map: the steps of a process in order, with decisions and delays.
+
+    Parameters
+    ----------
+    steps : list
+        The steps in order. Each is a sentence (a step), or a mapping::
+
+            {"step": "Sepsis screen positive?", "kind": "decision", "no": "end"}
+            {"step": "Wait for a doctor to prescribe", "kind": "delay", "wait": "45 minutes (median)"}
+
+        ``kind`` is ``"step"`` (the default), ``"decision"`` (with ``yes`` and ``no``: the step
+        each answer leads to, as its text, its position in the list counting from 0, or
+        ``"end"``; an answer left out goes to the next step) or ``"delay"`` (a wait; ``wait``
+        says how long). The rules are those of :func:`qitools.system.check_steps`. This is the ``steps`` argument of
+        :func:`qitools.process_map`.
+    title : str
+        What process ("Sepsis: arrival to first antibiotic dose").
+    id : str, optional
+        Short id (``"PM1"`` when left empty).
+
+    Examples
+    --------
+    >>> from qitools.pdsa import ProcessMap
+    >>> pm = ProcessMap(["Arrive", {"step": "Wait for triage", "kind": "delay", "wait": "20 min"}], title="ED")
+    >>> [s["kind"] for s in pm.normalised_steps()]
+    ['step', 'delay']
+    """
+
+    steps: list[Any] = field(default_factory=list)
+    title: str = ""
+    id: str | None = None
+    stamp: Stamp | None = field(default=None, compare=False, repr=False)
+
+    record_type: ClassVar[str] = "process map"
+
+    def __post_init__(self) -> None:
+        self.title = _text(self.title)
+        self.id = _opt_id(self.id)
+        if self.steps is None:
+            self.steps = []
+
+    def normalised_steps(self) -> list[dict[str, Any]]:
+        """Each step as a dict with ``step``, ``kind`` and (when given) ``yes``, ``no``, ``wait``."""
+        out = []
+        for item in self.steps if isinstance(self.steps, list) else []:
+            if isinstance(item, dict):
+                d = {"step": item.get("step", ""), "kind": item.get("kind") or "step"}
+                d.update({k: item[k] for k in ("yes", "no", "wait") if item.get(k) not in (None, "")})
+            else:
+                d = {"step": item, "kind": "step"}
+            out.append(d)
+        return out
+
+
+_PREFIX = {
+    "cycle": "C",
+    "measure": "M",
+    "change idea": "CI",
+    "ramp": "R",
+    "primary": "P",
+    "secondary": "S",
+    "cause and effect diagram": "CE",
+    "process map": "PM",
+}
+#: letters a plain ASCII id spells differently (NFKD leaves them whole)
+_TRANSLIT = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
 
 
 def _slug(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """A short ASCII id from a title: accents transliterated ("Rhôp Dics" -> "rhop-dics")."""
+    lowered = "".join(_TRANSLIT.get(ch, ch) for ch in str(text).lower())
+    ascii_text = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     return slug[:40].strip("-") or "project"
 
 
@@ -667,12 +920,22 @@ class Project(_Record):
         ISO-8601 date the project was created (today when empty).
     measures, drivers, change_ideas, ramps, cycles : list
         The records, in the order they were added.
+    cause_effects : list of CauseEffect
+        Cause and effect (fishbone) diagrams.
+    process_maps : list of ProcessMap
+        Process maps.
+    data : dict
+        The measures' data kept with the project: dataset name (a measure's ``dataset``) -> the
+        table as CSV text. Set it with :meth:`set_data`; a store keeps it in its file, so a copied
+        file still draws its charts.
+    history : list of dict, optional
+        The change history read from a store (see ``store.history()``); not compared.
 
     Examples
     --------
     >>> import qitools as qi
     >>> p = qi.pdsa.Project("Fewer falls", aim=qi.pdsa.Aim(what="Reduce falls", how_much="by 30%",
-    ...                     by_when="2025-03-31", for_whom="patients on Ward 7"), created="2024-01-10")
+    ...                     by_when="2030-03-31", for_whom="patients on Ward 7"), created="2024-01-10")
     >>> idea = p.add(qi.pdsa.ChangeIdea("Bay tagging"))
     >>> c = p.add(qi.pdsa.PDSACycle(change_idea=idea.id, objective="Try tagging one bay for a night",
     ...                             predictions=["No unwitnessed falls in the bay"], scale_n=6))
@@ -691,7 +954,12 @@ class Project(_Record):
     change_ideas: list[ChangeIdea] = field(default_factory=list)
     ramps: list[Ramp] = field(default_factory=list)
     cycles: list[PDSACycle] = field(default_factory=list)
+    cause_effects: list[CauseEffect] = field(default_factory=list)
+    process_maps: list[ProcessMap] = field(default_factory=list)
+    data: dict[str, str] = field(default_factory=dict, repr=False)
     source: str | None = field(default=None, compare=False, repr=False)
+    history: list[dict[str, Any]] | None = field(default=None, compare=False, repr=False)
+    stamp: Stamp | None = field(default=None, compare=False, repr=False)
 
     record_type: ClassVar[str] = "project"
 
@@ -705,6 +973,8 @@ class Project(_Record):
             self.aim = Aim(statement=self.aim)
         self.id = _opt_id(self.id) or _slug(self.title)
         self.created = _iso_date(self.created) or _dt.date.today().isoformat()
+        if self.data is None:
+            self.data = {}
 
     # -- look-ups --------------------------------------------------------------------------------
     def _collection(self, kind: str) -> list[Any]:
@@ -714,6 +984,8 @@ class Project(_Record):
             "change idea": self.change_ideas,
             "ramp": self.ramps,
             "cycle": self.cycles,
+            "cause and effect diagram": self.cause_effects,
+            "process map": self.process_maps,
         }
         return collections[kind]
 
@@ -750,9 +1022,16 @@ class Project(_Record):
                 return m
         if self.measures:
             return self.measures[0]
+        from ._voice import say
+
         raise QIValueError(
-            f"Project {self.id!r} has no measures yet. Add one, e.g. project.add(qi.pdsa.Measure("
-            "'Falls per 1000 bed days', kind='outcome', y='falls', n='bed_days', x='month', chart='u', multiply=1000))."
+            f"Project {self.id!r} has no measures yet. Add one, e.g. "
+            + say(
+                "project.add(qi.pdsa.Measure('Falls per 1000 bed days', kind='outcome', y='falls', n='bed_days', "
+                "x='month', chart='u', multiply=1000)).",
+                "`qitools pdsa add-measure {file} --name 'Falls per 1000 bed days' --x month --y falls --n bed_days "
+                "--chart u --multiply 1000 --dataset falls.csv`.",
+            )
         )
 
     def change_idea(self, idea_id: str) -> ChangeIdea:
@@ -762,6 +1041,41 @@ class Project(_Record):
     def ramp(self, ramp_id: str) -> Ramp:
         """The ramp with this id."""
         return self._get("ramp", ramp_id)
+
+    def cause_effect(self, diagram_id: str) -> CauseEffect:
+        """The cause and effect diagram with this id."""
+        return self._get("cause and effect diagram", diagram_id)
+
+    def process_map(self, map_id: str) -> ProcessMap:
+        """The process map with this id."""
+        return self._get("process map", map_id)
+
+    def find(self, record_id: str) -> Any:
+        """The record with this id, whatever its kind (None when there is none)."""
+        for kind in _KINDS:
+            rec = self._find(kind, record_id)
+            if rec is not None:
+                return rec
+        return None
+
+    def set_data(self, name: str, data: Any) -> int:
+        """Keep a measure's data with the project (``name`` is the measure's ``dataset``).
+
+        Parameters
+        ----------
+        name : str
+            The dataset name the measures use (their ``dataset`` field), e.g. ``"falls.csv"``.
+        data : pandas.DataFrame, str or pathlib.Path
+            The table, or a CSV / Excel file to read it from.
+
+        Returns
+        -------
+        int
+            The number of rows kept.
+        """
+        name, text, rows = data_as_csv(name, data)
+        self.data[name] = text
+        return rows
 
     def ramp_cycles(self, ramp_id: str | None) -> list[PDSACycle]:
         """The cycles of a ramp in time order (start date, then plan date, then order added)."""
@@ -820,7 +1134,7 @@ class Project(_Record):
         if isinstance(record, Aim):
             rec = record.copy()
             if check:
-                raise_or_warn(check_aim(rec, self), rec)
+                raise_or_warn(check_aim(rec, self) + aim_change_problems(self.aim, rec), rec)
             self.aim = rec
             return [rec]
         kind = _kind(record)
@@ -846,7 +1160,7 @@ class Project(_Record):
             trial = dataclasses.replace(self, ramps=ramps)
             problems = check_record(rec, trial)
             if replace:  # records that refer to this one must still be right (errors only)
-                key = {"change idea": "change_ideas"}.get(kind, f"{kind}s")
+                key = _plural(kind)
                 setattr(trial, key, [rec if r.id == rec.id else r for r in getattr(trial, key)])
                 for label in references_to(trial, kind, rec.id):
                     dependent = next(r for r in _all_records(trial) if r.label == label)
@@ -923,7 +1237,7 @@ class Project(_Record):
         pandas.DataFrame
             Columns ``id``, ``title``, ``change_idea``, ``ramp``, ``previous``, ``measure``,
             ``objective``, ``predictions`` (joined with "; "), ``scale``, ``scale_n``, ``start_date``,
-            ``end_date``, ``status``, ``act``.
+            ``end_date``, ``due_date``, ``status``, ``act``.
         """
         rows = [
             {
@@ -939,6 +1253,7 @@ class Project(_Record):
                 "scale_n": c.scale_n,
                 "start_date": c.start_date,
                 "end_date": c.end_date,
+                "due_date": c.due_date,
                 "status": c.status,
                 "act": c.act,
             }
@@ -957,6 +1272,7 @@ class Project(_Record):
             "scale_n",
             "start_date",
             "end_date",
+            "due_date",
             "status",
             "act",
         ]
@@ -1007,19 +1323,73 @@ class Project(_Record):
         ]
         return pd.DataFrame(rows, columns=columns)
 
+    def overdue(self, today: _dt.date | None = None) -> pd.DataFrame:
+        """The cycles that are late: a decision past its due date, or a test that ended and is not studied.
+
+        Parameters
+        ----------
+        today : datetime.date, optional
+            The day to judge by (default: the real today).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per late cycle, the latest first: ``id``, ``title``, ``what`` (``"decision due"``:
+            the cycle's ``due_date`` has passed with no Act decision; ``"study due"``: its test ended
+            and there is no Study record yet), ``since`` (the date it was due), ``days_late``,
+            ``status``.
+
+        Examples
+        --------
+        >>> import dataclasses, datetime as dt, qitools as qi
+        >>> p = qi.pdsa.example_project()
+        >>> _ = p.put(dataclasses.replace(p.cycle("C10"), due_date="2024-12-20"))
+        >>> p.overdue(dt.date(2025, 1, 15))[["id", "what", "since", "days_late"]]
+            id          what       since  days_late
+        0  C10  decision due  2024-12-20         26
+        """
+        today = today or _dt.date.today()
+        rows = []
+        for c in self.cycles:
+            due = parse_date(c.due_date)
+            end = parse_date(c.end_date)
+            if due is not None and due < today and not c.act:
+                rows.append((c, "decision due", due))
+            elif end is not None and end < today and not c.is_studied:
+                rows.append((c, "study due", end))
+        table = pd.DataFrame(
+            [
+                {
+                    "id": c.id,
+                    "title": self.cycle_title(c),
+                    "what": what,
+                    "since": since.isoformat(),
+                    "days_late": (today - since).days,
+                    "status": c.status_on(today),
+                }
+                for c, what, since in rows
+            ],
+            columns=["id", "title", "what", "since", "days_late", "status"],
+        )
+        return table.sort_values("days_late", kind="stable").reset_index(drop=True)
+
     def cycle_title(self, cycle: PDSACycle) -> str:
-        """The cycle's title, or its change idea's text when it has none."""
+        """The cycle's title, or its change idea's text when it has none (control characters removed)."""
+        from ._text import clean
+
         if cycle.title.strip():
-            return cycle.title.strip()
+            return clean(cycle.title.strip())
         idea = self._find("change idea", cycle.change_idea)
-        return idea.text if idea is not None else ""
+        return clean(idea.text) if idea is not None else ""
 
     def ramp_title(self, ramp: Ramp) -> str:
-        """The ramp's title, or its change idea's text when it has none."""
+        """The ramp's title, or its change idea's text when it has none (control characters removed)."""
+        from ._text import clean
+
         if ramp.title.strip():
-            return ramp.title.strip()
+            return clean(ramp.title.strip())
         idea = self._find("change idea", ramp.change_idea)
-        return idea.text if idea is not None else str(ramp.id)
+        return clean(idea.text) if idea is not None else str(ramp.id)
 
     def check(self, *, today: _dt.date | None = None) -> list[Problem]:
         """Every problem in the project (errors and warnings), as :func:`qitools.pdsa.check` finds them."""
@@ -1032,7 +1402,8 @@ class Project(_Record):
         Returns
         -------
         dict
-            ``format``, ``format_version``, the project fields, ``aim`` and one list per record kind.
+            ``format``, ``format_version``, the project fields, ``aim``, one list per record kind,
+            ``data`` (dataset name -> ``{"format": "csv", "text": ...}``) and ``history``.
         """
         return {
             "format": FORMAT_NAME,
@@ -1048,6 +1419,10 @@ class Project(_Record):
             "change_ideas": [c.to_dict() for c in self.change_ideas],
             "ramps": [r.to_dict() for r in self.ramps],
             "cycles": [c.to_dict() for c in self.cycles],
+            "cause_effects": [d.to_dict() for d in self.cause_effects],
+            "process_maps": [m.to_dict() for m in self.process_maps],
+            "data": {name: {"format": "csv", "text": text} for name, text in self.data.items()},
+            "history": copy.deepcopy(self.history or []),
         }
 
     @classmethod
@@ -1091,6 +1466,8 @@ class Project(_Record):
             "change_ideas": ChangeIdea,
             "ramps": Ramp,
             "cycles": PDSACycle,
+            "cause_effects": CauseEffect,
+            "process_maps": ProcessMap,
         }
         records: dict[str, list[Any]] = {}
         for key, klass in lists.items():
@@ -1099,12 +1476,16 @@ class Project(_Record):
                 raise QITypeError(f"'{key}' must be a list of {klass.record_type} records; got {type(items).__name__}.")
             records[key] = [klass.from_dict(item) for item in items]
         aim = data.pop("aim", None)
+        tables = _data_from_json(data.pop("data", None))
+        history = _history_from_json(data.pop("history", None))
         header = _known_keys(cls, data, "project")
-        for key in ("measures", "drivers", "change_ideas", "ramps", "cycles", "source"):
+        for key in (*lists, "source", "data", "history"):
             header.pop(key, None)
         project = cls(**header, aim=Aim.from_dict(aim) if isinstance(aim, dict) else aim)
         for key, recs in records.items():
             setattr(project, key, recs)
+        project.data = tables
+        project.history = history or None
         for cycle in project.cycles:  # files written by hand may leave ramps out: one per change idea
             if cycle.ramp is None:
                 cycle.ramp, new_ramp = project._default_ramp(cycle)
@@ -1135,15 +1516,30 @@ class Project(_Record):
 
 
 def _all_records(project: Project) -> list[Any]:
-    return [project.aim, *project.measures, *project.drivers, *project.change_ideas, *project.ramps, *project.cycles]
+    return [project.aim, *(r for kind in _KINDS for r in project._collection(kind))]
+
+
+#: the kinds of record a project holds in lists, in the order they are written
+_KINDS = ("measure", "driver", "change idea", "ramp", "cycle", "cause and effect diagram", "process map")
+_RECORD_CLASSES = (Measure, Driver, ChangeIdea, Ramp, PDSACycle, CauseEffect, ProcessMap)
 
 
 def _kind(record: Any) -> str:
-    if isinstance(record, (Measure, Driver, ChangeIdea, Ramp, PDSACycle)):
+    if isinstance(record, _RECORD_CLASSES):
         return record.record_type
     raise QITypeError(
-        f"Expected a Measure, Driver, ChangeIdea, Ramp or PDSACycle (from qitools.pdsa); got {type(record).__name__}."
+        "Expected a Measure, Driver, ChangeIdea, Ramp, PDSACycle, CauseEffect or ProcessMap (from qitools.pdsa); "
+        f"got {type(record).__name__}."
     )
+
+
+def _plural(kind: str) -> str:
+    """The Project attribute holding records of ``kind``."""
+    return {
+        "change idea": "change_ideas",
+        "cause and effect diagram": "cause_effects",
+        "process map": "process_maps",
+    }.get(kind, f"{kind}s")
 
 
 _KIND_NAMES = {
@@ -1159,13 +1555,98 @@ _KIND_NAMES = {
     "ramps": "ramp",
     "cycle": "cycle",
     "cycles": "cycle",
+    "cause and effect diagram": "cause and effect diagram",
+    "cause_effect": "cause and effect diagram",
+    "cause_effects": "cause and effect diagram",
+    "fishbone": "cause and effect diagram",
+    "process map": "process map",
+    "process_map": "process map",
+    "process_maps": "process map",
 }
 
 
 def _norm_kind(kind: str) -> str:
-    if isinstance(kind, str) and kind.lower() in _KIND_NAMES:
-        return _KIND_NAMES[kind.lower()]
-    raise QIValueError(f"`kind` must be one of 'measure', 'driver', 'change_idea', 'ramp', 'cycle'; got {kind!r}.")
+    if isinstance(kind, str) and kind.lower().strip() in _KIND_NAMES:
+        return _KIND_NAMES[kind.lower().strip()]
+    raise QIValueError(
+        "`kind` must be one of 'measure', 'driver', 'change_idea', 'ramp', 'cycle', 'fishbone', 'process_map'; "
+        f"got {kind!r}."
+    )
+
+
+def data_as_csv(name: Any, data: Any) -> tuple[str, str, int]:
+    """``(name, CSV text, rows)`` for a table kept with a project (a DataFrame, or a CSV / Excel file)."""
+    import io
+    from pathlib import Path
+
+    if not isinstance(name, str) or not name.strip():
+        raise QIValueError(
+            f"A dataset kept with the project needs a name (the measures' `dataset`), such as 'falls.csv'; got {name!r}."
+        )
+    if isinstance(data, (str, Path)):
+        path = Path(data)
+        if not path.is_file():
+            raise QIValueError(
+                f"No file at {str(path)!r}, so its data cannot be kept with the project. Check the name."
+            )
+        try:
+            if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+                df = pd.read_excel(path)
+            else:
+                df = pd.read_csv(path, encoding="utf-8-sig")
+        except (ValueError, OSError, UnicodeDecodeError) as exc:
+            raise QIValueError(
+                f"Could not read {str(path)!r} as a table ({exc}). Save it as CSV (UTF-8) and try again."
+            ) from exc
+    elif isinstance(data, pd.DataFrame):
+        df = data
+    else:
+        raise QITypeError(f"The data must be a pandas DataFrame or a CSV / Excel file name; got {type(data).__name__}.")
+    buf = io.StringIO()
+    out = df.copy()
+    for col in out.columns:  # dates as ISO text: read back as dates by the charts
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d").where(out[col].notna(), None)
+    out.to_csv(buf, index=False, lineterminator="\n")
+    return name.strip(), buf.getvalue(), len(df)
+
+
+def _data_from_json(value: Any) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise QITypeError(f"'data' must map dataset names to tables; got {type(value).__name__}.")
+    out: dict[str, str] = {}
+    for name, table in value.items():
+        if isinstance(table, dict) and table.get("format", "csv") == "csv" and isinstance(table.get("text"), str):
+            out[str(name)] = table["text"]
+        elif isinstance(table, str):
+            out[str(name)] = table
+        else:
+            raise QIValueError(
+                f"data[{name!r}] must be {{'format': 'csv', 'text': '...CSV text...'}} (as qi.pdsa.to_json writes it)."
+            )
+    return out
+
+
+_HISTORY_KEYS = ("kind", "record", "action", "version", "changed_at", "changed_by", "changes")
+
+
+def _history_from_json(value: Any) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
+        raise QITypeError("'history' must be a list of change entries (as qi.pdsa.to_json writes them).")
+    out = []
+    for i, e in enumerate(value):
+        unknown = [k for k in e if k not in _HISTORY_KEYS]
+        if unknown:
+            raise QIValueError(
+                f"history[{i}] has unknown field(s) {', '.join(map(repr, unknown))}; the fields are "
+                f"{', '.join(_HISTORY_KEYS)}."
+            )
+        out.append({k: e.get(k) for k in _HISTORY_KEYS})
+    return out
 
 
 def _cycle_time_key(all_cycles: list[PDSACycle]):  # type: ignore[no-untyped-def]

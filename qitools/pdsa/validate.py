@@ -13,9 +13,17 @@ The rules for a cycle:
 * it cannot be studied before it is done, nor acted on before it is studied, nor studied
   before its end date has passed;
 * the Act decision is one of ``adopt``, ``adapt``, ``abandon``;
-* ``scale_n`` is a whole number of at least 1, and a ramp grows by at most about 5 times per
-  cycle (a warning);
+* no date is in the future once it has happened (study and act dates), and no date is so far
+  from today that it must be a typo (before 1950, or more than two years ahead: "2207");
+* ``scale_n`` is a whole number of at least 1; a ramp that grows more than about 5 times in one
+  step gets a warning (a rule of thumb, not a rule: Langley et al. scale a test by the team's
+  degree of belief in the change, the cost of a failure and how ready people are);
 * the measure, ramp and previous cycle it names exist, in the same ramp and earlier.
+
+An aim gets a warning when it is empty, leaves out what, how much, by when or for whom, or has
+no number (an aim of "a lot" cannot be met or missed). Cause and effect diagrams and process
+maps are checked for the shapes :func:`qitools.cause_effect_diagram` and
+:func:`qitools.process_map` draw.
 """
 
 from __future__ import annotations
@@ -31,10 +39,15 @@ from typing import Any
 
 from ..spc.errors import QIToolsWarning, QIValueError
 
-__all__ = ["Problem", "PDSAWarning", "check", "validate", "parse_date", "MAX_SCALE_STEP"]
+__all__ = ["Problem", "PDSAWarning", "check", "validate", "parse_date", "MAX_SCALE_STEP", "aim_change_problems"]
 
-#: A ramp's next cycle should involve at most this many times the units of the last one (COURSE module 10).
+#: A rule of thumb: a ramp's next cycle involves at most about this many times the units of the last
+#: one (a warning, never an error).
 MAX_SCALE_STEP = 5
+#: dates before this year are typos (no PDSA record is that old)
+_EARLIEST_YEAR = 1950
+#: dates more than this many days ahead of today are typos ("2207" for "2027")
+_LATEST_AHEAD_DAYS = 2 * 366
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_ORDER = (
@@ -160,22 +173,75 @@ def _number_problem(name: str, value: Any, label: str) -> Problem | None:
     return None
 
 
+def _implausible(
+    name: str, d: _dt.date, label: str, today: _dt.date, ahead_days: int = _LATEST_AHEAD_DAYS
+) -> Problem | None:
+    """An error for a date that must be a typo: before 1950, or far in the future."""
+    if d.year < _EARLIEST_YEAR:
+        return Problem(
+            "error",
+            name,
+            f"`{name}` of {label} is {d.isoformat()}, before {_EARLIEST_YEAR}: that looks like a typo in the "
+            "year. Check the date (YYYY-MM-DD).",
+            label,
+        )
+    if (d - today).days > ahead_days:
+        return Problem(
+            "error",
+            name,
+            f"`{name}` of {label} is {d.isoformat()}, more than {ahead_days // 366} years from today "
+            f"({today.isoformat()}): that looks like a typo in the year. Check the date (YYYY-MM-DD).",
+            label,
+        )
+    return None
+
+
+_DATE_BITS = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}\b|\b(?:19|20)\d{2}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    re.IGNORECASE,
+)
+_AMOUNT_WORDS = re.compile(
+    r"\b(?:half|halve|halved|double|doubled|twice|zero|third|quarter|per\s?cent)\b|%", re.IGNORECASE
+)
+
+
+def _has_amount(text: str) -> bool:
+    """Whether an aim's text says how much with a number (dates do not count)."""
+    rest = _DATE_BITS.sub(" ", text)
+    return bool(re.search(r"\d", rest) or _AMOUNT_WORDS.search(rest))
+
+
 # -- one check per record type ----------------------------------------------------------------------
-def check_aim(aim: Any, project: Any = None) -> list[Problem]:
-    """Problems of an aim statement (an unreadable date; missing parts are warnings)."""
+def check_aim(aim: Any, project: Any = None, *, today: _dt.date | None = None) -> list[Problem]:
+    """Problems of an aim statement: an unreadable or implausible date; empty, incomplete or no number (warnings)."""
+    today = today or _dt.date.today()
     label = "the aim"
     out: list[Problem] = []
-    if aim.by_when is not None and parse_date(aim.by_when) is None:
-        out.append(_date_problem("by_when", aim.by_when, label))
-    if not aim.statement.strip():
-        missing = [
-            name
-            for name, value in (("what", aim.what), ("how much", aim.how_much), ("for whom", aim.for_whom))
-            if not str(value).strip()
-        ]
+    if aim.by_when is not None:
+        d = parse_date(aim.by_when)
+        if d is None:
+            out.append(_date_problem("by_when", aim.by_when, label))
+        else:
+            p = _implausible("by_when", d, label, today, ahead_days=10 * 366)
+            if p:
+                out.append(p)
+    parts = (("what", aim.what), ("how much", aim.how_much), ("for whom", aim.for_whom))
+    if not aim.statement.strip() and not any(str(v).strip() for _, v in parts) and aim.by_when is None:
+        out.append(
+            Problem(
+                "warning",
+                "what",
+                "The project has no aim yet. Write what will improve, by how much, by when and for whom "
+                "(e.g. 'Reduce falls by 30%, from 8 to 5.6 per 1000 bed days, by 31 March 2026, for patients on "
+                "Ward 7'): the aim is the first question of the Model for Improvement.",
+                label,
+            )
+        )
+    elif not aim.statement.strip():
+        missing = [name for name, value in parts if not str(value).strip()]
         if aim.by_when is None:
             missing.append("by when")
-        if missing and len(missing) < 4:
+        if missing:
             out.append(
                 Problem(
                     "warning",
@@ -186,6 +252,20 @@ def check_aim(aim: Any, project: Any = None) -> list[Problem]:
                     label,
                 )
             )
+    how_much = aim.how_much.strip() if not aim.statement.strip() else aim.statement.strip()
+    has_number = _has_amount(how_much) or aim.target is not None
+    if how_much and not has_number:
+        field = "how_much" if not aim.statement.strip() else "statement"
+        out.append(
+            Problem(
+                "warning",
+                field,
+                f"The aim has no number ({how_much!r}). Say how much, with a number ('by 30%', 'from 8 to 5.6 "
+                "falls per 1000 bed days'), or set the aim's target: without one nobody can tell whether the aim "
+                "has been met.",
+                label,
+            )
+        )
     for name in ("baseline", "target"):
         p = _number_problem(name, getattr(aim, name), label)
         if p:
@@ -195,6 +275,27 @@ def check_aim(aim: Any, project: Any = None) -> list[Problem]:
         if p:
             out.append(p)
     return out
+
+
+def aim_change_problems(old: Any, new: Any, *, today: _dt.date | None = None) -> list[Problem]:
+    """Warnings for an aim being set or changed: a ``by_when`` date that has already passed.
+
+    An old project's aim date passes in time and that is not a problem; setting a date that is
+    already past is (usually a typo in the year).
+    """
+    today = today or _dt.date.today()
+    d = parse_date(new.by_when)
+    if d is None or (old is not None and old.by_when == new.by_when) or d >= today:
+        return []
+    return [
+        Problem(
+            "warning",
+            "by_when",
+            f"The aim's date ({d.isoformat()}) has already passed. An aim looks ahead: check the year, or set the "
+            "date by which the team means to meet it.",
+            "the aim",
+        )
+    ]
 
 
 def check_measure(m: Any, project: Any = None) -> list[Problem]:
@@ -460,15 +561,45 @@ def check_cycle(c: Any, project: Any = None, *, today: _dt.date | None = None) -
 
     # -- dates --
     dates: dict[str, _dt.date] = {}
-    for name, _ in _DATE_ORDER:
-        value = getattr(c, name)
+    for name in (*(n for n, _ in _DATE_ORDER), "due_date"):
+        value = getattr(c, name, None)
         if value is None:
             continue
         d = parse_date(value)
         if d is None:
             out.append(_date_problem(name, value, label))
-        else:
-            dates[name] = d
+            continue
+        typo = _implausible(name, d, label, today)
+        if typo:
+            out.append(typo)
+            continue
+        if name == "due_date":
+            continue
+        dates[name] = d
+    for name, verb in (("study_date", "studied"), ("act_date", "decided")):
+        if name in dates and dates[name] > today:
+            out.append(
+                Problem(
+                    "error",
+                    name,
+                    f"{_cap(label)} is recorded as {verb} on {dates[name]}, which is in the future (today is "
+                    f"{today}). Record the {'Study' if name == 'study_date' else 'Act'} stage once it has happened, "
+                    "or check the date for a typo.",
+                    label,
+                )
+            )
+    due = parse_date(getattr(c, "due_date", None))
+    first = dates.get("start_date") or dates.get("plan_date")
+    if due is not None and first is not None and due < first:
+        out.append(
+            Problem(
+                "error",
+                "due_date",
+                f"{_cap(label)} is due on {due}, before it {'starts' if 'start_date' in dates else 'is planned'} "
+                f"({first}). The due date is when the cycle should be studied and decided: after it has run.",
+                label,
+            )
+        )
     present = [(name, verb) for name, verb in _DATE_ORDER if name in dates]
     for (a, verb_a), (b, verb_b) in zip(present, present[1:], strict=False):
         if dates[b] < dates[a]:
@@ -671,9 +802,11 @@ def _link_problems(c: Any, project: Any, dates: dict[str, _dt.date], label: str)
                 "warning",
                 "scale_n",
                 f"{_cap(label)} involves {c.scale_n} (scale_n) after {before.id!r} "
-                f"involved {before.scale_n}: {factor:.3g} times as many. Ramps grow "
-                f"in steps of at most about {MAX_SCALE_STEP} times, so that a "
-                "failure stays small and cheap: consider a cycle in between.",
+                f"involved {before.scale_n}: {factor:.3g} times as many. A common rule of thumb "
+                f"is to grow a ramp about {MAX_SCALE_STEP} times at most per step, so that a failure "
+                "stays small and cheap; Langley et al. (The Improvement Guide) scale a test by the "
+                "team's degree of belief in the change, the cost of a failure and how ready people "
+                "are. If all three are high, a bigger step is fine; if not, consider a cycle in between.",
                 label,
             )
         )
@@ -703,12 +836,82 @@ def _preceding_in_ramp(c: Any, ramp_id: Any, project: Any) -> Any:
     return ordered[i - 1] if i > 0 else None
 
 
+def _text_ok(v: Any) -> bool:
+    return isinstance(v, str) and bool(v.strip())
+
+
+def _shape_problem(check: Any, value: Any, field: str, label: str) -> Problem | None:
+    """Run one of :mod:`qitools.system`'s checks (the shapes its drawings take) and keep its message."""
+    from ..spc.errors import QIToolsError
+
+    try:
+        check(value)
+    except QIToolsError as exc:
+        return Problem("error", field, f"{_cap(label)}: {exc}", label)
+    return None
+
+
+def check_cause_effect(ce: Any, project: Any = None) -> list[Problem]:
+    """Problems of a cause and effect diagram: an effect, and causes in the shape :func:`qitools.cause_effect_diagram` draws.
+
+    The categories are checked by :func:`qitools.system.check_causes` (text causes, or
+    ``{cause: [sub-causes]}``; no empty text, no cause twice in a list), so every diagram kept
+    in a project can be drawn.
+    """
+    from ..system import check_causes
+
+    label = ce.label
+    out = _id_problems(ce, label)
+    if not _text_ok(ce.effect):
+        out.append(
+            Problem(
+                "error",
+                "effect",
+                f"{_cap(label)} has no effect. Write the problem the causes lead to (the head of the fish), "
+                "e.g. 'Falls at night on Ward 7'.",
+                label,
+            )
+        )
+    p = _shape_problem(check_causes, ce.categories, "categories", label)
+    if p:
+        out.append(p)
+    elif isinstance(ce.categories, dict) and not any(ce.categories.values()):
+        out.append(
+            Problem(
+                "warning",
+                "categories",
+                f"{_cap(label)} has categories but no causes yet. Add the causes the team finds under each one.",
+                label,
+            )
+        )
+    return out
+
+
+def check_process_map(pm: Any, project: Any = None) -> list[Problem]:
+    """Problems of a process map: steps in the shape :func:`qitools.process_map` draws.
+
+    The steps are checked by :func:`qitools.system.check_steps`: text, or
+    ``{"step", "kind", "yes", "no", "wait"}`` with ``yes``/``no`` only on decisions (a step's
+    text, its position counting from 0, or ``"end"``) and ``wait`` only on delays.
+    """
+    from ..system import check_steps
+
+    label = pm.label
+    out = _id_problems(pm, label)
+    p = _shape_problem(check_steps, pm.steps, "steps", label)
+    if p:
+        out.append(p)
+    return out
+
+
 _CHECKERS = {
     "aim": check_aim,
     "measure": check_measure,
     "driver": check_driver,
     "change idea": check_change_idea,
     "ramp": check_ramp,
+    "cause and effect diagram": check_cause_effect,
+    "process map": check_process_map,
 }
 
 
@@ -718,13 +921,15 @@ def check_record(rec: Any, project: Any = None, *, today: _dt.date | None = None
         return check_cycle(rec, project, today=today)
     if rec.record_type == "project":
         return check_project(rec, today=today)
+    if rec.record_type == "aim":
+        return check_aim(rec, project, today=today)
     return _CHECKERS[rec.record_type](rec, project)
 
 
 def check_project(project: Any, *, today: _dt.date | None = None) -> list[Problem]:
     """Every problem of a project: each record against the others, and duplicate ids."""
-    out = check_aim(project.aim, project)
-    for kind in ("measure", "driver", "change idea", "ramp", "cycle"):
+    out = check_aim(project.aim, project, today=today)
+    for kind in ("measure", "driver", "change idea", "ramp", "cycle", "cause and effect diagram", "process map"):
         seen: set[Any] = set()
         for rec in project._collection(kind):
             if rec.id is None:

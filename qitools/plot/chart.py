@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import textwrap
 from dataclasses import dataclass
@@ -593,17 +594,26 @@ def _edge_align(ax: Axes, x: float) -> str:
     return "left" if frac < 0.1 else "right" if frac > 0.9 else "center"
 
 
-def draw_signal_labels(ax: Axes, p: Panel, ctx: Context) -> set[int]:
+def _signal_label_anchor(p: Panel, i: int, b: int, above: bool) -> float:
+    """The y a signal label is written above (or below): the highest (lowest) of the stretch's first
+    few points, so that the label clears them all."""
+    near = p.y[i : min(b, i + 3) + 1]
+    return float(np.nanmax(near) if above else np.nanmin(near))
+
+
+def draw_signal_labels(ax: Axes, p: Panel, ctx: Context, top: float = 1.0) -> set[int]:
     """The rules that fired, each written once per part beside its first point.
 
     Labels that would sit on top of the previous one (close in x, same side) are stacked further out.
-    Returns the rows that got a label.
+    A label never reaches above ``top`` (axes fraction: the bottom of the part labels at the top of
+    the chart, and so never into the title and subtitle above it): one that would is written below
+    its points instead. Returns the rows that got a label.
     """
     labelled: set[int] = set()
     kind = _stretch_kind(p, ctx)
     lo, hi = ax.get_xlim()
     ylo, yhi = ax.get_ylim()
-    w_pt, _ = _axes_size_pt(ax)
+    w_pt, h_pt = _axes_size_pt(ax)
     char = 0.6 * FONT_SIZES["annotation"] / max(w_pt, 1.0) * (hi - lo)
     last: dict[bool, tuple[float, int, float]] = {}
     seen: set[tuple[Any, str]] = set()  # (kind, rule text) already labelled in this part
@@ -629,8 +639,13 @@ def draw_signal_labels(ax: Axes, p: Panel, ctx: Context) -> set[int]:
         last[above] = (p.x[i], level, half)
         dy = 9 + 14 * level
         # clear the first few points of the run, not only the first
-        near = p.y[i : min(b, i + 3) + 1]
-        y_at = np.nanmax(near) if above else np.nanmin(near)
+        y_at = _signal_label_anchor(p, i, b, above)
+        if above and yhi > ylo:
+            text_h = FONT_SIZES["annotation"] * 1.3 + 2
+            reach = (y_at - ylo) / (yhi - ylo) + (dy + text_h) / max(h_pt, 1.0)
+            if reach > top:  # it would run into the header: write it below the points
+                above = False
+                y_at = _signal_label_anchor(p, i, b, above)
         t = ax.annotate(
             text,
             xy=(p.x[i], y_at),
@@ -778,9 +793,39 @@ def set_y_format(ax: Axes, ctx: Context, top: float | None = None) -> None:
             fmt.set_useOffset(False)
 
 
-def wrap(text: str, width_pt: float, size: float) -> str:
-    chars = max(int(width_pt / (0.53 * size)), 20)
-    return "\n".join(textwrap.fill(par, chars) for par in text.split("\n"))
+@functools.lru_cache(maxsize=4096)
+def _char_width_pt(char: str, size: float, bold: bool) -> float:
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    prop = FontProperties(size=size, weight="bold" if bold else "normal")
+    # the advance of the character between two others, so that its side bearings count
+    w3, _, _ = TextToPath().get_text_width_height_descent(f"x{char}x", prop, ismath=False)
+    w2, _, _ = TextToPath().get_text_width_height_descent("xx", prop, ismath=False)
+    return float(w3 - w2)
+
+
+def text_width_pt(text: str, size: float, bold: bool = False) -> float:
+    """Width of one line of text in points, from the font's own character widths (no drawing)."""
+    return sum(_char_width_pt(c, float(size), bool(bold)) for c in text)
+
+
+def wrap(text: str, width_pt: float, size: float, bold: bool = False) -> str:
+    """Break ``text`` into lines no wider than ``width_pt`` points (measured in the font itself)."""
+    width_pt = max(width_pt, 20 * 0.5 * size)
+    out: list[str] = []
+    space = text_width_pt(" ", size, bold)
+    for par in text.split("\n"):
+        line, line_w = "", 0.0
+        for word in par.split(" "):
+            w = text_width_pt(word, size, bold)
+            if line and line_w + space + w > width_pt:
+                out.append(line)
+                line, line_w = word, w
+            else:
+                line, line_w = (f"{line} {word}", line_w + space + w) if line else (word, w)
+        out.append(line)
+    return "\n".join(out)
 
 
 # -- the public axes-level function ---------------------------------------------------------------------
@@ -798,23 +843,81 @@ def default_axis_labels(cc: ControlChart, ctx: Context, opts: Options) -> tuple[
     return ylab, xlab
 
 
-def _facet_rows(cc: ControlChart, facet: Any) -> tuple[pd.DataFrame, pd.DataFrame, Any, pd.DataFrame | None]:
-    d, s, icons = cc.data, cc.summary, cc.icons_table
-    if facet is None:
-        return d, s, None, icons
-    if "facet" not in d.columns:
+def select_facets(cc: ControlChart, facet: Any) -> list[Any]:
+    """The facet labels a ``facet=`` selection names, in the chart's order.
+
+    ``facet`` is a facet label (``"Ward 3"``; ``"North | Ward 3"`` for two facet columns), a tuple
+    of the facet columns' values (``("North", "Ward 3")``), the value of one facet column of a
+    two-column facet (``"North"``: every facet of that region), or a list of any of these.
+    """
+    s = cc.summary
+    if "facet" not in s.columns:
         raise QIValueError(
             f"facet={facet!r} was given, but this chart has no facets. Leave out facet=, or compute the "
             "chart with control_chart(..., facet='column')."
         )
-    label = " | ".join(map(str, facet)) if isinstance(facet, tuple) else facet
-    mask = (d["facet"] == label).to_numpy()
-    if not mask.any():
-        names = list(dict.fromkeys(s["facet"]))
-        more = " ..." if len(names) > 10 else ""
-        raise QIValueError(f"facet={facet!r} is not one of the chart's facets: {names[:10]!r}{more}.")
-    icons_f = icons[icons["facet"] == label] if icons is not None else None
-    return d[mask], s[s["facet"] == label], label, icons_f
+    labels = list(dict.fromkeys(s["facet"]))
+    known = set(labels)
+    names = list(cc.params.get("facet") or [])
+    wanted = list(facet) if isinstance(facet, (list, set, pd.Index, np.ndarray, pd.Series)) else [facet]
+    chosen: set[Any] = set()
+    for item in wanted:
+        label = " | ".join(map(str, item)) if isinstance(item, tuple) else item
+        try:
+            if label in known:
+                chosen.add(label)
+                continue
+        except TypeError:  # unhashable
+            pass
+        found = False
+        if len(names) == 2:  # the value of one of the two facet columns: all facets with that value
+            for name in names:
+                if name in s.columns:
+                    hit = s.loc[(s[name] == item).to_numpy(dtype=bool), "facet"]
+                    if len(hit):
+                        chosen.update(hit)
+                        found = True
+        if not found:
+            more = " ..." if len(labels) > 10 else ""
+            cols = f" (or a value of {names[0]!r} or {names[1]!r})" if len(names) == 2 else ""
+            raise QIValueError(
+                f"facet={item!r} is not one of the chart's facets{cols}: {labels[:10]!r}{more}."
+            )
+    return [lab for lab in labels if lab in chosen]
+
+
+def subset_facets(cc: ControlChart, labels: list[Any]) -> ControlChart:
+    """The chart restricted to some facets (the same result type, for drawing them)."""
+    import dataclasses
+
+    keep = set(labels)
+    d = cc.data
+    rows = d["facet"].isin(keep).to_numpy()
+    s = cc.summary
+    icons = cc.icons_table
+    return dataclasses.replace(
+        cc,
+        data=d[rows],
+        summary=s[s["facet"].isin(keep).to_numpy()],
+        icons_table=icons[icons["facet"].isin(keep).to_numpy()] if icons is not None else None,
+    )
+
+
+def _facet_rows(cc: ControlChart, facet: Any) -> tuple[pd.DataFrame, pd.DataFrame, Any, pd.DataFrame | None]:
+    d, s, icons = cc.data, cc.summary, cc.icons_table
+    if facet is None:
+        return d, s, None, icons
+    chosen = select_facets(cc, facet)
+    if len(chosen) != 1:
+        raise QIValueError(
+            f"facet={facet!r} names {len(chosen)} facets ({chosen[:5]!r}{' ...' if len(chosen) > 5 else ''}); "
+            "one Axes shows one facet. Name one (a tuple of both facet values, or its label), or leave out ax= "
+            "to draw them as small multiples."
+        )
+    label = chosen[0]
+    mask = (d["facet"] == label).to_numpy(dtype=bool)
+    icons_f = icons[(icons["facet"] == label).to_numpy(dtype=bool)] if icons is not None else None
+    return d[mask], s[(s["facet"] == label).to_numpy(dtype=bool)], label, icons_f
 
 
 def _stretch_kind(p: Panel, ctx: Context) -> np.ndarray:
@@ -829,9 +932,12 @@ def _label_near_top(p: Panel, ctx: Context, ylim: tuple[float, float], top: floa
     """Would a signal label written above a point reach past ``top`` (axes fraction)?"""
     ylo, yhi = ylim
     for a, b, _ in signal_stretches(p.d, ctx.rules, p.part, _stretch_kind(p, ctx)):
-        ys = p.y[a : b + 1]
-        ys = ys[np.isfinite(ys)]
-        if ys.size and (ys[0] - ylo) / (yhi - ylo) > top - 1.6 * row_h and not ys[0] < p.cl[a]:
+        i = a
+        while i <= b and not np.isfinite(p.y[i]):
+            i += 1
+        if i > b or p.y[i] < p.cl[i]:
+            continue  # labelled below its points
+        if (_signal_label_anchor(p, i, b, True) - ylo) / (yhi - ylo) > top - 1.6 * row_h:
             return True
     return False
 
@@ -874,7 +980,8 @@ def draw_panel(ax: Axes, p: Panel, ctx: Context, icons: pd.DataFrame | None, *, 
         ax.set_ylim(*ylim)
         used = draw_header(ax, p, ctx, row_h)
         draw_annotation_labels(ax, layout, used, row_h)
-        busy = draw_signal_labels(ax, p, ctx) if ctx.opts.label_signals else set()
+        top = 1.0 - head_rows * row_h  # below the part labels (annotation labels sit at their own x)
+        busy = draw_signal_labels(ax, p, ctx, top=top) if ctx.opts.label_signals else set()
         draw_notes(ax, p, busy)
         labels = value_labels(p, ctx)
         draw_value_labels(ax, labels, ylim, h_pt)
@@ -890,12 +997,14 @@ def draw_panel(ax: Axes, p: Panel, ctx: Context, icons: pd.DataFrame | None, *, 
     return info
 
 
-def _layout_single(fig: Figure, ax: Axes, info: dict, header_pt: float, bottom_pt: float) -> None:
-    """Margins (in inches, converted to fractions) that fit the labels, without a draw pass."""
+def _layout_sides(fig: Figure, ax: Axes, info: dict) -> None:
+    """Left and right margins that fit the y tick labels and the value labels, without a draw pass.
+
+    Done before the title is wrapped, so that the title is wrapped to the Axes' final width (and
+    never runs under the icons at the top right)."""
     from matplotlib.ticker import Formatter
 
-    W, H = fig.get_figwidth(), fig.get_figheight()
-    # left: the widest y tick label + y label
+    W = fig.get_figwidth()
     fmt: Formatter = ax.yaxis.get_major_formatter()
     ticks = ax.yaxis.get_major_locator()()
     lo, hi = ax.get_ylim()
@@ -909,9 +1018,15 @@ def _layout_single(fig: Figure, ax: Axes, info: dict, header_pt: float, bottom_p
     right_pt = max((len(t) for t in info.get("value_labels", [])), default=0) * 0.6 * FONT_SIZES["value_label"] + 12
     left = min((left_pt + 6) / 72.0 / W, 0.3)
     right = 1.0 - min(max(right_pt, 14) / 72.0 / W, 0.3)
+    fig.subplots_adjust(left=left, right=right)
+
+
+def _layout_top_bottom(fig: Figure, header_pt: float, bottom_pt: float) -> None:
+    """Top and bottom margins that fit the title, subtitle, icons, tick labels and caption."""
+    H = fig.get_figheight()
     top = 1.0 - min((header_pt + 8) / 72.0 / H, 0.45)
     bottom = min((bottom_pt + 6) / 72.0 / H, 0.45)
-    fig.subplots_adjust(left=left, right=right, top=top, bottom=max(bottom, 0.05))
+    fig.subplots_adjust(top=top, bottom=max(bottom, 0.05))
 
 
 def _tick_label_height_pt(ctx: Context, rotated: bool) -> float:
@@ -1097,6 +1212,8 @@ def plot_chart(
     ylab, xlab = default_axis_labels(cc, ctx, opts)
     ax.set_ylabel(ylab or "", fontsize=FONT_SIZES["axis_label"], color=COLOURS["text"])
     ax.set_xlabel(xlab or "", fontsize=FONT_SIZES["axis_label"], color=COLOURS["text"])
+    if own:
+        _layout_sides(root_figure(ax), ax, info)
     w_pt, _ = _axes_size_pt(ax)
     icons = info.get("icons")
     icons_pt = icons_width_pt(*icons) + 10 if icons else 0.0
@@ -1133,7 +1250,7 @@ def plot_chart(
         t.set_gid("qi-subtitle")
         header_pt += sub_lines * FONT_SIZES["subtitle"] * 1.2 + 6
     if ttl:
-        ttl = wrap(ttl, w_pt - icons_pt, FONT_SIZES["title"])
+        ttl = wrap(ttl, w_pt - icons_pt, FONT_SIZES["title"], bold=True)
         ax.set_title(
             ttl,
             loc="left",
@@ -1168,7 +1285,7 @@ def plot_chart(
         t.set_gid("qi-caption")
         bottom_pt += (cap.count("\n") + 1) * FONT_SIZES["caption"] * 1.25 + 6
     if own:
-        _layout_single(root_figure(ax), ax, info, header_pt, bottom_pt)
+        _layout_top_bottom(root_figure(ax), header_pt, bottom_pt)
     ax.qi_result = cc  # type: ignore[attr-defined,union-attr]  # save() writes its explanation as alt text
     ax.qi_facet = label  # type: ignore[attr-defined,union-attr]
     return ax
@@ -1205,7 +1322,8 @@ def plot(cc: ControlChart, ax: Axes | None = None, *, facet: Any = None, **style
     ax : matplotlib.axes.Axes, optional
         Where to draw an unfaceted chart (or one facet with ``facet=``).
     facet : optional
-        One facet of a faceted chart.
+        One facet of a faceted chart (drawn in full), or several (a list, or the value of one column
+        of a two-column facet): small multiples of those. See :func:`select_facets`.
     **style
         The options of :func:`plot_chart` and, for faceted charts, ``facet_cols``, ``sharey``.
 
@@ -1219,6 +1337,14 @@ def plot(cc: ControlChart, ax: Axes | None = None, *, facet: Any = None, **style
         ``ax=`` with a faceted chart and no ``facet=``.
     """
     faceted = "facet" in cc.data.columns
+    if faceted and facet is not None and ax is None:
+        chosen = select_facets(cc, facet)
+        if len(chosen) > 1:  # several facets named: small multiples of those
+            from .facets import plot_facets
+
+            with gc_paused():
+                return plot_facets(subset_facets(cc, chosen), **style)
+        facet = chosen[0]
     if faceted and facet is None:
         if ax is not None:
             raise QIValueError(

@@ -32,10 +32,34 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..results import ControlChart
 
-__all__ = ["plot_facets"]
+__all__ = ["plot_facets", "MAX_FACETS", "too_many_facets_message"]
 
 _PANEL_W = 2.5  # inches per small chart
 _PANEL_H = 1.75
+#: the most small multiples drawn on one figure: beyond this no one can read them (a 100-facet
+#: figure is 25 x 18 inches and takes a few seconds); more facets go to a multi-page PDF
+MAX_FACETS = 100
+
+
+def too_many_facets_message(cc: ControlChart, n: int) -> str:
+    """What to do instead of drawing ``n`` facets on one figure."""
+    labels = list(dict.fromkeys(cc.summary["facet"]))[:3]
+    names = list(cc.params.get("facet") or [])
+    by_column = ""
+    if len(names) == 2 and names[0] in cc.summary.columns:
+        first = cc.summary[names[0]].iloc[0]
+        by_column = f", or facet={first!r} for every chart of that {names[0]}"
+    table = (
+        "cc.icons (one row per facet: its variation and assurance icons)"
+        if cc.icons_table is not None
+        else "cc.summary[cc.summary['special_causes'] > 0] (the parts where a rule fired)"
+    )
+    return (
+        f"This chart has {n:,} facets: one figure of small multiples is readable up to {MAX_FACETS}, and drawing "
+        f"them all would take a long time. Instead: draw a few with cc.plot(facet={labels!r}){by_column}; write "
+        f"them all to a PDF, 20 to a page, with cc.save('all_facets.pdf'); or find the ones worth a look in "
+        f"{table}."
+    )
 
 
 def _split(d: pd.DataFrame) -> tuple[list[Any], list[np.ndarray]]:
@@ -110,7 +134,9 @@ def plot_facets(
     Raises
     ------
     QIValueError
-        The chart has no facets; bad options (see :func:`plot_chart`).
+        The chart has no facets, or more than :data:`MAX_FACETS` (100: the message says what to do
+        instead: a subset with ``cc.plot(facet=[...])``, all of them in a PDF with
+        ``cc.save("all.pdf")``, or the ``cc.icons`` table); bad options (see :func:`plot_chart`).
 
     See Also
     --------
@@ -135,6 +161,9 @@ def plot_facets(
         raise QIValueError(
             "plot_facets() needs a faceted chart (control_chart(..., facet='ward')); draw this one with cc.plot()."
         )
+    n_facets = cc.summary["facet"].nunique()
+    if n_facets > MAX_FACETS:
+        raise QIValueError(too_many_facets_message(cc, n_facets))
     opts = Options(
         title=title,
         subtitle=subtitle,
@@ -173,7 +202,7 @@ def plot_facets(
     width_pt = W * 72.0
     header_pt = 8.0
     if ttl:
-        ttl = wrap(ttl, width_pt - 20, FONT_SIZES["title"])
+        ttl = wrap(ttl, width_pt - 20, FONT_SIZES["title"], bold=True)
         header_pt += (ttl.count("\n") + 1) * FONT_SIZES["title"] * 1.25 + 4
     if sub:
         sub = wrap(sub, width_pt - 20, FONT_SIZES["subtitle"])

@@ -11,9 +11,14 @@ Formulas (Montgomery, *Introduction to Statistical Quality Control*, 7th ed. (20
 Provost & Murray, *The Health Care Data Guide* (2011), chapter 5):
 
 - ``run``: centre line = median; no limits.
-- ``i`` (individuals, XmR): :math:`\bar x \pm 3\,\overline{MR}/d_2(2)`, moving ranges of
-  consecutive used points; with screening, moving ranges above :math:`D_4(2)\,\overline{MR}`
-  are dropped once before averaging (Nelson 1982).
+- ``i`` (individuals, XmR): :math:`\bar x \pm 3\,\overline{MR}/d_2(2)`. A moving range spans two
+  consecutive periods of the baseline: one that touches a missing value is left out (as qicharts2,
+  NHSRplotthedots and Minitab do); excluded points are skipped (the moving range joins the points
+  either side of them, as in qicharts2). With screening, moving ranges above
+  :math:`D_4(2)\,\overline{MR}` are dropped once before averaging (Nelson 1982). Under Making Data
+  Count (:data:`MDC_CONSTANTS`) the published constants are used instead: limits
+  :math:`\bar x \pm 2.66\,\overline{MR}`, moving ranges of :math:`3.267\,\overline{MR}` or more
+  screened, MR chart upper limit :math:`3.267\,\overline{MR}`.
 - ``mr``: centre :math:`\overline{MR}` (unscreened), upper limit :math:`D_4(2)\,\overline{MR}`,
   lower :math:`D_3(2)\,\overline{MR} = 0`.
 - ``xbar``: centre :math:`\bar{\bar x} = \sum n_i\bar x_i/\sum n_i`; limits
@@ -54,12 +59,37 @@ import numpy as np
 from .constants import B3, B4, D3, D4, c4, d2
 from .groups import seg_count, seg_max, seg_mean, seg_min, seg_sum
 
-__all__ = ["ChartInput", "ChartLimits", "CHARTS", "CHART_ALIASES", "CHART_DESCRIPTIONS"]
+__all__ = [
+    "ChartInput",
+    "ChartLimits",
+    "MRConstants",
+    "EXACT_CONSTANTS",
+    "MDC_CONSTANTS",
+    "CHARTS",
+    "CHART_ALIASES",
+    "CHART_DESCRIPTIONS",
+]
 
 _D2_2 = float(d2(2))
 _D3_2 = float(D3(2))
 _D4_2 = float(D4(2))
 _T_POWER = 3.6
+
+
+@dataclass(frozen=True)
+class MRConstants:
+    """The constants of moving-range charts: exact by default, Making Data Count's under rules="mdc"."""
+
+    sigma_per_mr: float  # sigma = this x average moving range
+    screen_at: float  # moving ranges beyond this x their average are screened out
+    screen_inclusive: bool  # True: a moving range equal to the threshold is screened out too
+    mr_ucl: float  # MR chart: upper limit = this x average moving range
+
+
+#: d2(2) = 2/sqrt(pi) and D4(2) = 1 + 3 d3(2)/d2(2) computed exactly; screening drops MR > D4 x MR-bar
+EXACT_CONSTANTS = MRConstants(1.0 / _D2_2, _D4_2, False, _D4_2)
+#: NHS Making Data Count: limits mean +/- 2.66 x MR-bar; MR >= 3.267 x MR-bar screened (as NHSRplotthedots)
+MDC_CONSTANTS = MRConstants(2.66 / 3.0, 3.267, True, 3.267)
 
 
 @dataclass(frozen=True)
@@ -76,8 +106,20 @@ class ChartInput:
     base: np.ndarray  # bool: used to estimate the centre line and sigma
     screen_mr: bool
     cl_fixed: np.ndarray  # per group, internal scale; NaN where the centre line is computed
-    #: I chart: sigma = this x average moving range; 1/d2(2) normally, 2.66/3 under Making Data Count
-    i_sigma_per_mr: float = 1.0 / float(d2(2))
+    #: bool: the points moving ranges are taken over (baseline, not excluded; missing values kept, so
+    #: that a moving range touching one is left out). None: every point.
+    seq: np.ndarray | None = None
+    #: the constants of moving-range charts (exact, or Making Data Count's)
+    mr: MRConstants = EXACT_CONSTANTS
+
+    @property
+    def sizes(self) -> np.ndarray:
+        """Number of points of each group."""
+        return np.diff(np.r_[self.starts, self.y.shape[0]])
+
+    def spread(self, per_group: np.ndarray) -> np.ndarray:
+        """A per-group value repeated over the group's points."""
+        return np.repeat(per_group, self.sizes)
 
 
 @dataclass(frozen=True)
@@ -125,32 +167,54 @@ def group_median(group: np.ndarray, values: np.ndarray, mask: np.ndarray, n_grou
     return out
 
 
-def _moving_ranges(ci: ChartInput, values: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Moving ranges between consecutive masked points of the same group, and their groups."""
-    idx = np.flatnonzero(mask)
-    g = ci.group[idx]
-    v = values[idx]
-    same = g[1:] == g[:-1]
-    return np.abs(np.diff(v))[same], g[1:][same]
+def _moving_ranges(ci: ChartInput, values: np.ndarray, seq: np.ndarray | None = None) -> np.ndarray:
+    """Per point, the moving range ending at it: ``|v_j - v_prev|`` with ``prev`` the previous point
+    of the sequence ``seq`` (default ``ci.seq``) in the same group; NaN where there is none or where
+    either value is missing (a moving range spans two consecutive periods only)."""
+    seq = ci.seq if seq is None else seq
+    size = values.shape[0]
+    if seq is None or seq.all():
+        mr = np.empty(size)
+        if size:
+            mr[0] = np.nan
+            np.subtract(values[1:], values[:-1], out=mr[1:])
+            np.abs(mr, out=mr)
+            mr[ci.starts] = np.nan  # a group's first point has no moving range
+        return mr
+    idx = np.flatnonzero(seq)
+    mr = np.full(size, np.nan)
+    if idx.size > 1:
+        v = values[idx]
+        g = ci.group[idx]
+        diff = np.abs(v[1:] - v[:-1])
+        diff[g[1:] != g[:-1]] = np.nan
+        mr[idx[1:]] = diff
+    return mr
 
 
-def _mr_bar(ci: ChartInput, values: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Average moving range per group, screened once if ``ci.screen_mr``."""
-    mr, g = _moving_ranges(ci, values, mask)
-    count = np.bincount(g, minlength=ci.n_groups).astype(float)
+def _mr_bar(ci: ChartInput, values: np.ndarray) -> np.ndarray:
+    """Average moving range per group (over ``ci.seq``), screened once if ``ci.screen_mr``."""
+    mr = _moving_ranges(ci, values)
+    ok = np.isfinite(mr)
+    mr[~ok] = 0.0
+    count = seg_count(ok, ci.starts).astype(float)
+    total = np.add.reduceat(mr, ci.starts) if ci.starts.size else np.zeros(0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mr_bar = np.bincount(g, weights=mr, minlength=ci.n_groups) / count
-        if ci.screen_mr and mr.size:
-            keep = mr <= _D4_2 * mr_bar[g]
-            mr_bar = np.bincount(g[keep], weights=mr[keep], minlength=ci.n_groups) / np.bincount(
-                g[keep], minlength=ci.n_groups
-            )
+        mr_bar = total / count
+        if ci.screen_mr and ci.starts.size:
+            limit = ci.spread(ci.mr.screen_at * mr_bar)
+            drop = (mr >= limit) if ci.mr.screen_inclusive else (mr > limit)
+            drop &= ok
+            if drop.any():
+                total = total - np.add.reduceat(np.where(drop, mr, 0.0), ci.starts)
+                count = count - seg_count(drop, ci.starts)
+                mr_bar = total / count
     return mr_bar
 
 
-def _mr_sigma(ci: ChartInput, values: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Sigma per group: average moving range / d2(2)."""
-    return _mr_bar(ci, values, mask) / _D2_2
+def _mr_sigma(ci: ChartInput, values: np.ndarray) -> np.ndarray:
+    """Sigma per group: average moving range / d2(2) (2.66/3 x average moving range under MDC)."""
+    return _mr_bar(ci, values) * ci.mr.sigma_per_mr
 
 
 def _centre(ci: ChartInput, computed: np.ndarray) -> np.ndarray:
@@ -176,23 +240,20 @@ def _run_limits(ci: ChartInput) -> ChartLimits:
 
 def _i_limits(ci: ChartInput) -> ChartLimits:
     cl = _centre(ci, _gmean(ci, ci.y, ci.base))
-    sigma = _mr_bar(ci, ci.y, ci.base) * ci.i_sigma_per_mr
-    c, s = cl[ci.group], sigma[ci.group]
-    return ChartLimits(ci.y, c, c - 3 * s, c + 3 * s, sigma)
+    sigma = _mr_sigma(ci, ci.y)
+    c = ci.spread(cl)
+    half = ci.spread(3.0 * sigma)
+    return ChartLimits(ci.y, c, c - half, c + half, sigma)
 
 
 def _mr_limits(ci: ChartInput) -> ChartLimits:
-    finite = np.isfinite(ci.y)
-    idx = np.flatnonzero(finite)
-    y = _full(ci)
-    same = ci.group[idx][1:] == ci.group[idx][:-1]
-    y[idx[1:][same]] = np.abs(np.diff(ci.y[idx]))[same]
-    mr, g = _moving_ranges(ci, ci.y, ci.base)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mr_bar = np.bincount(g, weights=mr, minlength=ci.n_groups) / np.bincount(g, minlength=ci.n_groups)
-    cl = _centre(ci, mr_bar)
-    c = cl[ci.group]
-    return ChartLimits(y, c, _D3_2 * c, _D4_2 * c, cl / _D2_2)
+    # the plotted moving ranges: between consecutive periods of a part (missing next to a gap)
+    y = _moving_ranges(ci, ci.y, np.ones(ci.y.shape[0], dtype=bool))
+    mr = _moving_ranges(ci, ci.y)
+    ok = np.isfinite(mr)
+    cl = _centre(ci, seg_mean(mr, ok, ci.starts))
+    c = ci.spread(cl)
+    return ChartLimits(y, c, _D3_2 * c, ci.mr.mr_ucl * c, cl / _D2_2)
 
 
 def _sbar(ci: ChartInput) -> np.ndarray:
@@ -287,8 +348,7 @@ def _laney(ci: ChartInput, binomial: bool) -> ChartLimits:
     with np.errstate(invalid="ignore", divide="ignore"):
         sigma_i = np.sqrt(c * (1.0 - c) / ci.n) if binomial else np.sqrt(c / ci.n)
         z = (ci.y - c) / sigma_i
-    ok = ci.base & np.isfinite(z)
-    sigma_z = _mr_sigma(ci, z, ok)
+    sigma_z = _mr_sigma(ci, z)
     half = 3.0 * sigma_i * sigma_z[ci.group]
     ucl = np.minimum(c + half, 1.0) if binomial else c + half
     return ChartLimits(ci.y, c, _clip_low(c - half), ucl, sigma_z, {"sigma_z": sigma_z})
@@ -315,7 +375,7 @@ def _t_limits(ci: ChartInput) -> ChartLimits:
         yt = ci.y ** (1.0 / _T_POWER)
         fixed = ci.cl_fixed ** (1.0 / _T_POWER)
     cl_t = np.where(np.isnan(fixed), _gmean(ci, yt, ci.base), fixed)
-    sigma_t = _mr_sigma(ci, yt, ci.base)
+    sigma_t = _mr_sigma(ci, yt)
     c, s = cl_t[ci.group], sigma_t[ci.group]
     lo = _clip_low(c - 3 * s) ** _T_POWER
     return ChartLimits(ci.y, c**_T_POWER, lo, (c + 3 * s) ** _T_POWER, sigma_t, {"sigma_transformed": sigma_t})

@@ -139,9 +139,11 @@ def runs_analysis(group: np.ndarray, side: np.ndarray, n_groups: int) -> RunsRes
         ``n_crossings_min``, ``runs_signal`` and per-point ``in_long_run``. Groups without
         useful points get zero counts, NaN limits and no signal.
     """
-    useful_idx = np.flatnonzero(side != 0)
-    gu = group[useful_idx]
-    su = side[useful_idx]
+    useful = side != 0
+    all_useful = bool(useful.all())
+    useful_idx = None if all_useful else np.flatnonzero(useful)
+    gu = group if useful_idx is None else group[useful_idx]
+    su = side if useful_idx is None else side[useful_idx]
     n_useful = np.bincount(gu, minlength=n_groups)
     longest = np.zeros(n_groups, dtype=np.int64)
     n_cross = np.zeros(n_groups, dtype=np.int64)
@@ -150,19 +152,23 @@ def runs_analysis(group: np.ndarray, side: np.ndarray, n_groups: int) -> RunsRes
     ncm = n_crossings_min(n_useful)
     if gu.size:
         same_group = gu[1:] == gu[:-1]
+        side_change = su[1:] != su[:-1]
         new_run = np.empty(gu.size, dtype=bool)
         new_run[0] = True
-        new_run[1:] = ~same_group | (su[1:] != su[:-1])
-        run_id = np.cumsum(new_run) - 1
-        run_len = np.bincount(run_id)
-        run_group = gu[new_run]
+        np.logical_or(~same_group, side_change, out=new_run[1:])
+        run_start = np.flatnonzero(new_run)
+        run_len = np.diff(np.r_[run_start, gu.size])
+        run_group = gu[run_start]
         # runs are ordered by group, so the longest run per group is a segmented maximum
         starts = np.flatnonzero(np.r_[True, run_group[1:] != run_group[:-1]])
         longest[run_group[starts]] = np.maximum.reduceat(run_len, starts)
-        crossing = same_group & (su[1:] != su[:-1])
+        crossing = same_group & side_change
         n_cross = np.bincount(gu[1:][crossing], minlength=n_groups)
-        too_long = run_len > lrm[run_group]
-        in_long_run[useful_idx] = too_long[run_id]
+        too_long = np.repeat(run_len > lrm[run_group], run_len)
+        if useful_idx is None:
+            in_long_run = too_long
+        else:
+            in_long_run[useful_idx] = too_long
     has = n_useful > 0
     signal = has & ((longest > np.where(has, lrm, np.inf)) | (n_cross < np.where(has, ncm, -np.inf)))
     return RunsResult(
@@ -182,33 +188,69 @@ def runs_analysis(group: np.ndarray, side: np.ndarray, n_groups: int) -> RunsRes
 # continue from one group (facet x part) into the next.
 
 
-def _subsequence(group: np.ndarray, considered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _subsequence(
+    group: np.ndarray, considered: np.ndarray, new_group: np.ndarray | None = None
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """The considered points' positions (None when every point is considered), their groups, and
+    whether each starts a group (``new_group``, if given, is that for every point)."""
+    if considered.all():
+        if new_group is None:
+            new_group = _starts_mask(group)
+        return None, group, new_group
     idx = np.flatnonzero(considered)
-    return idx, group[idx]
+    g = group[idx]
+    return idx, g, _starts_mask(g)
 
 
-def _scatter(n: int, idx: np.ndarray, flags: np.ndarray) -> np.ndarray:
+def _starts_mask(g: np.ndarray) -> np.ndarray:
+    new = np.ones(g.size, dtype=bool)
+    if g.size > 1:
+        np.not_equal(g[1:], g[:-1], out=new[1:])
+    return new
+
+
+def _take(values: np.ndarray, idx: np.ndarray | None) -> np.ndarray:
+    return values if idx is None else values[idx]
+
+
+def _scatter(n: int, idx: np.ndarray | None, flags: np.ndarray) -> np.ndarray:
+    if idx is None:
+        return flags
     out = np.zeros(n, dtype=bool)
     out[idx] = flags
     return out
 
 
-def flag_runs(group: np.ndarray, key: np.ndarray, considered: np.ndarray, k: int) -> np.ndarray:
+def _long_runs(new: np.ndarray, k: int) -> np.ndarray:
+    """Per point: whether the run it belongs to (a run starts where ``new`` is True) has >= k points."""
+    starts = np.flatnonzero(new)
+    lengths = np.diff(starts, append=new.size)
+    return np.repeat(lengths >= k, lengths)
+
+
+def flag_runs(
+    group: np.ndarray, key: np.ndarray, considered: np.ndarray, k: int, new_group: np.ndarray | None = None
+) -> np.ndarray:
     """Flag every point in a run of ``k`` or more consecutive considered points with the same
-    non-zero ``key`` (e.g. +1 above / -1 below the centre line; 0 breaks a run)."""
-    idx, g = _subsequence(group, considered)
-    if idx.size == 0:
+    non-zero ``key`` (e.g. +1 above / -1 below the centre line; 0 breaks a run). ``new_group``
+    (optional, per point: the first point of its group) saves recomputing it."""
+    idx, g, new = _subsequence(group, considered, new_group)
+    if g.size == 0:
         return np.zeros(group.size, dtype=bool)
-    kk = key[idx]
-    new = np.ones(idx.size, dtype=bool)
-    new[1:] = (g[1:] != g[:-1]) | (kk[1:] != kk[:-1])
-    run_id = np.cumsum(new) - 1
-    length = np.bincount(run_id)
-    return _scatter(group.size, idx, (kk != 0) & (length[run_id] >= k))
+    kk = _take(key, idx)
+    new = new.copy()
+    new[1:] |= kk[1:] != kk[:-1]
+    return _scatter(group.size, idx, (kk != 0) & _long_runs(new, k))
 
 
 def flag_step_runs(
-    group: np.ndarray, y: np.ndarray, considered: np.ndarray, k: int, skip_ties: bool = False, alternate: bool = False
+    group: np.ndarray,
+    y: np.ndarray,
+    considered: np.ndarray,
+    k: int,
+    skip_ties: bool = False,
+    alternate: bool = False,
+    new_group: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Flag trends: ``k`` or more consecutive considered points each higher (or each lower) than the
     one before, i.e. ``k - 1`` steps of the same sign; with ``alternate``, ``k`` points going up and
@@ -217,42 +259,57 @@ def flag_step_runs(
     With ``skip_ties`` a value equal to the previous one neither makes nor breaks a trend (IHI);
     otherwise a tie breaks it.
     """
-    idx, g = _subsequence(group, considered)
+    idx, g, new_g = _subsequence(group, considered, new_group)
     flags = np.zeros(group.size, dtype=bool)
     direction = np.zeros(group.size, dtype=np.int8)
-    if idx.size < 2:
+    if g.size < 2:
         return flags, direction
-    v = y[idx]
+    v = _take(y, idx)
     tie_idx = tie_prev = tie_next = None
     if skip_ties:
+        if idx is None:
+            idx = np.arange(group.size)
         tie = np.zeros(idx.size, dtype=bool)
-        tie[1:] = (g[1:] == g[:-1]) & (v[1:] == v[:-1])
+        tie[1:] = ~new_g[1:] & (v[1:] == v[:-1])
         keep = ~tie
         kept_before = np.cumsum(keep) - 1  # position (among kept points) of the last kept point so far
         tie_idx, tie_prev = idx[tie], kept_before[tie]
         tie_next = tie_prev + 1
         idx, g, v = idx[keep], g[keep], v[keep]
+        new_g = _starts_mask(g)
         if idx.size < 2:
             return flags, direction
-    step = np.sign(np.diff(v)).astype(np.int8)
-    step[g[1:] != g[:-1]] = 0  # no step across groups
-    key = step * np.where(np.arange(step.size) % 2 == 0, 1, -1).astype(np.int8) if alternate else step
+    # step j joins points j and j + 1 (of the subsequence): +1 up, -1 down, 0 tie or across groups
+    step = (v[1:] > v[:-1]).view(np.int8) - (v[1:] < v[:-1]).view(np.int8)
+    step[new_g[1:]] = 0
+    flat = step == 0
+    if alternate:
+        key = step.copy()
+        key[1::2] *= -1
+    else:
+        key = step
     new = np.ones(step.size, dtype=bool)
-    new[1:] = (key[1:] != key[:-1]) | (step[1:] == 0) | (step[:-1] == 0)
-    run_id = np.cumsum(new) - 1
-    length = np.bincount(run_id)
-    good = (step != 0) & (length[run_id] >= k - 1)
-    # step j joins points j and j + 1 (of the subsequence): flag both ends of every good step
-    point_flag = np.zeros(idx.size, dtype=bool)
-    point_flag[:-1] |= good
+    if step.size > 1:
+        new[1:] = key[1:] != key[:-1]
+        new[1:] |= flat[1:]
+        new[1:] |= flat[:-1]
+    good = ~flat & _long_runs(new, k - 1)
+    point_flag = np.zeros(g.size, dtype=bool)
+    point_flag[:-1] = good
     point_flag[1:] |= good
-    flags[idx] = point_flag
+    if idx is None:
+        flags = point_flag
+    else:
+        flags[idx] = point_flag
     if not alternate:
-        d = np.zeros(idx.size, dtype=np.int8)
+        d = np.zeros(g.size, dtype=np.int8)
         d[:-1] = np.where(good, step, 0)
         d[1:] = np.where(good & (d[1:] == 0), step, d[1:])
-        direction[idx] = d
-    if tie_idx is not None and tie_prev is not None and tie_next is not None and tie_idx.size:
+        if idx is None:
+            direction = d
+        else:
+            direction[idx] = d
+    if tie_idx is not None and tie_prev is not None and tie_next is not None and tie_idx.size and idx is not None:
         # a tied point belongs to a trend when the step from the kept point before it to the kept
         # point after it is part of that trend
         inside = (tie_next < idx.size) & good[np.minimum(tie_prev, good.size - 1)]
@@ -262,7 +319,13 @@ def flag_step_runs(
 
 
 def flag_k_of_m(
-    group: np.ndarray, beyond: np.ndarray, considered: np.ndarray, k: int, m: int, every: np.ndarray | None = None
+    group: np.ndarray,
+    beyond: np.ndarray,
+    considered: np.ndarray,
+    k: int,
+    m: int,
+    every: np.ndarray | None = None,
+    new_group: np.ndarray | None = None,
 ) -> np.ndarray:
     """Flag the ``beyond`` points inside any window of ``m`` consecutive considered points (of one
     group) that holds ``k`` or more of them. Windows are cut short at the start of a group, so the
@@ -271,26 +334,38 @@ def flag_k_of_m(
     With ``every`` (a per-point condition), a window qualifies only if it is a full window of ``m``
     points that all meet the condition (Making Data Count's 2-of-3 rule: all three points on the
     same side of the mean)."""
-    idx, g = _subsequence(group, considered)
-    n = idx.size
+    idx, g, new = _subsequence(group, considered, new_group)
+    n = g.size
     if n == 0:
         return np.zeros(group.size, dtype=bool)
-    b = beyond[idx].astype(np.int64)
-    cs = np.concatenate(([0], np.cumsum(b)))
-    pos = np.arange(n)
-    gstart = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-    first = gstart[np.cumsum(np.r_[True, g[1:] != g[:-1]]) - 1]  # index of the group's first point
-    lo = np.maximum(pos - m + 1, first)
-    window = cs[pos + 1] - cs[lo]
-    hit = window >= k
-    if every is not None:
-        cs_every = np.concatenate(([0], np.cumsum(every[idx].astype(np.int64))))
-        hit &= (pos - lo + 1 == m) & (cs_every[pos + 1] - cs_every[lo] == m)
-    # mark coverage [lo, pos] of every qualifying window with a difference array
-    cover = np.zeros(n + 1, dtype=np.int64)
-    np.add.at(cover, lo[hit], 1)
-    np.add.at(cover, pos[hit] + 1, -1)
-    covered = np.cumsum(cover[:-1]) > 0
+    b = _take(beyond, idx).astype(np.int8)
+    e = _take(every, idx).astype(np.int8) if every is not None else None
+    # same[j - 1][i]: point i - j (of the subsequence) is in the same group as point i, i.e. inside
+    # the window that ends at i: no group starts at i - j + 1 ... i
+    same = []
+    s_j = ~new
+    for j in range(1, m):  # a loop over the window length (m <= 15), not over the data
+        if j > 1:
+            s_j = s_j.copy()
+            s_j[j - 1 :] &= ~new[: n - j + 1]
+            s_j[: j - 1] = False
+        same.append(s_j)
+    count = b.copy()
+    count_every = e.copy() if e is not None else None
+    for j in range(1, m):
+        if n > j:
+            count[j:] += b[:-j] * same[j - 1][j:]
+            if count_every is not None and e is not None:
+                count_every[j:] += e[:-j] * same[j - 1][j:]
+    hit = count >= k
+    if count_every is not None:
+        hit &= same[m - 2] if m > 1 else True  # a full window of m points
+        hit &= count_every == m
+    # a point is covered when a qualifying window that contains it ends at it or up to m - 1 later
+    covered = hit.copy()
+    for j in range(1, m):
+        if n > j:
+            covered[:-j] |= hit[j:] & same[j - 1][j:]
     return _scatter(group.size, idx, covered & (b > 0))
 
 

@@ -60,10 +60,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from .rules import flag_k_of_m, flag_runs, flag_step_runs, runs_test
 
-__all__ = ["RuleSetResult", "apply_rules", "mdc_rule_label", "RULE_COLUMNS", "RULE_DESCRIPTIONS", "NEEDS_LIMITS"]
+__all__ = [
+    "RuleSetResult",
+    "apply_rules",
+    "mdc_rule_label",
+    "MDC_RULE_LABELS",
+    "RULE_COLUMNS",
+    "RULE_DESCRIPTIONS",
+    "NEEDS_LIMITS",
+]
 
 #: rule set -> its per-point columns, in the order they are checked
 RULE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -105,6 +114,8 @@ NEEDS_LIMITS = {"western_electric", "nelson", "mdc"}
 #: trend rules: their direction is that of the trend, not the side of the centre line
 _TREND = {"ihi_trend", "nelson_3", "mdc_trend"}
 _MDC_LABEL = {"mdc_outside": "outside", "mdc_trend": "trend", "mdc_two_of_three": "two_of_three", "mdc_shift": "shift"}
+#: the values of ``mdc_rule``, in code order ("" where no rule fired)
+MDC_RULE_LABELS = ("", "outside", "trend", "two_of_three", "shift")
 
 
 @dataclass(frozen=True)
@@ -118,7 +129,14 @@ class RuleSetResult:
 
 
 def _k_of_m_same_side(
-    group: np.ndarray, z: np.ndarray, considered: np.ndarray, zone: float, k: int, m: int, mdc: bool = False
+    group: np.ndarray,
+    z: np.ndarray,
+    considered: np.ndarray,
+    zone: float,
+    k: int,
+    m: int,
+    mdc: bool = False,
+    new_group: np.ndarray | None = None,
 ) -> np.ndarray:
     """k of m points beyond ``zone`` sigma on the same side. With ``mdc`` (Making Data Count, as
     NHSRplotthedots): points beyond the limits do not count as close, and a window qualifies only
@@ -129,11 +147,14 @@ def _k_of_m_same_side(
         if mdc:
             up &= z <= 3
             down &= z >= -3
+    ng = new_group
     if mdc:
-        return flag_k_of_m(group, up, considered, k, m, every=z > 0) | flag_k_of_m(
-            group, down, considered, k, m, every=z < 0
+        return flag_k_of_m(group, up, considered, k, m, every=z > 0, new_group=ng) | flag_k_of_m(
+            group, down, considered, k, m, every=z < 0, new_group=ng
         )
-    return flag_k_of_m(group, up, considered, k, m) | flag_k_of_m(group, down, considered, k, m)
+    return flag_k_of_m(group, up, considered, k, m, new_group=ng) | flag_k_of_m(
+        group, down, considered, k, m, new_group=ng
+    )
 
 
 def apply_rules(
@@ -146,7 +167,7 @@ def apply_rules(
     considered: np.ndarray,
     side: np.ndarray,
     sigma_signal: np.ndarray,
-    long_run: np.ndarray,
+    long_run: np.ndarray | None,
 ) -> RuleSetResult:
     """Apply one rule set to every facet and part at once.
 
@@ -165,20 +186,30 @@ def apply_rules(
     side : int array
         +1 above, -1 below the centre line, 0 on it (or not considered).
     sigma_signal, long_run : bool arrays
-        The Anhøj results, reused where a rule set shares them.
+        The Anhøj results, reused where a rule set shares them (``long_run`` is only read by
+        ``"anhoej"``; None for the others).
 
     Returns
     -------
     RuleSetResult
     """
     with np.errstate(invalid="ignore", divide="ignore"):
-        z = (y - cl) / ((ucl - cl) / 3.0)
+        z = y - cl
+        z /= (ucl - cl) / 3.0
     zero_width = ~np.isfinite(z)
-    z = np.where(zero_width, 0.0, z)
+    z[zero_width] = 0.0
+    # the first point of each group, computed once for the rules below (when every point is considered)
+    ng = None
+    if considered.all():
+        ng = np.ones(group.size, dtype=bool)
+        if group.size > 1:
+            np.not_equal(group[1:], group[:-1], out=ng[1:])
     cols: dict[str, np.ndarray] = {}
     summary: dict[str, np.ndarray] = {}
     trend_dir: dict[str, np.ndarray] = {}
     if rules == "anhoej":
+        if long_run is None:  # pragma: no cover - the engine always passes it
+            raise ValueError("the Anhøj rule set needs long_run")
         cols = {"sigma_signal": sigma_signal, "long_run": long_run}
     elif rules == "ihi":
         cols["sigma_signal"] = sigma_signal
@@ -190,9 +221,9 @@ def apply_rules(
         summary = {"n_runs": n_runs, "n_runs_min": lo, "n_runs_max": hi, "ihi_runs": bad}
     elif rules == "western_electric":
         cols["we_1"] = sigma_signal
-        cols["we_2"] = _k_of_m_same_side(group, z, considered, 2.0, 2, 3)
-        cols["we_3"] = _k_of_m_same_side(group, z, considered, 1.0, 4, 5)
-        cols["we_4"] = flag_runs(group, side, considered, 8)
+        cols["we_2"] = _k_of_m_same_side(group, z, considered, 2.0, 2, 3, new_group=ng)
+        cols["we_3"] = _k_of_m_same_side(group, z, considered, 1.0, 4, 5, new_group=ng)
+        cols["we_4"] = flag_runs(group, side, considered, 8, new_group=ng)
     elif rules == "nelson":
         cols["nelson_1"] = sigma_signal
         cols["nelson_2"] = flag_runs(group, side, considered, 9)
@@ -205,9 +236,9 @@ def apply_rules(
         cols["nelson_8"] = flag_runs(group, (np.abs(z) > 1.0).astype(np.int8), considered, 8)
     elif rules == "mdc":
         cols["mdc_outside"] = sigma_signal
-        cols["mdc_trend"], trend_dir["mdc_trend"] = flag_step_runs(group, y, considered, 7)
-        cols["mdc_two_of_three"] = _k_of_m_same_side(group, z, considered, 2.0, 2, 3, mdc=True)
-        cols["mdc_shift"] = flag_runs(group, side, considered, 7)
+        cols["mdc_trend"], trend_dir["mdc_trend"] = flag_step_runs(group, y, considered, 7, new_group=ng)
+        cols["mdc_two_of_three"] = _k_of_m_same_side(group, z, considered, 2.0, 2, 3, mdc=True, new_group=ng)
+        cols["mdc_shift"] = flag_runs(group, side, considered, 7, new_group=ng)
     else:  # pragma: no cover - validated by the engine
         raise ValueError(rules)
 
@@ -224,10 +255,11 @@ def apply_rules(
     return RuleSetResult(cols, special, high, summary)
 
 
-def mdc_rule_label(columns: dict[str, np.ndarray]) -> np.ndarray:
-    """The first Making Data Count rule that fired at each point ("" where none did)."""
+def mdc_rule_label(columns: dict[str, np.ndarray]) -> pd.Categorical:
+    """The first Making Data Count rule that fired at each point ("" where none did), as a categorical
+    with the categories :data:`MDC_RULE_LABELS`."""
     n = next(iter(columns.values())).shape[0]
-    label = np.full(n, "", dtype=object)
+    codes = np.zeros(n, dtype=np.int8)
     for name in reversed(RULE_COLUMNS["mdc"]):  # later rules first, so earlier ones overwrite them
-        label = np.where(columns[name], _MDC_LABEL[name], label)
-    return label
+        codes[columns[name]] = MDC_RULE_LABELS.index(_MDC_LABEL[name])
+    return pd.Categorical.from_codes(codes, categories=list(MDC_RULE_LABELS))

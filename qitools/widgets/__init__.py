@@ -4,6 +4,8 @@ Nothing here is imported by ``import qitools``; ipywidgets loads when a widget i
 
 - :func:`cycle_form` (:class:`PDSAForm`): add or edit a PDSA cycle, with the checks of
   :mod:`qitools.pdsa.validate` shown next to the fields as they are filled in.
+- :func:`record_form` (:class:`RecordForm`): the aim, a measure and its measurement plan, a
+  driver or a change idea; :func:`project_form` (:class:`ProjectForm`): all of them in tabs.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["cycle_form", "PDSAForm"]
+__all__ = ["cycle_form", "record_form", "project_form", "PDSAForm", "RecordForm", "ProjectForm"]
 
 #: public name -> module that defines it (imported on first use, with ipywidgets)
-_LAZY = {"cycle_form": "pdsa_form", "PDSAForm": "pdsa_form"}
+_LAZY = {name: "pdsa_form" for name in __all__}
 
 
 def __getattr__(name: str) -> Any:

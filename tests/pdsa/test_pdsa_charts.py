@@ -19,6 +19,7 @@ class TestCycleAnnotations:
             "label",
             "kind",
             "cycle",
+            "title",
             "change_idea",
             "ramp",
             "act",
@@ -108,7 +109,7 @@ class TestMeasureChart:
         with pytest.raises(qi.QIValueError, match=r"has no data: pass data="):
             qi.pdsa.measure_chart(project, "M1")
         project.measure("M1").dataset = "nowhere.csv"
-        with pytest.raises(qi.QIValueError, match="Could not find the dataset 'nowhere.csv'"):
+        with pytest.raises(qi.QIValueError, match="Could not find the data 'nowhere.csv' .*Looked for a file at"):
             qi.pdsa.measure_chart(project, "M1")
 
     def test_data_from_a_file(self, project, data, tmp_path):

@@ -107,3 +107,153 @@ class TestFallsExampleProject:
             xs = pd.to_datetime(ann["x"])
             assert len(ann) and xs.min() >= pd.Timestamp("2000-01-01")
             assert ax.texts
+
+
+def _boxes(ax, gid):
+    from qitools.pdsa.draw import _renderer
+
+    renderer = _renderer(ax)
+    return [(t.get_text(), t.get_window_extent(renderer)) for t in ax.texts if t.get_gid() == gid]
+
+
+def _overlaps(boxes):
+    """Pairs of texts whose drawn boxes overlap (by more than a pixel)."""
+    from qitools.pdsa.draw import _overlap
+
+    return [(a, b) for i, (a, ba) in enumerate(boxes) for b, bb in boxes[i + 1 :] if _overlap(ba, bb)]
+
+
+def _crowded_project(n_months: int = 15) -> qi.pdsa.Project:
+    """Three ramps of monthly cycles over ``n_months`` (and two cycles a week apart)."""
+    p = qi.pdsa.Project("Crowded", aim="Halve falls by 2030", id="crowded")
+    for name in ("Bay tagging with a long change idea name", "Sensor mats", "Rounding"):
+        p.add(qi.pdsa.ChangeIdea(name))
+    starts = pd.date_range("2024-01-01", periods=n_months, freq="MS")
+    with __import__("warnings").catch_warnings():
+        __import__("warnings").simplefilter("ignore")
+        for i, start in enumerate(starts):
+            for k in range(3):
+                s = start + pd.Timedelta(days=7 * k)
+                p.add(qi.pdsa.PDSACycle(change_idea=f"CI{k + 1}", objective="o", predictions=["p"],
+                                        title=f"Step {i + 1} of idea {k + 1}: wards 7 and 8",
+                                        scale=f"Wards 7 and 8, {i + 1} weeks", scale_n=i + 1,
+                                        start_date=s.date().isoformat(),
+                                        end_date=(s + pd.Timedelta(days=5)).date().isoformat(),
+                                        results="r", act="adapt"))  # fmt: skip
+    return p
+
+
+class TestLabelsDoNotOverlap:
+    def test_titles_that_do_not_fit_become_ids_with_a_key(self, project, data):
+        ax = qi.pdsa.draw_chart(project, data, labels="title")
+        labels = _boxes(ax, "qi-annotation-label-pdsa")
+        assert sorted(t.strip() for t, _ in labels) == sorted(qi.pdsa.cycle_annotations(project, "M1")["cycle"])
+        assert _overlaps(labels) == []
+        key = [t for t, _ in _boxes(ax, "qi-pdsa-key")]
+        assert key[0] == "Cycles:" and "C3 Falls sensor mats" in key and len(key) == 1 + len(labels)
+        assert _overlaps(_boxes(ax, "qi-pdsa-key")) == []
+
+    def test_titles_that_fit_stay(self, project, data):
+        few = project.copy()
+        few.cycles = [c for c in few.cycles if c.id in ("C1", "C7")]
+        ax = qi.pdsa.draw_chart(few, data, labels="title")
+        assert sorted(t.strip() for t, _ in _boxes(ax, "qi-annotation-label-pdsa")) == [
+            "C1 Bay tagging",
+            "C7 Bay tagging",
+        ]
+        assert _boxes(ax, "qi-pdsa-key") == []
+
+    @pytest.mark.parametrize("labels", ["id", "title", "full"])
+    def test_many_cycles_close_together(self, labels):
+        p = _crowded_project(4)  # 12 cycles in four months: more than three rows of labels
+        dates = pd.date_range("2023-01-01", "2024-06-01", freq="MS")
+        df = pd.DataFrame({"month": dates, "falls": np.arange(len(dates)) % 7 + 20, "bed_days": 3000})
+        p.add(qi.pdsa.Measure("Falls", x="month", y="falls", n="bed_days", chart="u", multiply=1000, definition="d"))
+        fig, ax = plt.subplots(figsize=(8, 4))
+        qi.pdsa.draw_chart(p, df, ax=ax, labels=labels)
+        labelled = _boxes(ax, "qi-annotation-label-pdsa")
+        assert len(labelled) == 12 and _overlaps(labelled) == []
+        # the data stays below the labels
+        lowest_label = min(b.y0 for _, b in labelled)
+        points = ax.transData.transform(np.column_stack([matplotlib.dates.date2num(df["month"]),
+                                                         df["falls"] / df["bed_days"] * 1000]))  # fmt: skip
+        assert points[:, 1].max() < lowest_label
+
+    def test_ramp_labels_over_fifteen_months(self):
+        ax = qi.pdsa.draw_ramps(_crowded_project(15))
+        labels = _boxes(ax, "qi-ramp-label")
+        assert len(labels) == 45 and _overlaps(labels) == []
+        span = ax.get_xlim()[1] - ax.get_xlim()[0]
+        assert span > 15 * 28  # the drawing really covers 15 months
+
+    def test_the_course_example_chart(self):
+        """Module 6's sepsis project (the PDSA module), drawn with titles: every label readable."""
+        store = qi.pdsa.open(":memory:")
+        store.new_project("Antibiotics within an hour for sepsis", aim="85% within 1 hour by 2023")
+        m = store.put(qi.pdsa.Measure("% within 1 hour", kind="process", dataset="sepsis_antibiotics", x="week",
+                                      y="antibiotics_within_1h", n="sepsis_patients", chart="p", multiply=100,
+                                      definition="d"))  # fmt: skip
+        tool = store.put(qi.pdsa.ChangeIdea("Sepsis screening tool at triage"))
+        pgd = store.put(qi.pdsa.ChangeIdea("Nurse PGD for the first antibiotic dose"))
+        rows = [(tool, "2022-10-31", "2022-11-06"), (tool, "2022-11-21", "2022-11-27"), (tool, "2022-12-12", "2022-12-25"),
+                (tool, "2023-01-09", "2023-01-22"), (tool, "2023-01-30", "2023-02-26"), (pgd, "2023-05-08", "2023-05-14"),
+                (pgd, "2023-06-05", "2023-06-18"), (pgd, "2023-06-26", "2023-07-23")]  # fmt: skip
+        for i, (idea, start, end) in enumerate(rows):
+            store.put(qi.pdsa.PDSACycle(change_idea=idea.id, measure=m.id, title=f"{idea.text}, step {i + 1}",
+                                        objective="o", predictions=["p"], start_date=start, end_date=end,
+                                        results="r", act="adapt"))  # fmt: skip
+        ax = qi.pdsa.draw_chart(store.load(), labels="title", chart_options={"part": ["2023-02-06", "2023-07-03"]})
+        labelled = _boxes(ax, "qi-annotation-label-pdsa")
+        assert len(labelled) == 8 and _overlaps(labelled) == []
+        header = _boxes(ax, "qi-part-label") + _boxes(ax, "qi-runs-label")
+        assert [t.strip() for t, _ in _boxes(ax, "qi-part-label")] == ["Part 1", "Part 2", "Part 3"]
+        assert _overlaps(labelled + header + _boxes(ax, "qi-pdsa-key")) == []
+
+
+class TestCyclesOutsideTheData:
+    def test_plain_english_warning_and_nothing_for_programmers(self, project, data):
+        import warnings
+
+        from qitools.plot import AnnotationOutsideWarning
+
+        short = data[data["month"] < "2024-10-01"]  # C10 starts on 4 November 2024
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ax = qi.pdsa.draw_chart(project, short)
+        messages = [str(w.message) for w in caught if issubclass(w.category, qi.pdsa.PDSAWarning)]
+        assert messages == [
+            "Cycle C10 (Bay tagging) started on 4 November 2024, after the data ends (1 September 2024), so it is "
+            "not marked on the chart. Add the newer data (store.put_data, or `qitools pdsa data`) or check the "
+            "cycle's dates."
+        ]
+        assert not [w for w in caught if issubclass(w.category, AnnotationOutsideWarning)]
+        assert ax.qi_pdsa_left_out == messages
+        text = qi.pdsa.report(project, data=short)
+        assert "Cycle C10 (Bay tagging) started on 4 November 2024, after the data ends" in text
+
+    def test_chart_marks_for_other_charts(self, project, data, tmp_path):
+        with qi.pdsa.open(tmp_path / "team.pdsa") as s:
+            s.add_project(project)
+        cc = qi.control_chart(data[data["month"] < "2024-10-01"], x="month", y="falls", n="bed_days", chart="u")
+        with pytest.warns(qi.pdsa.PDSAWarning, match="Cycle C10 .* not marked"):
+            marks = qi.pdsa.chart_marks(tmp_path / "team.pdsa", "M1", x=cc.data["x"])
+        assert marks["cycle"].tolist() == ["C1", "C2", "C3", "C4", "C5", "C7"]
+        assert marks["label"].tolist() == marks["cycle"].tolist() and len(marks.attrs["left_out"]) == 1
+        ax = cc.plot(annotations=marks)
+        assert len([t for t in ax.texts if t.get_gid() == "qi-annotation-label-pdsa"]) == 6
+
+
+class TestSaveDrawings:
+    def test_png_and_svg(self, project, data, tmp_path):
+        from qitools.pdsa.draw import save_drawings
+
+        project.set_data("falls.csv", data)
+        project.put(__import__("dataclasses").replace(project.measure("M1"), dataset="falls.csv"))
+        written = save_drawings(project, tmp_path / "falls.png", what="all")
+        assert [p.name for p in written] == ["falls-chart-M1.png", "falls-ramps.png", "falls-drivers.png"]
+        assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in written)
+        (svg,) = save_drawings(project, tmp_path / "ramps.svg", what="ramps")
+        text = svg.read_text(encoding="utf-8")
+        assert text.lstrip().startswith("<?xml") and ">C10<" in text.replace("\n", "")  # labels are text
+        with pytest.raises(qi.QIValueError, match=r"saved as .png or .svg"):
+            save_drawings(project, tmp_path / "x.pdf")

@@ -38,7 +38,7 @@ class TestJSON:
 
     def test_file_is_documented_format(self, project):
         data = json.loads(qi.pdsa.to_json(project))
-        assert (data["format"], data["format_version"]) == ("qitools-pdsa", 1)
+        assert (data["format"], data["format_version"]) == ("qitools-pdsa", 2)
         assert list(data["cycles"][0]) == [
             "id",
             "title",

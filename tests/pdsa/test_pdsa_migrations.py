@@ -44,9 +44,15 @@ class TestFirstVersion:
 
     def test_v1_file_opens_with_the_current_code(self, tmp_path):
         path = make_v1(tmp_path / "team.pdsa")
+        before = path.read_bytes()
+        with qi.pdsa.open(path, readonly=True) as store:  # read through a migrated copy in memory
+            assert store.schema_version == 1 and store.load("sepsis").cycle("C1").ramp == "R1"
+        assert path.read_bytes() == before and not (tmp_path / "team.pdsa.v1.bak").exists()
         with qi.pdsa.open(path) as store:
-            assert store.schema_version == migrations.LATEST == 3
             assert store.project_ids() == ["sepsis", "empty"]
+            assert store.schema_version == 1  # opening and reading never change the file
+            store.set_name("Migrating nurse")  # the first write migrates it
+            assert store.schema_version == migrations.LATEST == 4
             p = store.load("sepsis")
             assert p.aim.what == "Give antibiotics within 1 hour" and p.aim.measure is None and p.aim.target is None
             assert [d.id for d in p.drivers] == ["P1", "S1", "P2"]
@@ -61,7 +67,7 @@ class TestFirstVersion:
                 "adapt",
                 "partly",
             )
-            assert p.cycle("C3").status == "planned" and p.cycle("C3").end_date is None
+            assert p.cycle("C3").status == "in progress" and p.cycle("C3").end_date is None  # started, no Do yet
             # version 3 put each change idea's cycles in one ramp
             assert [(r.id, r.change_idea) for r in p.ramps] == [("R1", "CI1"), ("R2", "CI2"), ("R3", "CI3")]
             assert [c.ramp for c in p.cycles] == ["R1", "R1", "R2", "R3"]
@@ -89,7 +95,8 @@ class TestFirstVersion:
 
     def test_a_copy_of_the_old_file_is_kept(self, tmp_path):
         path = make_v1(tmp_path / "team.pdsa")
-        qi.pdsa.open(path).close()
+        with qi.pdsa.open(path) as store:
+            store.put(qi.pdsa.ChangeIdea("Prompt card"), project="sepsis")
         backup = sqlite3.connect(tmp_path / "team.pdsa.v1.bak")
         assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
         assert backup.execute("SELECT COUNT(*) FROM cycles").fetchone()[0] == 4
@@ -131,16 +138,43 @@ class TestMigrationIsAtomic:
             store.add_project(project)
 
         class Broken:
-            VERSION = 4
+            VERSION = 5
             DESCRIPTION = "adds a column, then fails"
             STATEMENTS = ["ALTER TABLE cycles ADD COLUMN colour TEXT", "SELECT * FROM no_such_table"]
 
         monkeypatch.setattr(store_module, "MIGRATIONS", (*migrations.MIGRATIONS, Broken))
-        monkeypatch.setattr(store_module, "LATEST", 4)
-        with pytest.raises(qi.QIValueError, match="no such table"):
-            qi.pdsa.open(path)
+        monkeypatch.setattr(store_module, "LATEST", 5)
+        with qi.pdsa.open(path) as store, pytest.raises(qi.QIValueError, match="no such table"):
+            store.put(qi.pdsa.ChangeIdea("Prompt card"))
         monkeypatch.undo()
         with qi.pdsa.open(path) as store:
-            assert store.schema_version == 3
+            assert store.schema_version == 4
             columns = [r[1] for r in store._conn.execute("PRAGMA table_info(cycles)")]
             assert "colour" not in columns and store.load() == project
+
+
+class TestVersion4:
+    def test_records_start_at_version_1_with_an_empty_plan_and_history(self, tmp_path):
+        path = make_v1(tmp_path / "team.pdsa")
+        with qi.pdsa.open(path, user="Nurse") as store:
+            store.set_name("Migrating nurse")  # the first write upgrades the file
+            p = store.load("sepsis")
+            assert store.schema_version == 4
+        assert {r.version for k in ("driver", "change idea", "ramp", "cycle") for r in p._collection(k)} == {1}
+        assert p.aim.version == 1 and p.version == 1 and p.cycle("C1").stamp.changed_by == ""  # not known
+        assert p.history == [] and p.data == {} and p.cause_effects == [] and p.process_maps == []
+        assert all(c.due_date is None for c in p.cycles)
+        conn = sqlite3.connect(path)
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(measures)")]
+        conn.close()
+        assert columns[-5:] == ["data_source", "collected_by", "frequency", "sampling", "missing"]
+
+    def test_opening_with_another_journal_changes_nothing_until_a_write(self, tmp_path):
+        path = tmp_path / "shared.pdsa"
+        with qi.pdsa.open(path, journal="delete") as store:
+            store.add_project(qi.pdsa.example_project())
+        before = path.read_bytes()
+        with qi.pdsa.open(path, journal="wal") as store:
+            store.load()
+            assert store._conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert path.read_bytes() == before

@@ -83,7 +83,9 @@ class TestProjectAdd:
         assert len(p.cycles) == 2
 
     def test_wrong_type(self):
-        with pytest.raises(qi.QITypeError, match="Expected a Measure, Driver, ChangeIdea, Ramp or PDSACycle"):
+        with pytest.raises(
+            qi.QITypeError, match="Expected a Measure, Driver, ChangeIdea, Ramp, PDSACycle, CauseEffect or ProcessMap"
+        ):
             small_project().add({"objective": "x"})
 
 
@@ -130,7 +132,7 @@ class TestTables:
 
     def test_cycles_table(self, project):
         t = project.cycles_table()
-        assert len(t) == 10 and t.loc[0, "title"] == "Bay tagging" and t.loc[9, "status"] == "planned"
+        assert len(t) == 10 and t.loc[0, "title"] == "Bay tagging" and t.loc[9, "status"] == "in progress"
         assert str(t["scale_n"].dtype) == "Int64"
 
     def test_reprs(self, project):
@@ -195,8 +197,8 @@ class TestDictLayout:
     def test_format_checks(self):
         with pytest.raises(qi.QIValueError, match="its 'format' is 'other', not 'qitools-pdsa'"):
             Project.from_dict({"format": "other"})
-        with pytest.raises(qi.QIValueError, match="format_version 2; this qitools reads version 1.*upgrade qitools"):
-            Project.from_dict({"format_version": 2})
+        with pytest.raises(qi.QIValueError, match="format_version 3; this qitools reads version 2.*upgrade qitools"):
+            Project.from_dict({"format_version": 3})
         with pytest.raises(qi.QITypeError, match="'cycles' must be a list of cycle records"):
             Project.from_dict({"cycles": {"C1": {}}})
 

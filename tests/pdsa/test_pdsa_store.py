@@ -24,10 +24,20 @@ class TestStoreInterface:
         assert store.load() == project and store.load("ward-falls") == project
 
     def test_new_project_ids_from_the_title_and_unique(self, store):
-        assert store.new_project("Fewer falls").id == "fewer-falls"
-        assert store.new_project("Fewer falls").id == "fewer-falls-2"
-        assert store.project_ids() == ["fewer-falls", "fewer-falls-2"]
-        assert store.projects()["id"].tolist() == ["fewer-falls", "fewer-falls-2"]
+        assert store.new_project("Fewer falls", aim="Halve falls by 2027").id == "fewer-falls"
+        # running `new` twice by mistake does not make a second, empty project
+        with pytest.raises(qi.QIValueError, match="already has a project 'fewer-falls' \\(Fewer falls\\)"):
+            store.new_project("Fewer falls")
+        assert store.new_project("Fewer falls", id="fewer-falls-ward-8", aim="Halve falls by 2027").id == (
+            "fewer-falls-ward-8"
+        )
+        assert store.projects()["id"].tolist() == ["fewer-falls", "fewer-falls-ward-8"]
+
+    def test_ids_transliterate_accented_letters(self, store):
+        assert store.new_project("Fewer falls on Ward 7 – Rhôp Dics", aim="Halve falls by 2027").id == (
+            "fewer-falls-on-ward-7-rhop-dics"
+        )
+        assert qi.pdsa.Project("Straße Ærø Łódź").id == "strasse-aero-lodz"
 
     def test_put_adds_numbers_and_replaces(self, store, project):
         store.add_project(project)
@@ -84,7 +94,7 @@ class TestStoreInterface:
 
     def test_add_project_refuses_a_taken_id_unless_replacing(self, store, project):
         store.add_project(project)
-        with pytest.raises(qi.QIValueError, match="already has a project 'ward-falls'. Pass replace=True"):
+        with pytest.raises(qi.QIValueError, match="already has a project 'ward-falls' .*pass replace=True"):
             store.add_project(project)
         project.title = "Replaced"
         assert store.add_project(project, replace=True).title == "Replaced"
@@ -118,13 +128,15 @@ class TestSQLiteFile:
     def test_file_settings(self, tmp_path):
         path = tmp_path / "team.pdsa"
         store = qi.pdsa.open(path)
-        assert store.schema_version == SCHEMA_VERSION == 3
+        assert not path.exists() and store.schema_version == 0  # nothing is written until a change
+        store.new_project("Falls", aim="Halve falls by 2027")
+        assert store.schema_version == SCHEMA_VERSION == 4
         conn = store._conn
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
         assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
-        assert repr(store).startswith("<SQLiteStore") and "schema=3" in repr(store)
+        assert repr(store).startswith("<SQLiteStore") and "schema=4" in repr(store)
         store.close()
 
     def test_delete_journal_for_network_drives(self, tmp_path, project):
@@ -167,20 +179,27 @@ class TestSQLiteFile:
         conn.execute("CREATE TABLE patients (id)")
         conn.commit()
         conn.close()
-        with pytest.raises(qi.QIValueError, match="an SQLite database with other tables. It has not been changed"):
+        before = path.read_bytes()
+        with pytest.raises(
+            qi.QIValueError, match="an SQLite database made by another program. It has not been changed"
+        ):
             qi.pdsa.open(path)
+        assert path.read_bytes() == before
 
     def test_newer_schema_is_refused_and_left_alone(self, tmp_path):
         path = tmp_path / "new.pdsa"
-        qi.pdsa.open(path).close()
+        with qi.pdsa.open(path) as store:
+            store.new_project("Falls", aim="Halve falls by 2027")
         conn = sqlite3.connect(path)
         conn.execute("PRAGMA user_version = 99")
         conn.commit()
         conn.close()
-        with pytest.raises(
-            qi.QIValueError, match=r"written by a newer qitools \(PDSA schema version 99; this qitools knows up to 3\)"
-        ):
-            qi.pdsa.open(path)
+        for readonly in (False, True):
+            with pytest.raises(
+                qi.QIValueError,
+                match=r"written by a newer qitools \(PDSA schema version 99; this qitools knows up to 4\)",
+            ):
+                qi.pdsa.open(path, readonly=readonly)
         conn = sqlite3.connect(path)
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 99
         conn.close()

@@ -367,6 +367,53 @@ class TestMakingDataCount:
         assert labels and all(label for label in labels)
         assert labels == ["outside limit"]
 
+    @staticmethod
+    def _extents(ax):
+        fig = ax.figure
+        fig.canvas.draw()
+        r = fig.canvas.get_renderer()
+        (box,) = [a for a in ax.artists if a.get_gid() == "qi-icons"]
+        return r, ax.get_window_extent(r), box.get_window_extent(r)
+
+    @pytest.mark.parametrize(
+        "title",
+        [
+            None,
+            "Share of A&E attendances seen within four hours, London trust T05",
+            "WWWW WWWW WWWW WWWW WWWW WWWW WWWW WWWW WWWW WWWW",  # wide letters
+        ],
+    )
+    def test_title_and_subtitle_never_run_under_the_icons(self, mdc, title):
+        """The title is wrapped to the Axes' final width in the font's own letter widths, so its end is
+        never hidden by the icons at the top right (drawn text boxes must not overlap)."""
+        ax = mdc.plot(title=title, percent=False)
+        r, _, icons = self._extents(ax)
+        title_box = ax._left_title.get_window_extent(r)  # set_title(loc="left")
+        assert title_box.width > 0
+        (sub,) = [t for t in ax.texts if t.get_gid() == "qi-subtitle"]
+        for line_box in (title_box, sub.get_window_extent(r)):
+            assert line_box.x1 <= icons.x0 or line_box.y0 >= icons.y1 or line_box.y1 <= icons.y0
+
+    def test_signal_label_stays_below_the_header(self):
+        """A signal whose first few points reach the top of the chart: its label ("outside limit,
+        shift") is written below the points, not up in the subtitle."""
+        y = [93.2, 97.9, 99.0, 91.2, 110.9, 94.9, 100.5, 99.5, 111.9, 99.9, 99.8, 107.9, 95.4, 110.1, 112.1,
+             98.2, 100.3, 100.2, 114.8, 108.7, 107.7, 90.3, 95.3, 99.0, 97.5, 99.7, 117.1, 105.1, 100.8, 111.8,
+             104.4, 101.3, 108.7, 112.7, 106.6, 100.6, 93.4, 99.7, 98.1, 102.6, 102.9, 96.9, 95.9, 98.8, 92.5,
+             115.4, 109.4, 107.9, 109.9, 112.4, 99.2, 114.9, 116.2, 129.3, 109.4, 118.5, 104.6, 106.9, 109.7, 118.6]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            cc = qi.control_chart(x=pd.date_range("2020-01-01", periods=60, freq="MS"), y=y, chart="i",
+                                  rules="mdc", improvement="increase", target=100)
+        ax = cc.plot()
+        r, axes_box, _ = self._extents(ax)
+        (sub,) = [t for t in ax.texts if t.get_gid() == "qi-subtitle"]
+        labels = [t for t in ax.texts if t.get_gid() == "qi-signal-label"]
+        assert any("outside limit" in t.get_text() for t in labels)
+        for t in labels:
+            box = t.get_window_extent(r)
+            assert box.y1 <= axes_box.y1 and not box.overlaps(sub.get_window_extent(r)), t.get_text()
+
     def test_icons_error_when_direction_unknown(self, oj):
         # no improvement and not rules="mdc": no icons to draw, and none are drawn
         assert not [a for a in oj.plot().artists if a.get_gid() == "qi-icons"]

@@ -96,6 +96,73 @@ class TestPlotFacets:
             cc = qi.control_chart(df, y="y", chart="i", facet=["site", "ward"])
         ax = cc.plot(facet=("South", "C"))
         assert ax.qi_facet == "South | C"
+        assert cc.plot(facet="South | D").qi_facet == "South | D"
+
+    def test_two_facet_columns_accept_the_value_of_one_column(self, rng, plt):
+        """facet="North" (a value of the first column) draws every facet of that site; "C" (a value of
+        the second column, in one site only) draws that one chart."""
+        df = pd.DataFrame(
+            {
+                "site": np.repeat(["North", "South"], 24),
+                "ward": np.repeat(["A", "B", "C", "D"], 12),
+                "y": rng.normal(10, 2, 48),
+            }
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            cc = qi.control_chart(df, y="y", chart="i", facet=["site", "ward"], rules="mdc")
+        fig = cc.plot(facet="North")
+        assert [ax.qi_facet for ax in fig.axes] == ["North | A", "North | B"]
+        ax = cc.plot(facet="C")
+        assert ax.qi_facet == "South | C"
+        _, ax1 = plt.subplots()
+        assert cc.plot(facet="C", ax=ax1) is ax1
+        with pytest.raises(qi.QIValueError, match="names 2 facets"):
+            cc.plot(facet="North", ax=ax1)
+        with pytest.raises(qi.QIValueError, match="or a value of 'site' or 'ward'"):
+            cc.plot(facet="East")
+
+    def test_a_list_of_facets_draws_those(self, rng):
+        fig = faceted(rng).plot(facet=["Ward 004", "Ward 001"])
+        assert [ax.qi_facet for ax in fig.axes] == ["Ward 001", "Ward 004"]
+
+
+class TestTooManyFacets:
+    """More facets than one figure can show: an error at once that offers what works."""
+
+    @pytest.fixture
+    def many(self, rng):
+        df = pd.DataFrame({"unit": np.repeat([f"U{i:03d}" for i in range(101)], 13), "y": rng.normal(10, 2, 101 * 13)})
+        return qi.control_chart(df, y="y", chart="i", facet="unit", rules="mdc")
+
+    def test_error_offers_a_subset_a_pdf_and_the_icons(self, many):
+        with pytest.raises(qi.QIValueError, match="101 facets") as err:
+            many.plot()
+        text = str(err.value)
+        assert "cc.plot(facet=['U000', 'U001', 'U002'])" in text
+        assert "cc.save('all_facets.pdf')" in text
+        assert "cc.icons" in text
+
+    def test_the_subset_it_offers_works(self, many):
+        fig = many.plot(facet=["U000", "U001", "U002"])
+        assert len(fig.axes) == 3
+
+    def test_a_png_of_all_is_refused_but_a_pdf_has_every_facet(self, many, tmp_path):
+        with pytest.raises(qi.QIValueError, match="101 facets"):
+            many.save(tmp_path / "all.png")
+        assert not (tmp_path / "all.png").exists()
+        out = many.save(tmp_path / "all.pdf", per_page=50)
+        pdf = out.read_bytes()
+        assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 3  # 50 + 50 + 1
+        assert b"has 101 separate charts (facets)".replace(b"(", b"\\(").replace(b")", b"\\)") in pdf  # the overview: subject
+
+    def test_a_pdf_of_chosen_facets(self, many, tmp_path):
+        pdf = many.save(tmp_path / "some.pdf", facet=["U001", "U002"]).read_bytes()
+        assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1
+
+    def test_per_page_is_checked(self, many, tmp_path):
+        with pytest.raises(qi.QIValueError, match="per_page must be a whole number from 1 to 100"):
+            many.save(tmp_path / "all.pdf", per_page=0)
 
     def test_plot_facets_needs_facets(self):
         with pytest.raises(qi.QIValueError, match="needs a faceted chart"):

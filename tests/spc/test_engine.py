@@ -102,9 +102,13 @@ class TestGapsAndOrder:
         assert np.isnan(cc.data["y"].iloc[2])
         assert not cc.data["sigma_signal"].iloc[2]
         assert cc.summary["n_useful"].iloc[0] <= 11
-        # the gap does not split the moving ranges: same limits as dropping the missing rows
+        # a moving range spans two consecutive periods only (qicharts2, NHSRplotthedots, Minitab): the
+        # four that touch a gap are left out. Mean 63/11; MRs 1, 2, 1, 1, 1, 2, 1, 1 -> MR-bar 10/8
+        # (none screened: 3.2665 x 1.25 = 4.08). Bridging the gaps would give MR-bar 12/10.
+        np.testing.assert_allclose(cc.summary["cl"], 63 / 11)
+        np.testing.assert_allclose(cc.summary["ucl"], 63 / 11 + 3 * (10 / 8) / D2_2)
         dropped = quiet(y=[v for v in y if not np.isnan(v)], chart="i")
-        np.testing.assert_allclose(cc.summary["ucl"], dropped.summary["ucl"])
+        np.testing.assert_allclose(dropped.summary["ucl"], 63 / 11 + 3 * (12 / 10) / D2_2)
 
     def test_nan_in_p_chart_denominator_is_a_gap(self):
         cc = quiet(y=[3, 4, 5, 2, 3], n=[20, np.nan, 20, 20, 20], chart="p")
@@ -359,3 +363,46 @@ class TestBadInput:
     def test_errors_share_a_base_class(self):
         with pytest.raises(qi.QIToolsError):
             qi.control_chart(y=[1, 2], chart="nope")
+
+
+class TestCompactTable:
+    """Labels repeated on every row are categoricals (no Python object per row); flags are bool;
+    the filters users write on them still work (strings compare with categoricals)."""
+
+    @pytest.fixture
+    def cc(self):
+        rng = np.random.default_rng(3)
+        n = 24
+        df = pd.DataFrame(
+            {
+                "trust": np.repeat(["RRK", "RJZ", "R1H"], 2 * n),
+                "indicator": np.tile(np.repeat(["A&E 4h", "RTT 18w"], n), 3),
+                "month": np.tile(pd.date_range("2022-01-01", periods=n, freq="MS"), 6),
+                "value": rng.normal(80, 4, 6 * n),
+            }
+        )
+        df.loc[df.index[-3:], "value"] += 25  # a special cause at the end of R1H | RTT 18w
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", qi.QIToolsWarning)
+            return qi.control_chart(df, x="month", y="value", chart="i", rules="mdc", improvement="increase",
+                                    facet=["trust", "indicator"])
+
+    def test_no_object_columns(self, cc):
+        d = cc.data
+        assert not [c for c in d.columns if d[c].dtype == object], d.dtypes
+        for col in ("trust", "indicator", "facet", "point_type", "mdc_rule"):
+            assert isinstance(d[col].dtype, pd.CategoricalDtype), col
+        for col in ("baseline", "include", "sigma_signal", "special_cause", "mdc_outside", "mdc_trend"):
+            assert d[col].dtype == bool, col
+
+    def test_filters_users_write_still_work(self, cc):
+        d = cc.data
+        concern = d[d.point_type == "special_cause_improvement"]
+        assert "R1H | RTT 18w" in set(concern["facet"])
+        assert (d.point_type != "common_cause").sum() == d.special_cause.sum()
+        assert len(d[d.trust == "RRK"]) == 48 and len(d[d.facet == "RRK | A&E 4h"]) == 24
+        assert d.trust.isin(["RRK", "RJZ"]).sum() == 96
+        assert (d.point_type == "not a point type").sum() == 0
+        assert d.mdc_rule.str.len().max() > 0
+        assert d.groupby("facet", observed=True).size().tolist() == [24] * 6
+        assert sorted(d["facet"].unique().tolist()) == sorted(cc.summary["facet"].tolist())

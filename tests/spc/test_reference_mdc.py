@@ -48,9 +48,9 @@ which the new part begins; a dict facet -> list per facet); ``fix_after_n_points
 -> ``screen_mr=False``. Dates are parsed with pd.to_datetime.
 
 Compared, per point: y; part (= rebase_group + 1); cl, lcl, ucl (= mean_col, lpl, upl) to
-rtol 1e-9 (NHSRplotthedots uses 2.66 and screens moving ranges >= 3.267 x AMR; no moving
-range of these cases lies between 3.2665 and 3.267 x AMR, so the screening threshold cannot
-matter); point_type exactly; mdc_outside = outside_limits (missing -> False); mdc_rule =
+rtol 1e-9 (NHSRplotthedots uses 2.66 and screens moving ranges >= 3.267 x AMR, and so does
+qitools under rules="mdc"; a case where the exact D4(2) = 3.26653 would differ is in
+test_rules.py::TestMakingDataCountConstants); point_type exactly; mdc_outside = outside_limits (missing -> False); mdc_rule =
 special_cause_type ("Above UCL"/"Below LCL" -> "outside", "7 Point Trend (...)" -> "trend",
 "2 in 3 ..." -> "two_of_three", "7 Points Above/Below CL" -> "shift", "Common Cause" -> "").
 NHSRplotthedots reports only the first rule that fired, so the per-rule columns are checked for

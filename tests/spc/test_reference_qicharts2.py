@@ -76,6 +76,12 @@ Conventions that differ by design, encoded in the tolerances:
   analysis is not applied to them, Anhøj & Olesen 2014), so ``runs_signal`` must be False.
 * qicharts2 drops rows whose x is missing before aggregating (qic_NA_test_xbar has seven
   such rows); the test drops them too, since missing-x handling is a validation matter.
+
+I charts with gaps (``test_i_chart_with_gaps``, at the end): no qicharts2 output with missing
+values inside an I chart is available, so those cases take the inputs of qic_cabg_i_exclude and
+qic_mont_6.5_i, blank some values, and compute the expected limits *here from the published
+formula* (a moving range spans two consecutive periods; one touching a missing value is left out,
+as qicharts2, NHSRplotthedots and Minitab do), independently of qitools.
 """
 
 from __future__ import annotations
@@ -384,3 +390,87 @@ def test_skipped_cases_are_documented(data_dir):
     readme = (data_dir / "README.md").read_text()
     for case in SKIPPED:
         assert case in readme
+
+
+# ----------------------------------------------------------------------------------------------
+# I charts with gaps (missing values inside the series)
+#
+# No qicharts2 output with gaps is available (CRAN is unreachable from the build machine), so the
+# expected values of these cases are *computed here from the published formula*, independently of
+# qitools, with a plain loop over the points:
+#
+# * qicharts2 (Anhøj, qicharts2 vignette and ?qic: "Moving ranges of two consecutive values";
+#   Minitab, "Methods and formulas for I-MR chart": "MR_i = |x_i - x_(i-1)| ... MRs that include a
+#   missing value are not calculated") and NHSRplotthedots (its moving range is
+#   abs(y - lag(y)), missing next to a missing value): a moving range spans two *consecutive*
+#   periods, so one that touches a missing value is left out, never bridged;
+# * the points the limits are estimated from are the baseline points that are not excluded; an
+#   excluded point is taken out of that sequence before the moving ranges are formed (the
+#   qic_cabg_i_exclude case above pins this down: its two excluded points are skipped);
+# * screening (Nelson 1982, qicharts2's default): moving ranges of 3.267 x their average or more
+#   are dropped once; sigma = MR-bar / 1.128; limits cl +/- 3 sigma, cl = mean of the used values.
+#
+# These use qicharts2's rounded constants (3.267, 1.128), so the half-widths are compared with
+# the same allowance as the qicharts2 cases above (RTOL_HALFWIDTH); each case also checks that
+# bridging the gaps would have missed that allowance, so the test can tell the two rules apart.
+
+
+def _i_chart_by_hand(values, include, baseline, bridge=False):
+    """cl, half-width of a qicharts2 I chart, written from the published rule (see above)."""
+    seq = [v for v, inc, b in zip(values, include, baseline) if inc and b]
+    if bridge:  # the rule qitools used to follow: the moving range joins the points either side
+        seq = [v for v in seq if not np.isnan(v)]
+    present = [v for v in seq if not np.isnan(v)]
+    cl = sum(present) / len(present)
+    mrs = [abs(b - a) for a, b in zip(seq, seq[1:]) if not (np.isnan(a) or np.isnan(b))]
+    amr = sum(mrs) / len(mrs)
+    kept = [m for m in mrs if m < 3.267 * amr]
+    amr = sum(kept) / len(kept)
+    return cl, 3 * amr / 1.128
+
+
+GAP_CASES = {
+    # cabg ages (the qic_cabg_i_exclude input) with a single gap, a two-point gap and a gap next to
+    # an excluded point; the exclusions of the qicharts2 case kept (points 45 and 70)
+    "cabg_ages_gaps_exclude": ("qic_cabg_i_exclude", "age", None, [9, 30, 31, 44, 80], [44, 69], None),
+    # Montgomery Ex. 6.5 loan-processing costs (qic_mont_6.5_i input), freeze after week 20, gaps
+    # in the baseline (weeks 4, 11-12) and after it (week 30)
+    "mont_6.5_gaps_freeze": ("qic_mont_6.5_i", "cost", "weeks", [3, 10, 11, 29], [], 20),
+}
+
+
+@pytest.mark.parametrize("name", list(GAP_CASES))
+def test_i_chart_with_gaps(name, data_dir, assert_limits_close):
+    """I chart limits with missing values inside the series: a moving range that touches a gap is
+    left out (qicharts2, NHSRplotthedots, Minitab). Expected values computed here from the published
+    formula (module section above), not from qitools."""
+    case, ycol, xcol, gaps, excluded, freeze = GAP_CASES[name]
+    d = pd.read_csv(_case_dir(data_dir, case) / "input.csv")
+    values = d[ycol].astype(float).to_numpy().copy()
+    values[gaps] = np.nan
+    x = d[xcol].to_numpy() if xcol else np.arange(1, len(d) + 1)
+    include = np.ones(len(d), dtype=bool)
+    include[excluded] = False
+    baseline = np.ones(len(d), dtype=bool) if freeze is None else (np.arange(len(d)) < freeze)
+    cl, half = _i_chart_by_hand(values, include, baseline)
+    _, half_bridged = _i_chart_by_hand(values, include, baseline, bridge=True)
+    assert abs(half_bridged - half) > 5 * RTOL_HALFWIDTH * half, "this case cannot tell bridging from not bridging"
+
+    kw: dict[str, Any] = {"chart": "i"}
+    if excluded:
+        kw["exclude"] = [x[i] for i in excluded]
+    if freeze is not None:
+        kw["freeze"] = x[freeze - 1]
+    res = qi.control_chart(x=x, y=values, **kw)
+    out = res.data
+    np.testing.assert_allclose(out["cl"], cl, rtol=RTOL_EXACT, err_msg=f"{name} cl")
+    assert_limits_close(out["ucl"], np.full(len(d), cl + half), out["cl"], RTOL_HALFWIDTH, err_msg=f"{name} ucl")
+    assert_limits_close(out["lcl"], np.full(len(d), cl - half), out["cl"], RTOL_HALFWIDTH, err_msg=f"{name} lcl")
+    # the gaps are plotted as gaps and never signal
+    assert out["y"].isna().to_numpy()[gaps].all()
+    assert not out["sigma_signal"].to_numpy()[gaps].any()
+    expected_signals = (values > cl + half) | (values < cl - half)
+    np.testing.assert_array_equal(out["sigma_signal"].to_numpy(), expected_signals, err_msg=f"{name} sigma_signal")
+    # useful points for the runs analysis: present, included, not on the centre line
+    useful = include & ~np.isnan(values) & (values != cl)
+    assert int(res.summary["n_useful"].iloc[0]) == int(useful.sum())

@@ -397,15 +397,26 @@ def test_rule_threshold(case: RuleCase):
 
 @pytest.mark.parametrize("rules", list(RULE_COLUMNS))
 def test_rule_columns_present_and_boolean(rules):
-    """Each rule set adds one boolean column per rule and keeps sigma_signal, runs_signal, long_run."""
+    """Each rule set adds one boolean column per rule and keeps sigma_signal, runs_signal, long_run.
+
+    Making Data Count has its own run rules: the Anhøj runs analysis is not done, so runs_signal is
+    missing (NA) in data and summary, the Anhøj statistics are NaN and there is no long_run column.
+    """
     chart = "run" if rules == "ihi" else "i"
     y = [9, 9, 9, 11, 11, 11, 11, 11, 11, 11, 9, 9, 9, 9]
     cc = _cc(y=y, chart=chart, rules=rules)
-    for col in RULE_COLUMNS[rules] + ["sigma_signal", "runs_signal", "long_run"]:
+    anhoej = ["runs_signal", "long_run"] if rules != "mdc" else []
+    for col in list(RULE_COLUMNS[rules]) + ["sigma_signal"] + anhoej:
         s = _column(cc, col)
         assert s.map(lambda v: isinstance(v, (bool, np.bool_))).all(), f"rules={rules!r}: {col} is not boolean: {s.tolist()}"
     if rules == "mdc":
         assert set(_column(cc, "mdc_rule")) <= {""} | set(MDC_ORDER)
+        assert cc.data["runs_signal"].isna().all() and "long_run" not in cc.data.columns
+        assert cc.summary["runs_signal"].isna().all()
+        for col in ("longest_run", "longest_run_max", "n_crossings", "n_crossings_min"):
+            assert cc.summary[col].isna().all(), col
+        assert "Anhøj" not in cc.conventions["runs analysis"].split(":")[0]
+        assert cc.conventions["runs analysis"].startswith("not done")
     if rules == "ihi":
         for col in ("n_runs", "n_runs_min", "n_runs_max"):
             assert col in cc.summary.columns, f"rules='ihi': cc.summary has no column {col!r}"
@@ -416,8 +427,80 @@ def test_rule_columns_present_and_boolean(rules):
 # ----------------------------------------------------------------------------------------------
 
 
+class TestMakingDataCountConstants:
+    """Under rules="mdc" the published Making Data Count constants are used throughout: limits
+    mean +/- 2.66 x MR-bar, moving ranges of 3.267 x MR-bar or more screened out once (NHS England,
+    Making Data Count: "Strengthening your decisions", the XmR process limits; NHSRplotthedots 0.2.2
+    ptd_spc: ``2.66 * amr`` and ``mr >= 3.267 * amr`` screened); the exact constants (3/d2(2) =
+    2.6587, D4(2) = 3.26653) under every other rule set."""
+
+    # ten moving ranges of 1, then one of size M with M / MR-bar = 3.2668: between D4(2) = 3.26653
+    # and 3.267, so the two screening thresholds disagree about it (1 in about 3,000 random series)
+    M = 10 * 3.2668 / (11 - 3.2668)
+    Y = [0.0, 1.0] * 5 + [0.0, M]
+
+    def test_screening_threshold_is_3_267(self):
+        """MR-bar = (10 + M)/11 = M/3.2668; MDC keeps M (< 3.267 MR-bar), the exact D4 drops it."""
+        mean = sum(self.Y) / len(self.Y)
+        mr_bar_all = (10 + self.M) / 11
+        assert 3.26653 < self.M / mr_bar_all < 3.267
+        mdc = _cc(y=self.Y, chart="i", rules="mdc")
+        np.testing.assert_allclose(mdc.summary["ucl"], mean + 2.66 * mr_bar_all, rtol=1e-12)
+        np.testing.assert_allclose(mdc.summary["lcl"], mean - 2.66 * mr_bar_all, rtol=1e-12)
+        exact = _cc(y=self.Y, chart="i", rules="anhoej")
+        d2 = 2 / np.sqrt(np.pi)
+        np.testing.assert_allclose(exact.summary["ucl"], mean + 3 * 1.0 / d2, rtol=1e-12)  # M screened: MR-bar 1
+
+    def test_moving_range_equal_to_3_267_mr_bar_is_screened(self):
+        """NHSRplotthedots drops moving ranges >= 3.267 x MR-bar: at exactly 3.267 x it is dropped."""
+        m = 10 * 3.267 / (11 - 3.267)
+        y = [0.0, 1.0] * 5 + [0.0, m]
+        mean = sum(y) / len(y)
+        cc = _cc(y=y, chart="i", rules="mdc")
+        np.testing.assert_allclose(cc.summary["ucl"], mean + 2.66 * 1.0, rtol=1e-9)
+
+    def test_mr_chart_upper_limit_is_3_267_mr_bar(self):
+        y = [3.0, 5, 4, 6, 5, 7, 4, 6, 5, 4, 6, 5]
+        mrs = np.abs(np.diff(y))
+        cc = _cc(y=y, chart="mr", rules="mdc")
+        np.testing.assert_allclose(cc.summary["ucl"], 3.267 * mrs.mean(), rtol=1e-12)
+        exact = _cc(y=y, chart="mr")
+        np.testing.assert_allclose(exact.summary["ucl"], 3.26653 * mrs.mean(), rtol=1e-5)
+
+    def test_conventions_state_the_mdc_constants(self):
+        cc = _cc(y=self.Y, chart="i", rules="mdc")
+        conv = cc.conventions
+        assert "2.66" in conv["sigma"] and "2.6587" not in conv["sigma"]
+        assert "3.267" in conv["moving ranges"] and "3.2665" not in conv["moving ranges"]
+        assert "missing value is left out" in conv["moving ranges"]
+        assert conv["runs analysis"].startswith("not done")
+        assert "Anhøj" not in conv["runs analysis"]
+        unscreened = _cc(y=self.Y, chart="i", rules="mdc", screen_mr=False).conventions
+        assert unscreened["moving ranges"].startswith("not screened")
+        exact = _cc(y=self.Y, chart="i").conventions
+        assert "2.6587" in exact["sigma"] and "3.2665" in exact["moving ranges"]
+        assert exact["runs analysis"].startswith("Anhøj")
+
+
 class TestMakingDataCountEdges:
     """Edge cases of the MDC rules (NHSRplotthedots 0.2.2 behaviour where it is visible)."""
+
+    def test_point_shared_by_two_trends_takes_the_later_direction(self):
+        """A peak that ends 7 increasing points and starts 7 decreasing ones is in both trends; like
+        NHSRplotthedots' labels ("if a point is part of a trend either side, use right side") it takes
+        the direction of the trend after it: with improvement "increase" a concern (decreasing).
+        The points before the peak are improvement (increasing), those after it concern."""
+        up = [8.5, 9, 9.5, 10, 10.5, 11, 11.5]  # 7 increasing points, the last one the peak
+        down = [11.2, 10.9, 10.6, 10.3, 10.0, 9.7]  # with the peak: 7 decreasing points
+        y = [9, 11] * 6 + up + down + [9, 11, 9]
+        cc = _cc(y=y, chart="i", rules="mdc", improvement="increase")
+        d = cc.data
+        assert not d["mdc_outside"].any() and not d["mdc_two_of_three"].any()
+        assert d["mdc_trend"].tolist()[12:25] == [True] * 13
+        types = d["point_type"].astype(str).tolist()
+        assert types[12:18] == ["special_cause_improvement"] * 6
+        assert types[18] == "special_cause_concern"  # the peak: the later (decreasing) trend's direction
+        assert types[19:25] == ["special_cause_concern"] * 6
 
     def test_point_on_mean_breaks_shift(self):
         """A point exactly on the mean breaks a run: 3 + (on the mean) + 4 above is not a shift.

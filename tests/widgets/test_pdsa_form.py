@@ -101,7 +101,7 @@ class TestNewCycle:
         form = PDSAForm(target, today=TODAY)
         fill(form, change_idea="CI2", objective="All wards", predictions="p", previous="C3", scale_n="40")
         form.show_problems()
-        assert "Ramps grow in steps of at most about 5 times" in form.messages["scale_n"].value
+        assert "rule of thumb is to grow a ramp about 5 times at most" in form.messages["scale_n"].value
 
 
 class TestEditCycle:
@@ -129,7 +129,8 @@ class TestEditCycle:
         assert form.fields["act"].value == "abandon" and form.fields["scale_n"].value == "3"
         assert form.fields["predictions"].value.startswith("Fewer than 2 false alarms")
         form.chooser.value = "__new__"
-        assert form.fields["objective"].value == "" and form.fields["act"].value is None
+        assert form.fields["objective"].value == "" and form.values()["act"] is None
+        assert form.fields["act"].label == "– not decided yet –"
 
     def test_a_store_error_is_shown(self, tmp_path):
         store = qi.pdsa.open(tmp_path / "t.pdsa")
@@ -152,3 +153,165 @@ def test_displays_as_a_widget(target):
     form = PDSAForm(target)
     assert "application/vnd.jupyter.widget-view+json" in form._repr_mimebundle_()
     assert repr(form) == "<PDSAForm project='ward-falls' cycle=new>"
+
+
+# -- prompts, stale saves, removing, and the rest of the record ----------------------------------------
+from qitools.widgets import ProjectForm, RecordForm, project_form, record_form  # noqa: E402
+
+
+def test_dropdowns_start_on_a_prompt(target):
+    form = PDSAForm(target, today=TODAY)
+    labels = {
+        name: form.fields[name].label
+        for name in ("change_idea", "measure", "ramp", "previous", "prediction_held", "act")
+    }
+    assert labels == {
+        "change_idea": "– choose a change idea –",
+        "measure": "– no measure chosen –",
+        "ramp": "– the change idea's ramp –",
+        "previous": "– none: a first cycle –",
+        "prediction_held": "– not studied yet –",
+        "act": "– not decided yet –",
+    }
+    assert all(form.values()[n] is None for n in labels)
+    form.chooser.value = "C3"
+    assert form.fields["change_idea"].label == "CI2: Falls sensor mats"
+    assert form.fields["previous"].label == "– none: a first cycle –"
+
+
+class TestStaleSave:
+    @pytest.fixture
+    def two(self, tmp_path):
+        path = tmp_path / "team.pdsa"
+        with qi.pdsa.open(path, user="Setup") as s:
+            s.add_project(qi.pdsa.example_project())
+        mine, theirs = qi.pdsa.open(path, user="Alice"), qi.pdsa.open(path, user="Bob")
+        yield path, mine, theirs
+        mine.close()
+        theirs.close()
+
+    def test_the_form_refuses_a_stale_save_and_offers_to_reload(self, two):
+        import dataclasses
+
+        path, mine, theirs = two
+        form = PDSAForm(mine, cycle="C3", today=TODAY)
+        assert form.reload_button.layout.display == "none"
+        fill(form, learning="Alice: mats need a delay")
+        theirs.put(dataclasses.replace(theirs.load().cycle("C3"), learning="Bob: nights only"))  # Bob saves first
+        assert form.submit() is None
+        assert "Not saved</b>: Cycle 'C3' was changed by Bob" in form.status.value
+        assert "(learning)" in form.status.value and "their change is kept" in form.status.value
+        assert "What you typed" in form.status.value and "Alice: mats need a delay" in form.status.value
+        assert form.reload_button.layout.display is None  # shown
+        with qi.pdsa.open(path, readonly=True) as fresh:
+            assert fresh.load().cycle("C3").learning == "Bob: nights only"
+        form.reload_button.click()
+        assert form.fields["learning"].value == "Bob: nights only" and "Reloaded" in form.status.value
+        fill(form, learning="Bob: nights only. Alice: and a delay")
+        saved = form.submit()
+        assert saved is not None and saved.version == 3
+        assert mine.load().cycle("C3").learning == "Bob: nights only. Alice: and a delay"
+        assert mine.history(record="C3")["who"].tolist() == ["Bob", "Alice"]
+
+    def test_choosing_a_cycle_reads_the_latest_version(self, two):
+        import dataclasses
+
+        _, mine, theirs = two
+        form = PDSAForm(mine, today=TODAY)  # the form read the project now ...
+        theirs.put(dataclasses.replace(theirs.load().cycle("C4"), learning="Bob's"))  # ... Bob saves ...
+        form.chooser.value = "C4"  # ... and choosing C4 shows Bob's version, so saving it is no conflict
+        assert form.fields["learning"].value == "Bob's"
+        fill(form, observations="More")
+        assert form.submit() is not None
+
+    def test_a_record_form_refuses_a_stale_save_too(self, two):
+        import dataclasses
+
+        _, mine, theirs = two
+        form = RecordForm(mine, "measure", record="M1")
+        form.fields["frequency"].value = "monthly"
+        theirs.put(dataclasses.replace(theirs.load().measure("M1"), frequency="weekly"))
+        assert form.submit() is None and "Measure 'M1' was changed by Bob" in form.status.value
+        assert mine.load().measure("M1").frequency == "weekly"
+        form.reload()
+        assert form.fields["frequency"].value == "weekly"
+
+
+def test_remove_from_the_form(target):
+    form = PDSAForm(target, cycle="C7", today=TODAY)
+    assert form.remove() is False and "Cannot remove cycle 'C7': cycle 'C10' refers to it" in form.status.value
+    form.chooser.value = "C10"
+    assert form.remove() is True and "Removed</b> cycle C10" in form.status.value
+    assert "C10" not in [c.id for c in saved_project(target).cycles]
+    assert form.chooser.value == "__new__"
+
+
+class TestRecordForms:
+    def test_the_aim_with_its_measure_baseline_and_target(self, target):
+        form = record_form(target, "aim")
+        assert form.fields["measure"].value == "M1" and form.fields["target"].value == "5.6"
+        form.fields["how_much"].value = "a lot"
+        form.fields["target"].value = ""
+        assert "The aim has no number ('a lot')" in form.messages["how_much"].value
+        form.fields["how_much"].value = "by 35%"
+        form.fields["target"].value = "5.2"
+        aim = form.submit()
+        assert aim is not None and saved_project(target).aim.target == 5.2
+        form.fields["baseline"].value = "eight"
+        assert (
+            form.submit() is None and "Baseline (the measure now) must be a number" in form.messages["baseline"].value
+        )
+
+    def test_a_new_measure_with_its_measurement_plan(self, target):
+        form = RecordForm(target, "measure")
+        assert form.fields["kind"].label == "outcome" and form.fields["chart"].label.startswith("run:")  # the defaults
+        assert form.fields["improvement"].label == "– not set –"
+        for name, value in dict(name="Bed rails used", kind="process", definition="Bed rails up at the 2am check",
+                                data_source="Night audit sheet", collected_by="Night nurse in charge",
+                                frequency="Every night", sampling="5 random beds", missing="No audit: blank").items():  # fmt: skip
+            form.fields[name].value = value
+        m = form.submit()
+        assert m is not None and m.id == "M4"
+        stored = saved_project(target).measure("M4")
+        assert (stored.sampling, stored.missing, stored.kind, stored.chart) == (
+            "5 random beds",
+            "No audit: blank",
+            "process",
+            "run",
+        )
+
+    def test_drivers_and_change_ideas(self, target):
+        d = RecordForm(target, "driver")
+        d.fields["text"].value = "Patients sleep well"
+        d.fields["parent"].value = "P2"
+        driver = d.submit()
+        assert driver is not None and (driver.level, driver.parent) == ("secondary", "P2")
+        ci = RecordForm(target, "change_idea")
+        assert [v for _, v in ci.fields["drivers"].options][-1] == driver.id
+        ci.fields["text"].value = "Night lights"
+        ci.fields["drivers"].value = (driver.id,)
+        idea = ci.submit()
+        assert idea is not None and saved_project(target).change_idea(idea.id).drivers == [driver.id]
+        ci.chooser.value = "CI1"
+        assert ci.remove() is False and "refer" in ci.status.value
+
+    def test_the_project_form_has_every_part(self, target):
+        form = project_form(target)
+        assert isinstance(form, ProjectForm)
+        assert [form.widget.get_title(i) for i in range(5)] == [
+            "Aim",
+            "Measures",
+            "Drivers",
+            "Change ideas",
+            "PDSA cycles",
+        ]
+        ideas = form.forms["change idea"]
+        ideas.fields["text"].value = "Night lights"
+        ideas.save_button.click()
+        cycle = form.forms["cycle"]
+        assert "CI5: Night lights" in [label for label, _ in cycle.fields["change_idea"].options]
+        assert "application/vnd.jupyter.widget-view+json" in form._repr_mimebundle_()
+
+    def test_wrong_kind(self, target):
+        with pytest.raises(qi.QIToolsError, match="`kind` must be 'aim', 'measure', 'driver' or 'change_idea'"):
+            RecordForm(target, "cycle")

@@ -10,11 +10,11 @@ the schema by adding the next module (``v004_...``) and appending it to :data:`M
 
 from __future__ import annotations
 
-from . import v001_initial, v002_measures, v003_ramps
+from . import v001_initial, v002_measures, v003_ramps, v004_sharing
 
 __all__ = ["MIGRATIONS", "LATEST"]
 
 #: the migrations in order; ``MIGRATIONS[k - 1].VERSION == k``
-MIGRATIONS = (v001_initial, v002_measures, v003_ramps)
+MIGRATIONS = (v001_initial, v002_measures, v003_ramps, v004_sharing)
 #: the schema version this qitools writes
 LATEST = len(MIGRATIONS)
