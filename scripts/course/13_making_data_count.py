@@ -230,10 +230,8 @@ rng = np.random.default_rng(13)  # a fixed seed: the same "random" charts every 
 lengths = [12, 24, 36, 52, 104]
 noise = pd.concat([pd.DataFrame({"points": n, "chart": f"{n}-{k}", "x": np.arange(n), "y": rng.normal(50, 5, n)})
                    for n in lengths for k in range(1000)], ignore_index=True)
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # 5,000 charts: skip the warnings about short charts
-    mdc = qi.control_chart(noise, x="x", y="y", chart="i", rules="mdc", facet="chart")
-    anhoej = qi.control_chart(noise, x="x", y="y", chart="i", rules="anhoej", facet="chart")
+mdc = qi.control_chart(noise, x="x", y="y", chart="i", rules="mdc", facet="chart")
+anhoej = qi.control_chart(noise, x="x", y="y", chart="i", rules="anhoej", facet="chart")
 
 # %% [markdown]
 # Now the percentage of charts that signalled, by length. Every signal here is a **false alarm**.
