@@ -25,6 +25,33 @@ from .spc.errors import (
 
 __version__ = "0.1.0"
 
+
+def _friendly_public_api() -> None:
+    """A misspelt option of a public function (``freez=12``) raises a plain QITypeError: "did you mean freeze?".
+
+    The functions and result methods users call are wrapped once here (see :mod:`qitools._keywords`;
+    the wrapper costs nothing on a good call). ``qi.run_chart`` checks its own options.
+    """
+    from ._keywords import friendly_call
+
+    here = globals()
+    for name in ("control_chart", "read_measure", "chart_report", "suppress_small_counts", "suggest_chart",
+                 "funnel_plot", "league_table", "pareto_chart", "pareto_table", "cause_effect_diagram",
+                 "process_map"):  # fmt: skip
+        here[name] = friendly_call(here[name], name=f"qi.{name}")
+    for name in ("load", "info"):
+        fn = getattr(datasets, name, None)
+        if callable(fn):
+            setattr(datasets, name, friendly_call(fn, name=f"qi.datasets.{name}"))
+    for cls, short in ((ControlChart, "cc"), (FunnelPlot, "fp"), (LeagueTable, "lt")):
+        for name in ("plot", "plot_facets", "save", "explain", "limits_at"):
+            method = cls.__dict__.get(name)
+            if callable(method) and not hasattr(method, "__wrapped__"):
+                setattr(cls, name, friendly_call(method, name=f"{short}.{name}"))
+
+
+_friendly_public_api()
+
 #: submodules loaded on first use (``qi.pdsa``, ``qi.checks``), so ``import qitools`` stays quick
 _LAZY_SUBMODULES = ("pdsa", "checks")
 

@@ -237,6 +237,13 @@ def run_chart(data: pd.DataFrame | None = None, **kwargs: Any) -> ControlChart:
        n_useful  longest_run  longest_run_max  runs_signal
     0        20           10              7.0         True
     """
+    from ._keywords import check_keywords, keywords_of
+    from .spc.errors import QITypeError
+
     if "chart" in kwargs:
-        raise TypeError("run_chart() sets chart='run' itself; use control_chart(chart=...) for other charts.")
+        raise QITypeError(
+            "qi.run_chart() always draws a run chart, so it takes no chart= option. For another chart use "
+            f"qi.control_chart(..., chart={kwargs['chart']!r})."
+        )
+    check_keywords("qi.run_chart", kwargs, [k for k in keywords_of(control_chart) if k not in ("data", "chart")])
     return control_chart(data, chart="run", **kwargs)

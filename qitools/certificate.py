@@ -168,7 +168,7 @@ def records_from_notebooks(
     """A learner's record from their own exercise notebooks: each is run, then checked.
 
     With ``hidden`` (the coach folder) the hidden checks grade them; without it the notebooks'
-    own check cells do (the share of questions marked ✅), which is a self-assessment.
+    own check cells do (the share of questions they marked right), which is a self-assessment.
 
     Parameters
     ----------

@@ -52,11 +52,20 @@ def _chart(args: argparse.Namespace) -> int:
     from ._files import check_not_input, write_csv
     from ._messages import for_command
     from .io import x_values_from_text
+    from .pdsa._text import terminal_safe
     from .report import no_mathtext
 
-    check_not_input([args.out, args.report, args.data_out], [args.file])
+    check_not_input([args.out, args.report, args.data_out], [args.file, *([args.pdsa] if args.pdsa else [])])
     if args.header is not None and args.header < 1:
         raise qi.QIValueError(f"--header is a line number, 1 for the first line; got {args.header}.")
+    project = measure = None
+    if args.pdsa is None and (args.pdsa_measure or args.pdsa_project):
+        raise qi.QIValueError("--pdsa-measure and --pdsa-project choose among the cycles of --pdsa FILE: give it too.")
+    if args.pdsa is not None:  # the PDSA file and its measure first: a bad one stops before any work
+        from . import _pdsa_chart
+
+        project = _pdsa_chart.read_project(args.pdsa, project=args.pdsa_project)
+        measure = _pdsa_chart.choose_measure(project, args.y, args.n, args.pdsa_measure)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", qi.QIToolsWarning)
         with _stage(f"read {Path(args.file).name}"):
@@ -70,6 +79,8 @@ def _chart(args: argparse.Namespace) -> int:
             )
         cleaning = list(df.attrs.get("qitools_changes", []))
         read_notes = len(caught)  # read_measure's own warning repeats the cleaning steps
+        if project is not None:
+            _pdsa_chart.require_dates(df, args.x)
         chart = args.chart
         suggestion = None
         with _stage("compute the chart"):
@@ -111,9 +122,28 @@ def _chart(args: argparse.Namespace) -> int:
     print(cc.summary.to_string(index=False))
     print()
     print(for_command(str(cc.explain())))
+    marks = None
+    if project is not None:
+        marks = _pdsa_chart.cycle_marks(
+            project,
+            measure,
+            labels=args.pdsa_labels,
+            file=Path(args.pdsa).name,
+            how=_pdsa_chart.how_chosen(project, measure, args.pdsa_measure, args.y, args.n, "readers"),
+        )
+        how = _pdsa_chart.how_chosen(project, measure, args.pdsa_measure, args.y, args.n)
+        line, pdsa_notes = _pdsa_chart.describe(marks, cc.data["x"], how)
+        print(f"\n{terminal_safe(line)}")
+        if args.facet and len(marks):
+            pdsa_notes.append("With --facet the small charts mark the cycles without labels; the report lists them.")
+        for note in pdsa_notes:
+            print(f"note: {terminal_safe(note)}", file=sys.stderr)
     if args.out:
         with _stage(f"draw the chart for {args.out}"), no_mathtext():
-            written = cc.save(args.out, title=args.title)
+            if marks is None:
+                written = cc.save(args.out, title=args.title)
+            else:
+                written = _save_with_cycles(cc, marks, args.out, labels=args.pdsa_labels, title=args.title)
         print(f"\nchart written to {written}")
     if args.report:
         with _stage(f"write the report {args.report}"), no_mathtext():
@@ -126,6 +156,8 @@ def _chart(args: argparse.Namespace) -> int:
                 cleaning=cleaning,
                 suggestion=suggestion,
                 notes=[str(w.message) for w in notes],
+                cycles=marks,
+                cycle_labels=args.pdsa_labels,
             )
         print(f"report written to {args.report}")
     if args.data_out:
@@ -135,6 +167,24 @@ def _chart(args: argparse.Namespace) -> int:
         write_csv(args.data_out, table)
         print(f"\nper-point table written to {args.data_out}")
     return 0
+
+
+def _save_with_cycles(cc, marks, out: str, *, labels: str, title: str | None):  # type: ignore[no-untyped-def]
+    """The chart with the PDSA cycles marked, saved whole (a key under the chart included)."""
+    import matplotlib.pyplot as plt
+
+    from .pdsa.draw import plot_with_cycles
+    from .pdsa.validate import PDSAWarning
+    from .plot import save
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PDSAWarning)  # the cycles left out were noted already
+        drawn = plot_with_cycles(cc, marks, labels=labels, title=title)
+    fig = drawn if hasattr(drawn, "savefig") else drawn.figure
+    try:
+        return save(drawn, out, dpi=150, bbox_inches="tight")
+    finally:
+        plt.close(fig)
 
 
 def _listed(values: list[str] | None) -> list[str] | None:
@@ -184,6 +234,22 @@ def _add_chart(sub: argparse._SubParsersAction) -> None:
         "--report", help="write a one-file HTML report (chart, reading, cleaning, warnings, tables) to send to a team"
     )
     p.add_argument("--title", help="title of the chart and report")
+    p.add_argument(
+        "--pdsa", metavar="FILE",
+        help="mark the PDSA cycles of this project on the chart and in the report: the team's PDSA file (team.pdsa, "
+        "only read) or a project exported as JSON",
+    )
+    p.add_argument(
+        "--pdsa-measure", metavar="ID",
+        help="with --pdsa: the measure whose cycles are marked (its id, e.g. M1, or its name); by default the "
+        "project's only measure, or the one charting --y (and --n)",
+    )
+    p.add_argument("--pdsa-project", metavar="ID", help="with --pdsa: the project, when the file holds several")
+    p.add_argument(
+        "--pdsa-labels", choices=["title", "id"], default="title",
+        help="label each cycle with its title (default; ids and a key under the chart when titles would overlap) "
+        "or its id only",
+    )
     p.add_argument("--data-out", help="also write the per-point table to this CSV file (safe to open in Excel)")
     p.set_defaults(func=_chart)
 
@@ -220,7 +286,10 @@ def _bundle(args: argparse.Namespace) -> int:
         print(f"Course written to {root}{os.sep} ({added}).")
         if layout.kept:
             print(f"{len(layout.kept)} file(s) were already there and were left as they were.")
-    print("No coach material (solutions, hidden checks) is in it. Learners open notebooks/00_start_here.ipynb.")
+    print(
+        "No coach material (solutions, hidden checks) is in it. Learners start it with 'qitools course' in its "
+        "folder (it opens notebooks/00_start_here.ipynb)."
+    )
     return 0
 
 
@@ -242,6 +311,10 @@ def _add_bundle(sub: argparse._SubParsersAction) -> None:
 
 SUBCOMMANDS["bundle"] = _add_bundle
 
+from .lab import add_course_parser  # noqa: E402 - the course in JupyterLab
+
+SUBCOMMANDS["course"] = add_course_parser
+
 from .hub.cli import add_hub_parser  # noqa: E402 - the course on JupyterHub
 
 SUBCOMMANDS["hub"] = add_hub_parser
@@ -261,14 +334,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .spc.errors import QIToolsError
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    # A subcommand that sets passes_on=True gets the options it does not know (JupyterLab's, for
+    # `qitools course`); for the others an unknown option is an error, as with parse_args.
+    args, extra = parser.parse_known_args(argv)
+    passes_on = bool(getattr(args, "passes_on", False))
+    if extra and not passes_on:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
     from ._messages import for_command
 
     try:
-        return int(args.func(args))
+        return int(args.func(args, extra) if passes_on else args.func(args))
     except QIToolsError as exc:
         print(f"qitools: {for_command(str(exc))}", file=sys.stderr)
         return 2

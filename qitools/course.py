@@ -74,9 +74,11 @@ extra. In a terminal in this folder:
 
     python3 -m venv .venv
     .venv/bin/pip install "qitools[course]"
-    .venv/bin/jupyter lab notebooks/00_start_here.ipynb
+    .venv/bin/qitools course
 
-(On Windows: `py -3 -m venv .venv`, then `.venv\\Scripts\\pip` and `.venv\\Scripts\\jupyter`.)
+`qitools course` opens JupyterLab on this folder with the course index open, so the notebooks'
+links to the exercises work. (On Windows: `py -3 -m venv .venv`, then `.venv\\Scripts\\pip` and
+`.venv\\Scripts\\qitools course`. As root, in a container: `qitools course --allow-root`.)
 If your coach runs the course on JupyterHub, you need none of this: log in with the address and
 password your coach gives you.
 """

@@ -344,11 +344,21 @@ def _checks(cc: ControlChart) -> list[str]:
     return out
 
 
-def _png_base64(cc: ControlChart, **style: Any) -> str:
+def _png_base64(cc: ControlChart, cycles: pd.DataFrame | None = None, cycle_labels: str = "id", **style: Any) -> str:
+    import warnings
+
     import matplotlib.pyplot as plt
 
     with no_mathtext():
-        drawn = cc.plot(**style)
+        if cycles is None:
+            drawn = cc.plot(**style)
+        else:
+            from .pdsa.draw import plot_with_cycles
+            from .pdsa.validate import PDSAWarning
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", PDSAWarning)  # the report lists the cycles left out itself
+                drawn = plot_with_cycles(cc, cycles, labels=cycle_labels, **style)
         fig = drawn if hasattr(drawn, "savefig") else drawn.figure
         try:
             buf = io.BytesIO()
@@ -366,6 +376,118 @@ def _list(items: Sequence[str], css: str = "steps") -> str:
     return f'<ul class="{css}">' + "".join(f"<li>{html.escape(for_readers(str(i)))}</li>" for i in items) + "</ul>"
 
 
+_DECIDED = {"adopt", "adapt", "abandon", "acted"}
+
+
+def _day_text(v: Any) -> str:
+    if v is None or pd.isna(v):
+        return ""
+    t = pd.Timestamp(v)
+    return f"{t.day} {t:%b %Y}"
+
+
+def _text_cell(v: Any) -> str:
+    return "" if v is None or (isinstance(v, float) and np.isnan(v)) else html.escape(str(v))
+
+
+def check_cycles(cycles: Any, cycle_labels: str, cc: Any = None) -> None:
+    """``cycles=`` of :func:`chart_report`: a table of cycle marks, for a chart by date (before any work)."""
+    if cycle_labels not in ("id", "title", "full"):
+        raise QIValueError(f"cycle_labels must be 'id', 'title' or 'full'; got {cycle_labels!r}.")
+    if cycles is None:
+        return
+    if not isinstance(cycles, pd.DataFrame):
+        raise QIValueError(
+            f"cycles must be the table of PDSA cycles qi.pdsa.chart_marks(...) gives; got {type(cycles).__name__}."
+        )
+    missing = [c for c in ("x", "x_end", "label", "cycle") if c not in cycles.columns]
+    if missing:
+        raise QIValueError(
+            f"cycles has no {', '.join(repr(c) for c in missing)} column: give the table qi.pdsa.chart_marks(...) "
+            "returns (one row per cycle)."
+        )
+    if cc is not None and len(cycles) and not pd.api.types.is_datetime64_any_dtype(cc.data["x"]):
+        raise QIValueError(
+            "PDSA cycles are placed on a chart by their dates, but this chart's time is not dates. Chart the data "
+            "against a column of dates: pass x= (the column of dates)."
+        )
+
+
+def _cycles_section(cc: ControlChart, cycles: pd.DataFrame) -> tuple[str, str]:
+    """The "PDSA cycles" section, and a sentence for the chart's alt text."""
+    from .pdsa.charts import cycles_outside
+
+    attrs = cycles.attrs
+    on, outside = cycles_outside(cycles, cc.data["x"], advice="none") if len(cycles) else (cycles, [])
+    left_out = list(dict.fromkeys([*outside, *[str(t) for t in attrs.get("left_out", [])]]))
+    marked = set(on["cycle"]) if len(on) else set()
+    project = attrs.get("project")
+    about = "The PDSA cycles" + (f" of the project <i>{html.escape(str(project))}</i>" if project else "")
+    if attrs.get("measure"):
+        name = attrs.get("measure_name")
+        about += f" for the measure {html.escape(str(attrs['measure']))}" + (
+            f" ({html.escape(str(name))})" if name else ""
+        )
+        if attrs.get("how"):
+            about += f", {html.escape(str(attrs['how']))}"
+    if attrs.get("file"):
+        about += f", from {html.escape(str(attrs['file']))}"
+    rows = []
+    for r in cycles.sort_values("x", kind="stable").to_dict("records"):
+        title = _text_cell(r.get("title")) or _text_cell(r.get("label"))
+        idea = _text_cell(r.get("change_idea_text")) or _text_cell(r.get("change_idea"))
+        if idea and idea != title:
+            title = f'{title}<br><span class="note">Change idea: {idea}</span>' if title else idea
+        act = _text_cell(r.get("act")) or "not decided yet"
+        status = str(r.get("status") or "")
+        status = "decided" if status in _DECIDED else html.escape(status)
+        rows.append(
+            [
+                _text_cell(r.get("cycle")),
+                title,
+                _day_text(r.get("x")),
+                _day_text(r.get("x_end")),
+                act,
+                status,
+                "yes" if r.get("cycle") in marked else "no: outside the chart's dates",
+            ]
+        )
+    parts = []
+    if not len(cycles):
+        why = "no cycle meant to move this measure has started" if attrs.get("measure") else "no cycle has started"
+        parts.append(f"<p>{about}: there is no cycle to mark on the chart ({why}).</p>")
+    else:
+        n_on = len(marked)
+        n_out = len(cycles) - n_on
+        how_many = f"All {n_on} are" if n_on == len(cycles) and n_on > 1 else f"{n_on} of them {'is' if n_on == 1 else 'are'}"
+        said = (
+            f"{about}. {how_many} marked on the chart"
+            + (" (a line where each began, shaded to where it ended)" if n_on else "")
+            + (f"; {n_out} fall{'s' if n_out == 1 else ''} outside its dates" if n_out else "")
+            + "."
+        )
+        parts.append(f"<p>{said}</p>")
+        parts.append(
+            _table(
+                rows,
+                ["Cycle", "Title / change idea", "Started", "Ended", "Act decision", "Status", "On the chart"],
+                {0, 1, 2, 3, 4, 5, 6},
+                max(len(rows), 1),
+                len(rows),
+            )
+        )
+    notes = left_out + [str(t) for t in attrs.get("other_measures", [])]
+    if notes:
+        parts.append('<ul class="warn">' + "".join(f"<li>{html.escape(t)}</li>" for t in notes) + "</ul>")
+    alt = ""
+    if marked:
+        shown = [r for r in cycles.to_dict("records") if r.get("cycle") in marked]
+        alt = f" The chart marks {len(shown)} PDSA cycle{'s' if len(shown) != 1 else ''}: " + "; ".join(
+            f"{r['cycle']} {r.get('title') or ''} from {_day_text(r['x'])}".replace("  ", " ") for r in shown
+        ) + "."
+    return '<h2>PDSA cycles</h2>\n' + "\n".join(parts), alt
+
+
 def chart_report(
     cc: ControlChart,
     path: str | os.PathLike[str] | None = None,
@@ -377,12 +499,15 @@ def chart_report(
     notes: Sequence[Any] | None = None,
     suppress_small: bool = False,
     max_rows: int = 500,
+    cycles: pd.DataFrame | None = None,
+    cycle_labels: str = "id",
     **style: Any,
 ) -> str:
     """A self-contained HTML report of a chart that shows its workings.
 
-    Sections: the chart; what it says (a reading per facet for a faceted chart); why this chart;
-    what was done to the data; warnings; the summary in words; how it was computed; the data.
+    Sections: the chart; what it says (a reading per facet for a faceted chart); the PDSA cycles
+    marked on it (with ``cycles=``); why this chart; what was done to the data; warnings; the
+    summary in words; how it was computed; the data.
 
     Parameters
     ----------
@@ -409,6 +534,13 @@ def chart_report(
         table, for sharing data about few patients. The chart itself shows rates.
     max_rows : int, default 500
         Rows of the data table shown.
+    cycles : pandas.DataFrame, optional
+        PDSA cycles to mark on the chart and list in a "PDSA cycles" section (id, title and change
+        idea, dates, Act decision, status, whether it is on the chart): the table
+        :func:`qitools.pdsa.chart_marks` returns. Cycles outside the chart's dates are not marked
+        and the section says so, as it does for those its ``attrs["left_out"]`` names.
+    cycle_labels : {"id", "title", "full"}, default "id"
+        What the cycles' labels are (as given to ``chart_marks``); labels never overlap.
     **style
         Options of :meth:`ControlChart.plot` (``title=`` of the chart, ``percent=``, ``annotations=`` ...).
 
@@ -431,10 +563,12 @@ def chart_report(
         raise QIValueError(f"max_rows must be at least 1; got {max_rows!r}.")
     if path is not None and Path(path).suffix.lower() not in (".html", ".htm"):
         raise QIValueError(f"The report is an HTML file: give a path ending in .html; got {str(path)!r}.")
+    check_cycles(cycles, cycle_labels, cc)
     if isinstance(cleaning, pd.DataFrame):
         cleaning = list(cleaning.attrs.get("qitools_changes", []))
     reading = for_readers(str(cc.explain()))
-    png = _png_base64(cc, **style)
+    png = _png_base64(cc, cycles, cycle_labels, **style)
+    cycles_html, cycles_alt = _cycles_section(cc, cycles) if cycles is not None else ("", "")
     heading = title or f"{cc.params.get('y') or 'Measure'}: {cc.params['chart_description']}"
     data = cc.data
     if suppress_small and "count" in data.columns:
@@ -504,10 +638,11 @@ def chart_report(
 <body>
 <h1>{html.escape(heading)}</h1>
 <p class="meta">{meta}</p>
-<img src="data:image/png;base64,{png}" alt="{html.escape(reading, quote=True)}">
+<img src="data:image/png;base64,{png}" alt="{html.escape(reading + cycles_alt, quote=True)}">
 <h2>What the chart says</h2>
 <div class="reading">{_paragraphs(reading)}</div>
 {facet_readings}
+{cycles_html}
 <h2>Why this chart</h2>
 {why}
 <h2>What was done to the data</h2>

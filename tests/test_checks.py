@@ -48,14 +48,14 @@ class TestReporting:
 
     def test_unanswered_is_not_an_attempt(self, capsys):
         out = run(capsys, checks.median, "3.1", ..., FALLS, hints=("NUDGE", "POINTER"))
-        assert out.startswith("⬜ Question 3.1: not answered yet")
+        assert out.startswith("Not answered yet – question 3.1")
         assert "NUDGE" in run(capsys, checks.median, "3.1", 1.0, FALLS, hints=("NUDGE", "POINTER"))
         assert checks.results()["3.1"]["wrong_attempts"] == 1
 
     def test_right_after_wrong_records_right(self, capsys):
         run(capsys, checks.median, "3.1", 1.0, FALLS)
         out = run(capsys, checks.median, "3.1", statistics.median(FALLS), FALLS)
-        assert out.startswith("✅ Question 3.1: right.")
+        assert out.startswith("Right ✓ – question 3.1.")
         assert checks.results()["3.1"] == {
             "status": "right",
             "score": 1.0,
@@ -70,8 +70,8 @@ class TestReporting:
         progress = checks.summary()
         assert (progress.n_right, progress.n_questions) == (1, 2)
         text = str(progress)
-        assert "✅    3.1  right        – find the median" in text
-        assert "⬜    3.2  not tried    – count useful points" in text
+        assert "   3.1  right ✓       – find the median" in text
+        assert "   3.2  not tried     – count useful points" in text
         assert "<table>" in progress._repr_html_() and "find the median" in progress._repr_html_()
 
     def test_summary_all_right_congratulates(self, capsys):
@@ -84,10 +84,40 @@ class TestReporting:
         checks.begin("next", ["4.1"])
         assert list(checks.results()) == ["4.1"]
 
+    def test_verdicts_are_words_first_with_symbols_every_font_has(self, capsys):
+        """Issue 15: on a machine without an emoji font ✅ ❌ ⬜ all showed as the same empty box.
+
+        Every verdict starts with words; every character that is not ASCII is in DejaVu Sans and
+        DejaVu Sans Mono (Linux's default fonts, shipped with matplotlib), so it renders in a
+        browser's fallback chain (Windows and macOS have ✓ ✗ – in Segoe UI Symbol and Menlo).
+        """
+        import os
+
+        import matplotlib
+        from matplotlib.ft2font import FT2Font
+
+        checks.begin("03_run_charts", {"3.1": "find the median", "3.2": "count", "3.3": "draw"})
+        capsys.readouterr()
+        shown = [
+            run(capsys, checks.median, "3.1", statistics.median(FALLS), FALLS),
+            run(capsys, checks.median, "3.2", 1.0, FALLS),
+            run(capsys, checks.median, "3.3", ..., FALLS),
+        ]
+        assert [s.split(" – ")[0] for s in shown] == ["Right ✓", "Not yet ✗", "Not answered yet"]
+        progress = checks.summary()
+        text = "".join(shown) + str(progress) + progress._repr_html_()
+        fonts = os.path.join(os.path.dirname(matplotlib.__file__), "mpl-data", "fonts", "ttf")
+        for name in ("DejaVuSans.ttf", "DejaVuSansMono.ttf"):
+            font = FT2Font(os.path.join(fonts, name))
+            missing = {ch for ch in text if ord(ch) > 127 and font.get_char_index(ord(ch)) == 0}
+            assert not missing, f"{name} has no glyph for {missing}"
+        assert not {"✅", "❌", "⬜"} & set(text)
+        assert "right ✓" in str(progress) and "not yet ✗" in str(progress) and "not answered" in str(progress)
+
     def test_bad_types_never_raise(self, capsys):
         for answer in ("8.2", [8.2], {"x": 1}, True, object(), np.array([1.0, 2.0])):
             out = run(capsys, checks.median, "3.1", answer, FALLS)
-            assert out.startswith("❌") and "Expected a number" in out
+            assert out.startswith("Not yet ✗") and "Expected a number" in out
         assert "remove the quotes" in run(capsys, checks.median, "3.1", "8.2", FALLS)
 
     @pytest.mark.parametrize(
@@ -125,8 +155,8 @@ class TestChoice:
         mistakes = {checks.make_key("7.3", "a"): "rare_event_direction"}
         out = run(capsys, checks.choice, "7.3", "a", key, options="abc", mistakes=mistakes)
         assert "Common mistake – the direction of improvement for time between events" in out
-        assert "❌" in run(capsys, checks.choice, "7.3", "c", key, options="abc")
-        assert "✅" in run(capsys, checks.choice, "7.3", "B", key, options="abc")
+        assert "Not yet ✗" in run(capsys, checks.choice, "7.3", "c", key, options="abc")
+        assert "Right ✓" in run(capsys, checks.choice, "7.3", "B", key, options="abc")
 
     def test_option_outside_the_list(self, capsys):
         out = run(capsys, checks.choice, "7.3", "e", checks.make_key("7.3", "b"), options="abc")
@@ -134,7 +164,7 @@ class TestChoice:
 
     def test_several_right_answers(self, capsys):
         keys = [checks.make_key("1", "c"), checks.make_key("1", "u")]
-        assert "✅" in run(capsys, checks.choice, "1", "u", keys)
+        assert "Right ✓" in run(capsys, checks.choice, "1", "u", keys)
 
 
 class TestChoices:
@@ -152,7 +182,7 @@ class TestChoices:
 
     def test_missing_items_and_blank_dict(self, capsys):
         assert "Missing from your dict: 'cdiff'" in run(capsys, checks.choices, "2.1", {"deaths": "outcome"}, self.KEYS)
-        assert "⬜" in run(capsys, checks.choices, "2.1", {"deaths": ..., "cdiff": ...}, self.KEYS)
+        assert "Not answered yet" in run(capsys, checks.choices, "2.1", {"deaths": ..., "cdiff": ...}, self.KEYS)
 
     def test_named_mistake_per_item(self, capsys):
         mistakes = {checks.make_key("2.1", "outcome", "cdiff"): "balancing_missed"}
@@ -167,7 +197,7 @@ class TestChartType:
         key = checks.make_key("6.3", "u")
         falls, bed_days = [9, 7, 11, 8, 6, 10, 5, 12, 8, 7, 10, 9], [840, 868, 810, 899, 885, 845] * 2
         cc = qi.control_chart(y=falls, n=bed_days, chart="u", multiply=1000)
-        assert "✅" in run(capsys, checks.chart_type, "6.3", cc, key, per=1000)
+        assert "Right ✓" in run(capsys, checks.chart_type, "6.3", cc, key, per=1000)
         no_scale = qi.control_chart(y=falls, n=bed_days, chart="u")
         assert "check its scale (multiply=)" in run(capsys, checks.chart_type, "6.3", no_scale, key, per=1000)
 
@@ -184,15 +214,15 @@ class TestChartType:
         assert "the wrong chart for counts with varying exposure" in out
 
     def test_aliases(self, capsys):
-        assert "✅" in run(capsys, checks.chart_type, "1", "XmR", checks.make_key("1", "i"))
+        assert "Right ✓" in run(capsys, checks.chart_type, "1", "XmR", checks.make_key("1", "i"))
 
 
 class TestMedian:
     def test_right_and_rounded(self, capsys):
         m = statistics.median(FALLS[:12])
-        assert "✅" in run(capsys, checks.median, "3.1", m, FALLS, baseline=12)
-        assert "✅" in run(capsys, checks.median, "3.1", np.float64(m), FALLS, baseline=12)
-        assert "✅" in run(
+        assert "Right ✓" in run(capsys, checks.median, "3.1", m, FALLS, baseline=12)
+        assert "Right ✓" in run(capsys, checks.median, "3.1", np.float64(m), FALLS, baseline=12)
+        assert "Right ✓" in run(
             capsys, checks.median, "3.1", round(statistics.median([1.0, 2.0, 2.2345]), 3), [1.0, 2.0, 2.2345]
         )
 
@@ -209,6 +239,15 @@ class TestMedian:
 
     def test_percentage_for_proportion(self):
         assert checks.judge("median", 62.0, [0.6, 0.62, 0.7]).mistake == "percentage_not_proportion"
+
+    @pytest.mark.parametrize(("factor", "detail"), [(100, "It is 100 times too big."), (1000, "It is 1,000 times too big."),
+                                                    (0.01, "It is 100 times too small.")])  # fmt: skip
+    def test_rate_on_another_scale_is_not_called_a_percentage(self, factor, detail):
+        """Issue 15: 820 for a median of falls per 1,000 bed days (8.2) was named 'a percentage for a proportion'."""
+        median = statistics.median(FALLS[:12])
+        v = checks.judge("median", median * factor, FALLS, baseline=12)
+        assert (v.mistake, v.detail) == ("wrong_scale", detail)
+        assert "proportion" not in checks.MISTAKES[v.mistake][0]
 
 
 class TestProportion:
@@ -237,7 +276,7 @@ class TestRate:
         return float("nan") if bed_days == 0 else falls / bed_days * 1000
 
     def test_function_right(self, capsys):
-        assert "✅" in run(capsys, checks.rate, "2.3", self.good, self.EV, self.EX)
+        assert "Right ✓" in run(capsys, checks.rate, "2.3", self.good, self.EV, self.EX)
 
     def test_zero_denominator_half_credit(self):
         v = checks.judge("rate", lambda f, b: f / b * 1000, self.EV, self.EX)
@@ -257,6 +296,24 @@ class TestRate:
     def test_function_mistakes(self, fn, mistake):
         assert checks.judge("rate", fn, self.EV[:3], self.EX[:3]).mistake == mistake
 
+    @pytest.mark.parametrize(
+        ("per_used", "said"),
+        [(100_000, "This looks like a rate per 100,000; the question asks for a rate per 1,000."),
+         (100, "This looks like a percentage (times 100); the question asks for a rate per 1,000."),
+         (10_000, "This looks like a rate per 10,000; the question asks for a rate per 1,000.")],
+    )  # fmt: skip
+    def test_the_per_number_used_is_named(self, per_used, said):
+        v = checks.judge("rate", [e / x * per_used for e, x in zip(self.EV[:3], self.EX[:3], strict=True)],
+                         self.EV[:3], self.EX[:3], per=1000)  # fmt: skip
+        assert v.mistake == "wrong_multiplier" and v.detail == f"0 of 3 values are right. {said}"
+        pooled = sum(self.EV[:3]) / sum(self.EX[:3]) * per_used
+        v = checks.judge("rate", pooled, self.EV[:3], self.EX[:3], per=1000, pooled=True)
+        assert (v.mistake, v.detail) == ("wrong_multiplier", said)
+
+    def test_per_100000_question(self):
+        v = checks.judge("rate", 9 / 840 * 1000, [9], [840], per=100_000, pooled=True)
+        assert v.detail == "This looks like a rate per 1,000; the question asks for a rate per 100,000."
+
     def test_function_errors_are_reported(self, capsys):
         out = run(capsys, checks.rate, "2.3", lambda f, b: f / undefined_name, self.EV, self.EX)  # noqa: F821
         assert "Your function stopped with NameError" in out
@@ -264,8 +321,8 @@ class TestRate:
     def test_stub_function_is_unanswered(self, capsys):
         def stub(falls, bed_days): ...
 
-        assert "⬜" in run(capsys, checks.rate, "2.3", stub, self.EV, self.EX)
-        assert "⬜" in run(capsys, checks.rate, "2.3", lambda falls, bed_days: ..., self.EV, self.EX)  # `return ...`
+        assert "Not answered yet" in run(capsys, checks.rate, "2.3", stub, self.EV, self.EX)
+        assert "Not answered yet" in run(capsys, checks.rate, "2.3", lambda falls, bed_days: ..., self.EV, self.EX)  # `return ...`
 
     def test_pooled(self):
         ev, ex = [9, 7, 11], [840, 868, 810]
@@ -332,7 +389,7 @@ class TestLongestRunMax:
         from qitools.spc.rules import longest_run_max as engine
 
         table = dict(zip(range(10, 101), engine(list(range(10, 101))).tolist(), strict=True))
-        assert "✅" in run(capsys, checks.longest_run_max, "4.3", lambda n: int(table[n]))
+        assert "Right ✓" in run(capsys, checks.longest_run_max, "4.3", lambda n: int(table[n]))
 
     def test_mistakes(self):
         assert checks.judge("longest_run_max", lambda n: int(math.log2(n)) + 3).mistake == "truncated_not_rounded"
@@ -354,7 +411,7 @@ class TestRunChartDrawing:
         ax.plot(range(len(FALLS)), FALLS, marker="o")
         ax.axhline(statistics.median(FALLS[:12]))
         ax.annotate("bundle", (12, FALLS[12]))
-        assert "✅" in run(capsys, checks.run_chart_drawing, "3.3", ax, FALLS, baseline=12)
+        assert "Right ✓" in run(capsys, checks.run_chart_drawing, "3.3", ax, FALLS, baseline=12)
 
     def test_mean_line_sorted_points_no_annotation(self, ax):
         ax.plot(sorted(FALLS))
@@ -371,7 +428,7 @@ class TestRunChartDrawing:
 class TestBaselineChart:
     def test_freeze_and_no_freeze(self, capsys):
         y = FALLS
-        assert "✅" in run(
+        assert "Right ✓" in run(
             capsys, checks.baseline_chart, "3.4", qi.run_chart(y=y, freeze=12), chart="run", n_points=18, baseline=12
         )
         v = checks.judge("baseline_chart", qi.run_chart(y=y), chart="run", n_points=18, baseline=12)
@@ -387,8 +444,8 @@ TRIAGE = [14, 16, 13, 15, 17, 14, 15, 29, 16, 14, 13, 15, 16, 14, 17, 15, 13, 16
 
 class TestMovingRanges:
     def test_values_and_functions(self, capsys):
-        assert "✅" in run(capsys, checks.moving_ranges, "5.1", np.abs(np.diff(TRIAGE)), TRIAGE)
-        assert "✅" in run(capsys, checks.moving_ranges, "5.1", lambda v: np.abs(np.diff(v)), TRIAGE)
+        assert "Right ✓" in run(capsys, checks.moving_ranges, "5.1", np.abs(np.diff(TRIAGE)), TRIAGE)
+        assert "Right ✓" in run(capsys, checks.moving_ranges, "5.1", lambda v: np.abs(np.diff(v)), TRIAGE)
         assert checks.judge(
             "moving_ranges", lambda v: [0] + [abs(b - a) for a, b in zip(v, v[1:], strict=False)], TRIAGE
         ).mistake == ("moving_range_padding")
@@ -399,8 +456,8 @@ class TestXmrLimits:
     def test_against_the_engine_unscreened(self, capsys):
         cc = qi.control_chart(y=TRIAGE, chart="i", screen_mr=False)
         ref = (cc.data["cl"].iloc[0], cc.data["lcl"].iloc[0], cc.data["ucl"].iloc[0])  # 2/sqrt(pi) constant
-        assert "✅" in run(capsys, checks.xmr_limits, "5.2", ref, TRIAGE)
-        assert "✅" in run(capsys, checks.xmr_limits, "5.2", dict(zip(("cl", "lcl", "ucl"), ref, strict=True)), TRIAGE)
+        assert "Right ✓" in run(capsys, checks.xmr_limits, "5.2", ref, TRIAGE)
+        assert "Right ✓" in run(capsys, checks.xmr_limits, "5.2", dict(zip(("cl", "lcl", "ucl"), ref, strict=True)), TRIAGE)
 
     def test_mistakes(self):
         def limits(factor, spread):
@@ -422,7 +479,7 @@ class TestXmrLimits:
 class TestPointsOutside:
     def test_default_xmr_limits(self, capsys):
         weeks = list(range(1, 21))
-        assert "✅" in run(capsys, checks.points_outside, "5.3", [8], weeks, TRIAGE)
+        assert "Right ✓" in run(capsys, checks.points_outside, "5.3", [8], weeks, TRIAGE)
         assert checks.judge("points_outside", [7], weeks, TRIAGE).mistake == "positions_not_labels"
 
     def test_on_limit(self):
@@ -437,7 +494,7 @@ class TestPLimits:
     def test_against_the_engine(self, capsys):
         cc = qi.control_chart(y=self.EV, n=self.N, chart="p")
         answer = (cc.data["lcl"].tolist(), cc.data["ucl"].tolist())
-        assert "✅" in run(capsys, checks.p_limits, "6.2", answer, self.EV, self.N)
+        assert "Right ✓" in run(capsys, checks.p_limits, "6.2", answer, self.EV, self.N)
 
     def test_mistakes(self):
         p = sum(self.EV) / sum(self.N)
@@ -463,7 +520,7 @@ class TestDaysBetween:
         return [b - a for a, b in zip(d, d[1:], strict=False)]  # timedeltas are accepted
 
     def test_right(self, capsys):
-        assert "✅" in run(capsys, checks.days_between, "7.1", self.right, self.DATES)
+        assert "Right ✓" in run(capsys, checks.days_between, "7.1", self.right, self.DATES)
         with_pandas = lambda dates: pd.Series(pd.to_datetime(dates)).sort_values().diff().dt.days.dropna().tolist()  # noqa: E731
         assert checks.judge("days_between", with_pandas, self.DATES).right
 
@@ -492,7 +549,7 @@ class TestOverdispersion:
         d = cc.data
         p = sum(self.EV) / sum(self.ATT)
         sigma_z = float(((d["ucl"] - d["cl"]) / (3 * np.sqrt(p * (1 - p) / d["n"]))).iloc[0])
-        assert "✅" in run(capsys, checks.overdispersion, "8.3", sigma_z, self.EV, self.ATT)
+        assert "Right ✓" in run(capsys, checks.overdispersion, "8.3", sigma_z, self.EV, self.ATT)
 
     def test_mistakes(self):
         p = sum(self.EV) / sum(self.ATT)
@@ -508,7 +565,7 @@ class TestAim:
     KW = {"baseline": 0.62, "improvement": "increase", "after": "2025-03-31"}
 
     def test_right(self, capsys):
-        assert "✅" in run(capsys, checks.aim, "2.2", self.GOOD, **self.KW)
+        assert "Right ✓" in run(capsys, checks.aim, "2.2", self.GOOD, **self.KW)
 
     @pytest.mark.parametrize(
         "change, mistake",
@@ -532,7 +589,7 @@ class TestPdsa:
              "study": "3 of 5, fewer than predicted", "act": "adapt"}  # fmt: skip
 
     def test_cycle(self, capsys):
-        assert "✅" in run(capsys, checks.pdsa_cycle, "9.1", self.CYCLE)
+        assert "Right ✓" in run(capsys, checks.pdsa_cycle, "9.1", self.CYCLE)
         assert checks.judge("pdsa_cycle", {**self.CYCLE, "prediction": "it will work"}).mistake == "no_prediction"
         assert checks.judge("pdsa_cycle", {**self.CYCLE, "study": "3 of 5 were screened"}).mistake == (
             "study_ignores_prediction"
@@ -541,7 +598,7 @@ class TestPdsa:
 
     def test_ramp(self, capsys):
         good = [{"scale": 1}, {"scale": 5}, {"scale": 15}, {"scale": 30}]
-        assert "✅" in run(capsys, checks.pdsa_ramp, "9.2", good + [...], final=30)
+        assert "Right ✓" in run(capsys, checks.pdsa_ramp, "9.2", good + [...], final=30)
         assert checks.judge("pdsa_ramp", [{"scale": 1}, {"scale": 30}, {"scale": 30}], final=30).mistake == "scale_jump"
         assert checks.judge("pdsa_ramp", [...], final=30).status == "unanswered"
 
@@ -579,13 +636,13 @@ class TestFunnel:
 
     def test_limits(self, capsys):
         good = lambda p, n, z: (p - z * math.sqrt(p * (1 - p) / n), p + z * math.sqrt(p * (1 - p) / n))  # noqa: E731
-        assert "✅" in run(capsys, checks.funnel_limits, "11.2", good)
+        assert "Right ✓" in run(capsys, checks.funnel_limits, "11.2", good)
         no_sqrt = lambda p, n, z: (p - z * p * (1 - p) / n, p + z * p * (1 - p) / n)  # noqa: E731
         assert checks.judge("funnel_limits", no_sqrt).mistake == "no_sqrt"
 
     def test_outside(self, capsys):
         # p0 = 290/3400 = 0.0853; z = (p - p0) / sqrt(p0 (1 - p0) / n): A -1.73, B -2.86, C 3.93, D 0.57
-        assert "✅" in run(capsys, checks.outside_funnel, "11.3", ["C"], self.UNITS, self.EV, self.N)
+        assert "Right ✓" in run(capsys, checks.outside_funnel, "11.3", ["C"], self.UNITS, self.EV, self.N)
         assert checks.judge("outside_funnel", ["B", "C"], self.UNITS, self.EV, self.N).mistake == "used_95_limits"
         assert checks.judge("outside_funnel", ["C", "D"], self.UNITS, self.EV, self.N).mistake == "league_table_ranking"
         assert "Not units of the data: x" in checks.judge("outside_funnel", ["X"], self.UNITS, self.EV, self.N).detail
@@ -599,7 +656,7 @@ class TestTidyTable:
         path = tmp_path / "export.csv"
         path.write_text(self.CSV)
         kw = {"rows": 2, "numeric": ["Falls", "Bed days"], "dates": ["Month"]}
-        assert "✅" in run(capsys, checks.tidy_table, "12.1", qi.read_measure(path), **kw)
+        assert "Right ✓" in run(capsys, checks.tidy_table, "12.1", qi.read_measure(path), **kw)
         v = checks.judge("tidy_table", pd.read_csv(path, skiprows=1), **kw)
         assert v.mistake == "text_numbers" and "one row too many" in v.detail
 

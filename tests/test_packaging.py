@@ -353,11 +353,15 @@ class TestReadmeAndCI:
         assert command.endswith("pytest")
 
     def test_course_command_opens_the_start_notebook(self):
-        command = readme_command("jupyter lab")
+        """The course command serves this folder (so exercises/ is reachable) and opens the index."""
+        from qitools.lab import INDEX, lab_arguments
+
+        command = readme_command("qitools course")
         assert '-e ".[course]"' in command
-        target = command.rsplit(" ", 1)[-1]
-        assert target == "notebooks/00_start_here.ipynb"
-        assert (ROOT / target).is_file()
+        assert command.endswith("&& .venv/bin/qitools course")
+        assert INDEX == "notebooks/00_start_here.ipynb" and (ROOT / INDEX).is_file()
+        args = lab_arguments(ROOT)
+        assert f"--ServerApp.root_dir={ROOT}" in args and args[-1] == str(ROOT / INDEX)
 
     def test_readme_mentions_conda_and_windows(self):
         text = README.read_text(encoding="utf-8")

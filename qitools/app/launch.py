@@ -88,9 +88,12 @@ _INDEX = """\
         var box = document.querySelector(".qi-too-big") || document.createElement("div");
         box.className = "qi-too-big";
         box.setAttribute("role", "alert");
+        var project = /\.(pdsa|json)$/i.test(f.name);
         box.textContent = f.name + " is " + (f.size / 1048576).toFixed(0) + " MB; this page reads files up to " +
-          __LIMIT_MB__ + " MB. Export fewer rows or columns (one row per period is enough), or use " +
-          "qitools chart on the command line. (Click this message to close it.)";
+          __LIMIT_MB__ + " MB. " + (project
+            ? "Use qitools chart --pdsa on the command line for a project file this big. "
+            : "Export fewer rows or columns (one row per period is enough), or use qitools chart on the " +
+              "command line. ") + "(Click this message to close it.)";
         box.onclick = function () { box.remove(); };
         document.body.appendChild(box);
         return;

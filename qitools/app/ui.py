@@ -38,9 +38,10 @@ import pandas as pd
 import qitools as qi
 from qitools._messages import for_app
 from qitools.io import excel_sheet_names, x_values_from_text
+from qitools.pdsa._text import clean
 from qitools.report import no_mathtext
 
-__all__ = ["WorkshopApp", "RULE_SETS", "EXAMPLES", "MAX_UPLOAD_MB"]
+__all__ = ["WorkshopApp", "RULE_SETS", "EXAMPLES", "MAX_UPLOAD_MB", "PDSA_ACCEPT"]
 
 #: rules= value -> label in the page
 RULE_SETS = {
@@ -64,6 +65,10 @@ IMPROVEMENT = (("not set", ""), ("higher is better", "increase"), ("lower is bet
 #: file endings the upload button offers (read_measure tells anything else apart by its content)
 ACCEPT = ".csv,.txt,.tsv,.xlsx,.xlsm"
 MAX_UPLOAD_MB = 50
+#: file endings the PDSA project upload offers: a PDSA store or its JSON export
+PDSA_ACCEPT = ".pdsa,.json,.sqlite,.db"
+#: cycle labels on the chart: titles (ids and a key when they would overlap) or ids
+PDSA_LABELS = (("titles", "title"), ("ids only", "id"))
 
 #: column names that look like the time (first guess of x when no column holds dates)
 _TIME_NAME = re.compile(r"\b(date|month|week|day|period|year|quarter|time|arrival)\b", re.I)
@@ -190,6 +195,25 @@ def _data_uri(data: bytes, mime: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
+def _day(v: Any) -> str:
+    t = pd.Timestamp(v)
+    return f"{t.day} {t:%b %Y}"
+
+
+def _png_with_cycles(cc: Any, marks: pd.DataFrame, path: Path, labels: str, title: str | None) -> bytes:
+    """The chart with the PDSA cycles marked, as PNG (whole: a key under the chart included)."""
+    import matplotlib.pyplot as plt
+
+    from qitools.plot import save
+
+    drawn = qi.pdsa.plot_with_cycles(cc, marks, labels=labels, title=title)
+    fig = drawn if hasattr(drawn, "savefig") else drawn.figure
+    try:
+        return Path(save(drawn, path, dpi=150, bbox_inches="tight")).read_bytes()
+    finally:
+        plt.close(fig)
+
+
 def _file_stem(name: str) -> str:
     stem = re.sub(r"[^\w\-]+", "_", Path(name).stem).strip("_")
     return stem[:60] or "chart"
@@ -226,6 +250,13 @@ class WorkshopApp:
         qitools warnings from the last step (data changed, too few points ...).
     seconds : float
         Time taken by the last step (reading and charting, or charting alone).
+    pdsa_project : qitools.pdsa.Project or None
+        The PDSA project uploaded with 'PDSA project (optional)' (:meth:`load_pdsa`).
+    marks : pandas.DataFrame or None
+        Its cycles for the chart shown (:func:`qitools.pdsa.chart_marks`), marked on the chart and
+        in the report; None without a project, or when the measure could not be chosen.
+    pdsa_error : str or None
+        The message shown under 'PDSA project (optional)' for the last problem with it.
 
     Notes
     -----
@@ -259,6 +290,12 @@ class WorkshopApp:
         self.notes: list[str] = []
         self.seconds = 0.0
         self.source = ""
+        self.pdsa_project: Any = None
+        self.pdsa_file = ""
+        self.marks: pd.DataFrame | None = None
+        self.pdsa_error: str | None = None
+        self._pdsa_note = ""
+        self._pdsa_raw: tuple[str, bytes] | None = None
         self._raw: tuple[str, bytes] | None = None
         self._quiet = False
         self._build()
@@ -340,6 +377,35 @@ class WorkshopApp:
         for name in ("chart", "rules", "parts", "multiply", "improvement", "target", "title"):
             getattr(self, name).add_class(f"qi-{name}")
 
+        self.pdsa_upload = w.FileUpload(
+            accept=PDSA_ACCEPT, multiple=False, description="PDSA project (optional)", layout=w.Layout(width="auto")
+        )
+        self.pdsa_upload.add_class("qi-pdsa-upload")
+        self.pdsa_choice = w.Dropdown(
+            options=[], description="Project", style=style, layout=w.Layout(display="none", width="auto")
+        )
+        self.pdsa_choice.add_class("qi-pdsa-project")
+        self.pdsa_measure = w.Dropdown(
+            options=[("matched to the chart's columns", "")],
+            value="",
+            description="Cycles of measure",
+            style=style,
+            layout=w.Layout(display="none", width="auto", min_width="320px"),
+        )
+        self.pdsa_measure.add_class("qi-pdsa-measure")
+        self.pdsa_labels = w.Dropdown(
+            options=list(PDSA_LABELS), value="title", description="Cycle labels", style=style,
+            layout=w.Layout(display="none", width="auto"),
+        )  # fmt: skip
+        self.pdsa_labels.add_class("qi-pdsa-labels")
+        self.pdsa_clear = w.Button(description="Remove the PDSA project", layout=w.Layout(display="none", width="auto"))
+        self.pdsa_clear.add_class("qi-pdsa-clear")
+        self.pdsa_info = w.HTML(
+            '<span class="qi-small">Add your team\'s PDSA file (team.pdsa) or its JSON export to mark the cycles on '
+            "the chart and in the report. It is only read, never changed.</span>"
+        )
+        self.pdsa_info.add_class("qi-pdsa-info")
+
         self.message = w.HTML()
         self.message.add_class("qi-message")
         self.suggestion_box = w.HTML()
@@ -374,6 +440,11 @@ class WorkshopApp:
                 ),
                 w.HBox([self.upload, self.example], layout=w.Layout(flex_flow="row wrap")),
                 w.HBox([self.monthfirst, self.sheet, self.dates], layout=w.Layout(flex_flow="row wrap")),
+                w.HBox(
+                    [self.pdsa_upload, self.pdsa_choice, self.pdsa_measure, self.pdsa_labels, self.pdsa_clear],
+                    layout=w.Layout(flex_flow="row wrap"),
+                ),
+                self.pdsa_info,
                 self.progress,
                 self.read_info,
                 self.controls,
@@ -395,6 +466,11 @@ class WorkshopApp:
         self.dates.observe(self._on_reread, "value")
         for name in ("x", "y", "n", "facet", "chart", "rules", "parts", "multiply", "improvement", "target", "title"):
             getattr(self, name).observe(self._on_change, "value")
+        self.pdsa_upload.observe(self._on_pdsa_upload, "value")
+        self.pdsa_choice.observe(self._on_pdsa_choice, "value")
+        self.pdsa_measure.observe(self._on_change, "value")
+        self.pdsa_labels.observe(self._on_change, "value")
+        self.pdsa_clear.on_click(lambda _button: self.clear_pdsa())
 
     def show(self) -> w.VBox:
         """Return the page, for display (the last line of a notebook cell)."""
@@ -453,6 +529,148 @@ class WorkshopApp:
             df = qi.datasets.load(key)
             self._set_data(df, key, [], EXAMPLES[key]["hints"])
             self._chart(started)
+
+    # ------------------------------------------------------------------------------------------
+    # the PDSA project (optional)
+
+    def load_pdsa(self, name: str, content: bytes, project: str | None = None) -> None:
+        """Read a PDSA project (a PDSA store file or its JSON export) whose cycles are marked on the chart.
+
+        The store is read through a temporary read-only copy of ``content``; nothing is written
+        anywhere. A file that cannot be read is said in the page (the chart stays as it was).
+
+        Parameters
+        ----------
+        name : str
+            The file's name (only the name is shown, no folders).
+        content : bytes
+            The file's content (at most :data:`qitools._pdsa_chart.MAX_PROJECT_MB` MB).
+        project : str, optional
+            The project's id, for a file holding several (by default the first; the page offers
+            the others).
+        """
+        from qitools import _pdsa_chart
+
+        name = Path(str(name)).name
+        content = bytes(content)
+        self._pdsa_raw = (name, content)
+        self.pdsa_project, self.pdsa_file, self.pdsa_error = None, "", None
+        try:
+            projects = _pdsa_chart.projects_in(content)
+            if project is None and len(projects) > 1:
+                project = projects[0][0]
+            loaded = _pdsa_chart.read_project(content=content, name=name, project=project, audience="app")
+        except qi.QIToolsError as exc:
+            self._pdsa_problem(str(exc))
+        except Exception as exc:  # never a traceback in the page
+            traceback.print_exc(file=sys.__stderr__)
+            self._pdsa_problem(
+                f"Something went wrong while reading {name} ({type(exc).__name__}: {exc}). Check that it is your "
+                "team's PDSA file or its JSON export."
+            )
+        else:
+            self.pdsa_project, self.pdsa_file = loaded, name
+            with self._silenced():
+                self.pdsa_choice.options = [(f"{t} ({i})" if t else i, i) for i, t in projects]
+                self.pdsa_choice.value = loaded.id if len(projects) > 1 else None
+                self.pdsa_choice.layout.display = "" if len(projects) > 1 else "none"
+                self.pdsa_measure.options = [("matched to the chart's columns", "")] + [
+                    (clean(f"{m.id}: {m.name}" if m.name else str(m.id)), str(m.id)) for m in loaded.measures
+                ]
+                self.pdsa_measure.value = ""
+                self.pdsa_measure.layout.display = "" if len(loaded.measures) > 1 else "none"
+                self.pdsa_labels.layout.display = ""
+                self.pdsa_clear.layout.display = ""
+            started = sum(1 for c in loaded.cycles if c.start_date or c.end_date)
+            title = clean(loaded.title or loaded.id)
+            more = f" It holds {len(projects)} projects: choose one in 'Project'." if len(projects) > 1 else ""
+            said = (
+                f"PDSA project <b>{html.escape(title)}</b> from {html.escape(name)}: "
+                f"{len(loaded.cycles)} cycle{'s' if len(loaded.cycles) != 1 else ''} ({started} started), "
+                f"{len(loaded.measures)} measure{'s' if len(loaded.measures) != 1 else ''}.{html.escape(more)}"
+            )
+            self._pdsa_note = f'<div class="qi-box qi-note">{said}</div>'
+            self.pdsa_info.value = (
+                self._pdsa_note
+                if self.data is not None
+                else f'<div class="qi-box qi-note">{said} Upload your export (or pick an example) to chart it.</div>'
+            )
+        if self.data is not None:
+            self.update()
+
+    def clear_pdsa(self) -> None:
+        """Chart without the PDSA project's cycles again."""
+        self.pdsa_project, self.pdsa_file, self.pdsa_error, self._pdsa_raw = None, "", None, None
+        self._pdsa_note = ""
+        with self._silenced():
+            for control in (self.pdsa_choice, self.pdsa_measure, self.pdsa_labels, self.pdsa_clear):
+                control.layout.display = "none"
+        self.pdsa_info.value = ""
+        if self.data is not None:
+            self.update()
+
+    def _pdsa_problem(self, message: str) -> None:
+        self.pdsa_error = for_app(message)
+        self.pdsa_info.value = f'<div class="qi-box qi-error">{html.escape(self.pdsa_error)}</div>'
+
+    def _on_pdsa_upload(self, change: dict[str, Any]) -> None:
+        if self._quiet or not change["new"]:
+            return
+        item = change["new"][0]
+        name, content = item["name"], bytes(item["content"])
+        with self._silenced():
+            self.pdsa_upload.value = ()  # so that the same file can be chosen again
+        self.load_pdsa(name, content)
+
+    def _on_pdsa_choice(self, change: dict[str, Any]) -> None:
+        if self._quiet or not change["new"] or self._pdsa_raw is None:
+            return
+        self.load_pdsa(*self._pdsa_raw, project=change["new"])
+
+    def _cycle_marks(self, options: dict[str, Any]) -> pd.DataFrame | None:
+        """The PDSA project's cycles for this chart, or None (a problem is said by the PDSA controls)."""
+        from qitools import _pdsa_chart
+
+        if self.pdsa_project is None:
+            return None
+        project, wanted = self.pdsa_project, self.pdsa_measure.value or None
+        try:
+            _pdsa_chart.require_dates(self.data, options["x"], audience="app")
+            measure = _pdsa_chart.choose_measure(project, options["y"], options["n"], wanted, audience="app")
+        except qi.QIToolsError as exc:
+            self._pdsa_problem(str(exc))
+            return None
+        self.pdsa_error = None
+        self.pdsa_info.value = self._pdsa_note
+        how = _pdsa_chart.how_chosen(project, measure, wanted, options["y"], options["n"], "readers")
+        return _pdsa_chart.cycle_marks(project, measure, labels=self.pdsa_labels.value, file=self.pdsa_file, how=how)
+
+    def _cycles_html(self) -> str:
+        """The cycles marked on the chart, for the page (under the reading)."""
+        from qitools import _pdsa_chart
+
+        marks = self.marks
+        if marks is None:
+            return ""
+        a = marks.attrs
+        line, notes = _pdsa_chart.describe(marks, self.cc.data["x"], a.get("how", ""))
+        on = set(qi.pdsa.cycles_outside(marks, self.cc.data["x"], advice="none")[0]["cycle"]) if len(marks) else set()
+        items = []
+        for r in marks.to_dict("records"):
+            end = f" to {_day(r['x_end'])}" if not pd.isna(r["x_end"]) else ""
+            act = f", {r['act']}" if r.get("act") else ""
+            where = "" if r["cycle"] in on else " (outside the chart's dates: not marked)"
+            items.append(
+                f"<li><b>{html.escape(str(r['cycle']))}</b> {html.escape(str(r['title'] or ''))}: "
+                f"{_day(r['x'])}{end}{html.escape(act)}{where}</li>"
+            )
+        listed = f"<ul>{''.join(items)}</ul>" if items else ""
+        said = "".join(f"<li>{html.escape(for_app(n))}</li>" for n in notes)
+        return (
+            f'<div class="qi-pdsa-cycles"><h3>PDSA cycles</h3><p>{html.escape(line)}</p>{listed}'
+            + (f'<ul class="qi-small">{said}</ul>' if said else "")
+            + "</div>"
+        )
 
     def _sheet_names(self, content: bytes) -> list[str]:
         return excel_sheet_names(content) if content[:4] == b"PK\x03\x04" else []
@@ -603,11 +821,19 @@ class WorkshopApp:
                 multiply = self.multiply.value or _auto_multiply(chart, options["n"] is not None)
                 cc = qi.control_chart(self.data, chart=chart, multiply=multiply, **options)
                 title = self.title.value.strip() or None
+                marks = self._cycle_marks(options)
                 self._progress_step(started)(0.9, "drawing the chart")
                 with tempfile.TemporaryDirectory(prefix="qitools-app-") as tmp, no_mathtext():
                     # the command's size (1200 x 675), so a download matches what the command writes
-                    png = Path(cc.save(Path(tmp) / "chart.png", title=title)).read_bytes()
-                chart_notes = [str(m.message) for m in caught if issubclass(m.category, qi.QIToolsWarning)]
+                    if marks is None:
+                        png = Path(cc.save(Path(tmp) / "chart.png", title=title)).read_bytes()
+                    else:
+                        png = _png_with_cycles(cc, marks, Path(tmp) / "chart.png", self.pdsa_labels.value, title)
+                chart_notes = [
+                    str(m.message)
+                    for m in caught
+                    if issubclass(m.category, qi.QIToolsWarning) and not issubclass(m.category, qi.pdsa.PDSAWarning)
+                ]
                 self._progress_step(started)(0.95, "writing the report")
                 report = qi.chart_report(
                     cc,
@@ -616,8 +842,11 @@ class WorkshopApp:
                     cleaning=self.changes if self._raw is not None else None,
                     suggestion=suggestion,
                     notes=chart_notes,
+                    cycles=marks,
+                    cycle_labels=self.pdsa_labels.value,
                 )
             self.suggestion, self.cc, self.png, self.report_html = suggestion, cc, png, report
+            self.marks = marks
             self.notes = list(dict.fromkeys(chart_notes))  # each once, in order
             self.error = None
             self.seconds = time.perf_counter() - started
@@ -643,7 +872,9 @@ class WorkshopApp:
             self._set_message("", None)
         self.image.value = self.png
         self.image.layout.display = ""
-        self.reading.value = f"<h3>What the chart says</h3>{_paragraphs(for_app(str(self.cc.explain())))}"
+        self.reading.value = (
+            f"<h3>What the chart says</h3>{_paragraphs(for_app(str(self.cc.explain())))}{self._cycles_html()}"
+        )
         stem = _file_stem(self.source or "chart")
         self.downloads.value = (
             f'<a class="qi-download-png" download="{stem}_chart.png" href="{_data_uri(self.png, "image/png")}">'
@@ -671,7 +902,7 @@ class WorkshopApp:
         """Show a problem instead of the chart (nothing stale stays on the page)."""
         message = for_app(message)  # the page's controls, not Python's argument names
         self.error = message
-        self.cc, self.png, self.report_html = None, b"", ""
+        self.cc, self.png, self.report_html, self.marks = None, b"", "", None
         self._set_message(message, "error")
         self.suggestion_box.value = ""
         self.image.layout.display = "none"

@@ -6,14 +6,18 @@ the learner's answer (a value, a table, a chart result or a function) and the da
     from qitools import checks
     checks.median("3.1", baseline_median, falls_rate[:12])
 
-It prints one verdict:
+It prints one verdict, in words first (the symbol after them is decoration, from fonts every
+system has):
 
-* ``✅`` right, with a short note on why it matters;
-* ``❌`` not right yet: the **common mistake** it recognises, if any (the mean instead of the
+* "Right ✓", with a short note on why it matters;
+* "Not yet ✗": the **common mistake** it recognises, if any (the mean instead of the
   median, points on the median counted, a percentage where a proportion is needed, a c chart for
   counts with varying exposure, ...), then a **hint**: a nudge the first time, a pointer to what
   to look at from the second wrong attempt on, and "talk to your coach" after that;
-* ``⬜`` not answered yet (the answer is still ``...``); this does not count as an attempt.
+* "Not answered yet" (the answer is still ``...``); this does not count as an attempt;
+* "Not checked": the answer cell above has not run since Python started, or its latest run stopped
+  with an error, or it no longer sets the answer, so the value the check would see is stale. No
+  verdict is given, no hint spent, no try counted (:mod:`qitools.checks.kernel`).
 
 The expected value is computed inside the check from the data it is given and is never printed.
 Multiple-choice keys are stored as salted hashes (:func:`make_key`), so reading a check cell or
@@ -30,6 +34,7 @@ How the package is laid out (each file reads on its own)::
     answers.py     reading learners' answers (numbers, lists, labels, dates) and comparing them
     judges/        the judges by topic: pure functions, answer + data -> Verdict; judge(kind, ...)
     reporting.py   the learner's side: begin, summary, results, printed verdicts, hints, tries
+    kernel.py      in a notebook: the record of cell runs (is the answer stale?) and short errors
     cells.py       the functions check cells call (checks.median, checks.rate, ...): judge, then report
 
 The judges print nothing and keep no state, so the same functions serve the learner's kernel (for
@@ -117,3 +122,19 @@ __all__ = [
     "suppressed",
     "written",
 ]
+
+
+def _friendly_check_functions() -> None:
+    """A misspelt option of a check (``baselin=12``) raises a plain error with "did you mean"."""
+    import inspect
+
+    from .._keywords import friendly_call
+
+    here = globals()
+    for name in __all__:
+        fn = here.get(name)
+        if inspect.isfunction(fn) and fn.__module__.startswith(f"{__name__}.cells"):
+            here[name] = friendly_call(fn, name=f"checks.{name}")
+
+
+_friendly_check_functions()

@@ -72,10 +72,10 @@ def choice(qid, answer, key, *, options=None, mistakes=None, hints=None) -> None
     >>> checks.reset()
     >>> key = checks.make_key("4.5", "b")
     >>> checks.choice("4.5", "a", key, options="abc", hints=("Think about chance.", "See section 3."))
-    ❌ Question 4.5: not right yet.
+    Not yet ✗ – question 4.5.
        Hint 1 of 2: Think about chance.
     >>> checks.choice("4.5", "B", key, options="abc")
-    ✅ Question 4.5: right.
+    Right ✓ – question 4.5.
     """
     _check("choice", qid, answer, key, options=options, mistakes=mistakes, hints=hints)
 
@@ -110,7 +110,7 @@ def choices(qid, answer, keys, *, mistakes=None, hints=None) -> None:
     >>> keys = {"deaths": checks.make_key("2.1", "outcome", "deaths"),
     ...         "c_diff": checks.make_key("2.1", "balancing", "c_diff")}
     >>> checks.choices("2.1", {"deaths": "outcome", "c_diff": "outcome"}, keys)
-    ❌ Question 2.1: not right yet. 1 of 2 are right.
+    Not yet ✗ – question 2.1. 1 of 2 are right.
        Hint 1 of 2: Not all are right yet: re-read the definitions above.
     """
     _check("choices", qid, answer, keys, mistakes=mistakes, hints=hints)
@@ -148,7 +148,7 @@ def chart_type(qid, answer, key, *, mistakes=None, per=None, hints=None) -> None
     >>> key = checks.make_key("6.3", "u")
     >>> checks.chart_type("6.3", "c", key, mistakes={checks.make_key("6.3", "c"): "counts_varying_exposure"})
     ... # doctest: +ELLIPSIS
-    ❌ Question 6.3: not right yet.
+    Not yet ✗ – question 6.3.
        Common mistake – the wrong chart for counts with varying exposure: ...
        Hint 1 of 2: What kind of data is it: classification (yes/no), counts, or measurements?
     """
@@ -184,7 +184,7 @@ def median(qid, answer, data, *, baseline=None, hints=None) -> None:
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.median("3.1", 8.23, [8.1, 9.2, 7.0, 8.6, 8.25])  # doctest: +ELLIPSIS
-    ❌ Question 3.1: not right yet.
+    Not yet ✗ – question 3.1.
        Common mistake – the mean instead of the median: A run chart's centre line is the median: ...
        Hint 1 of 2: Sort the values from smallest to largest and find the middle one.
     """
@@ -223,7 +223,7 @@ def proportion(qid, answer, events, total, *, percent=False, pooled=False, hints
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.proportion("2.5", 77.7, 412, 530)  # doctest: +ELLIPSIS
-    ❌ Question 2.5: not right yet.
+    Not yet ✗ – question 2.5.
        Common mistake – a percentage where a proportion is needed: ...
        Hint 1 of 2: A proportion is the number with the event divided by the number of patients.
     """
@@ -264,7 +264,7 @@ def rate(qid, answer, events, exposure, *, per=1000, pooled=False, hints=None) -
     >>> checks.reset()
     >>> checks.rate("2.3", lambda falls, bed_days: falls / bed_days * 1000, [5, 3], [620, 580])
     ... # doctest: +ELLIPSIS
-    ❌ Question 2.3: not right yet. It works for ordinary months.
+    Not yet ✗ – question 2.3. It works for ordinary months.
        Common mistake – no answer for a zero denominator: ...
        Hint 1 of 2: A rate is events divided by the exposure (bed days), times the 'per' number.
     """
@@ -297,7 +297,7 @@ def useful_points(qid, answer, data, centre=None, *, hints=None) -> None:
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.useful_points("3.2", 5, [1, 3, 5, 3, 2], 3)  # doctest: +ELLIPSIS
-    ❌ Question 3.2: not right yet.
+    Not yet ✗ – question 3.2.
        Common mistake – counting points on the median: Points exactly on the median ...
        Hint 1 of 2: Count the points that are above or below the centre line.
     """
@@ -341,7 +341,7 @@ def longest_run(qid, answer, data, centre=None, *, hints=None) -> None:
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.longest_run("4.1", 4, [5, 6, 4, 4, 6, 7, 3], 4)
-    ✅ Question 4.1: right.
+    Right ✓ – question 4.1.
     """
     _check("longest_run", qid, answer, data, centre, hints=hints)
 
@@ -373,7 +373,7 @@ def crossings(qid, answer, data, centre=None, *, hints=None) -> None:
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.crossings("4.2", 3, [5, 6, 3, 2, 6], 4)  # doctest: +ELLIPSIS
-    ❌ Question 4.2: not right yet.
+    Not yet ✗ – question 4.2.
        Common mistake – counting runs instead of crossings: ...
        Hint 1 of 2: Count how many times the line goes from one side of the centre line to the other.
     """
@@ -407,7 +407,7 @@ def longest_run_max(qid, answer, *, hints=None) -> None:
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.longest_run_max("4.3", lambda n: int(math.log2(n)) + 3)  # doctest: +ELLIPSIS
-    ❌ Question 4.3: not right yet. 50 of 91 values of n (10 to 100) are right.
+    Not yet ✗ – question 4.3. 50 of 91 values of n (10 to 100) are right.
        Common mistake – cutting off the decimals instead of rounding: ...
        Hint 1 of 2: The limit is the logarithm of n to base 2, rounded to a whole number, plus 3.
     """
@@ -452,7 +452,7 @@ def run_chart_drawing(qid, answer, data, *, baseline=None, annotations=1, hints=
     >>> _ = ax.axhline(6.5)
     >>> _ = ax.annotate("new bundle", (3, 6.0))
     >>> checks.run_chart_drawing("3.3", ax, [5.0, 7.0, 6.0, 8.0])
-    ✅ Question 3.3: right. Points in time order, the baseline median, and the change marked.
+    Right ✓ – question 3.3. Points in time order, the baseline median, and the change marked.
     """
     _check("run_chart_drawing", qid, answer, data, baseline=baseline, annotations=annotations, hints=hints)
 
@@ -487,7 +487,7 @@ def baseline_chart(qid, answer, *, chart, n_points, baseline, hints=None) -> Non
     >>> checks.reset()
     >>> rc = qi.run_chart(y=[5, 7, 6, 8, 5, 6, 9, 4, 3, 4, 3, 2], freeze=6)
     >>> checks.baseline_chart("3.4", rc, chart="run", n_points=12, baseline=6)
-    ✅ Question 3.4: right. The later points are judged against the baseline.
+    Right ✓ – question 3.4. The later points are judged against the baseline.
     """
     _check("baseline_chart", qid, answer, chart=chart, n_points=n_points, baseline=baseline, hints=hints)
 
@@ -518,7 +518,7 @@ def moving_ranges(qid, answer, data, *, hints=None) -> None:
     >>> checks.reset()
     >>> checks.moving_ranges("5.1", lambda v: [b - a for a, b in zip(v, v[1:], strict=False)], [3, 5, 4])
     ... # doctest: +ELLIPSIS
-    ❌ Question 5.1: not right yet.
+    Not yet ✗ – question 5.1.
        Common mistake – moving ranges with a sign: ...
        Hint 1 of 2: A moving range is the size of the jump from each point to the next.
     """
@@ -560,7 +560,7 @@ def xmr_limits(qid, answer, data, *, hints=None) -> None:
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.xmr_limits("5.2", (10.0, 3.35, 16.65), [8, 12, 9, 11, 10])
-    ✅ Question 5.2: right. Mean ± 2.66 × the average moving range.
+    Right ✓ – question 5.2. Mean ± 2.66 × the average moving range.
     """
     _check("xmr_limits", qid, answer, data, hints=hints)
 
@@ -591,7 +591,7 @@ def points_outside(qid, answer, labels, values, *, limits=None, hints=None) -> N
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.points_outside("5.3", ["w4"], ["w1", "w2", "w3", "w4"], [5, 6, 5, 9], limits=(4, 8))
-    ✅ Question 5.3: right.
+    Right ✓ – question 5.3.
     """
     _check("points_outside", qid, answer, labels, values, limits=limits, hints=hints)
 
@@ -629,7 +629,7 @@ def p_limits(qid, answer, events, n, *, hints=None) -> None:
     ...     half = [3 * (p * (1 - p) / m) ** 0.5 for m in n]
     ...     return [max(p - h, 0) for h in half], [min(p + h, 1) for h in half]
     >>> checks.p_limits("6.2", limits, [10, 14, 9], [100, 120, 80])
-    ✅ Question 6.2: right. Limits are wider where there are fewer patients.
+    Right ✓ – question 6.2. Limits are wider where there are fewer patients.
     """
     _check("p_limits", qid, answer, events, n, hints=hints)
 
@@ -666,7 +666,7 @@ def days_between(qid, answer, dates, *, hints=None) -> None:
     ...     d = sorted(dt.date.fromisoformat(x) for x in dates)
     ...     return [(b - a).days for a, b in zip(d, d[1:], strict=False)]
     >>> checks.days_between("7.1", gaps, ["2024-01-02", "2024-01-09"])  # doctest: +ELLIPSIS
-    ✅ Question 7.1: right. It copes with unsorted dates, ...
+    Right ✓ – question 7.1. It copes with unsorted dates, ...
     """
     _check("days_between", qid, answer, dates, hints=hints)
 
@@ -705,7 +705,7 @@ def overdispersion(qid, answer, events, n, *, hints=None) -> None:
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.overdispersion("8.3", 1.0, [10, 30, 12, 28], [100, 100, 100, 100])  # doctest: +ELLIPSIS
-    ❌ Question 8.3: not right yet.
+    Not yet ✗ – question 8.3.
        Hint 1 of 2: Work out each month's z-score against p̄, then treat the z-scores like an XmR chart.
     """
     _check("overdispersion", qid, answer, events, n, hints=hints)
@@ -748,7 +748,7 @@ def aim(qid, answer, *, baseline, improvement, after, proportion=True, hints=Non
     ...           "baseline": 0.62, "target": 90, "by": "2026-03-31"}
     >>> checks.aim("2.2", my_aim, baseline=0.62, improvement="increase", after="2025-03-31")
     ... # doctest: +ELLIPSIS
-    ❌ Question 2.2: not right yet. 'target' is not on the scale of the data.
+    Not yet ✗ – question 2.2. 'target' is not on the scale of the data.
        Common mistake – a percentage where a proportion is needed: ...
        Hint 1 of 2: A good aim says how much, by when, and for whom.
     """
@@ -786,7 +786,7 @@ def pdsa_cycle(qid, answer, *, hints=None) -> None:
     ...          "measure": "patients screened within 15 minutes",
     ...          "study": "3 of 5, fewer than we predicted", "act": "adapt"}
     >>> checks.pdsa_cycle("9.1", cycle)
-    ✅ Question 9.1: right. A prediction to learn from, a study against it, and a decision.
+    Right ✓ – question 9.1. A prediction to learn from, a study against it, and a decision.
     """
     _check("pdsa_cycle", qid, answer, hints=hints)
 
@@ -817,7 +817,7 @@ def pdsa_ramp(qid, answer, *, final, ratio=5, hints=None) -> None:
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.pdsa_ramp("9.2", [{"scale": 1}, {"scale": 5}, {"scale": 30}], final=30)  # doctest: +ELLIPSIS
-    ❌ Question 9.2: not right yet. One cycle grows too much compared with the one before it.
+    Not yet ✗ – question 9.2. One cycle grows too much compared with the one before it.
        Common mistake – scaling up too fast: ...
        Hint 1 of 2: Start tiny, then grow each cycle.
     """
@@ -859,7 +859,7 @@ def assurance(qid, answer, *, hints=None) -> None:
     ...         lcl, ucl, target = -ucl, -lcl, -target
     ...     return "pass" if target <= lcl else "fail" if target > ucl else "hit_or_miss"
     >>> checks.assurance("10.1", icon)
-    ✅ Question 10.1: right. Including a target exactly on a limit.
+    Right ✓ – question 10.1. Including a target exactly on a limit.
     """
     _check("assurance", qid, answer, hints=hints)
 
@@ -892,7 +892,7 @@ def funnel_limits(qid, answer, *, hints=None) -> None:
     >>> checks.reset()
     >>> checks.funnel_limits("11.2", lambda p0, n, z: (p0 - z * (p0 * (1 - p0) / n) ** 0.5,
     ...                                               p0 + z * (p0 * (1 - p0) / n) ** 0.5))
-    ✅ Question 11.2: right. Narrower limits for bigger units: the funnel.
+    Right ✓ – question 11.2. Narrower limits for bigger units: the funnel.
     """
     _check("funnel_limits", qid, answer, hints=hints)
 
@@ -924,7 +924,7 @@ def outside_funnel(qid, answer, units, events, n, *, z=3.09, hints=None) -> None
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.outside_funnel("11.3", ["C"], ["A", "B", "C"], [70, 60, 120], [1000, 1000, 1000])
-    ✅ Question 11.3: right. Only these are further from the overall value than chance allows for their size.
+    Right ✓ – question 11.3. Only these are further from the overall value than chance allows for their size.
     """
     _check("outside_funnel", qid, answer, units, events, n, z=z, hints=hints)
 
@@ -957,7 +957,7 @@ def tidy_table(qid, answer, *, rows, numeric=(), dates=(), hints=None) -> None:
     >>> checks.reset()
     >>> df = pd.DataFrame({"month": pd.to_datetime(["2024-01-01", "2024-02-01"]), "falls": ["3", "1,204"]})
     >>> checks.tidy_table("12.1", df, rows=2, numeric=["falls"], dates=["month"])  # doctest: +ELLIPSIS
-    ❌ Question 12.1: not right yet. Not numbers: falls.
+    Not yet ✗ – question 12.1. Not numbers: falls.
        Common mistake – numbers stored as text: ...
        Hint 1 of 2: Look at df.dtypes and the last rows of the table (df.tail()).
     """

@@ -58,6 +58,12 @@ MISTAKES: dict[str, tuple[str, str]] = {
         "a proportion where a percentage is asked for",
         "This answer looks 100 times too small: a percentage is the proportion times 100.",
     ),
+    "wrong_scale": (
+        "the answer on a different scale from the data",
+        "The answer is a power of ten (10, 100, 1,000 ...) times too big or too small. The values are "
+        "already on the measure's scale (per 1,000 bed days, per cent, ...): work with them as they are, "
+        "without multiplying or dividing them again.",
+    ),
     "inverted": (
         "the division the wrong way up",
         "Divide the number of events (the numerator) by the number of patients or the exposure "
@@ -73,8 +79,9 @@ MISTAKES: dict[str, tuple[str, str]] = {
         "looks like the rate per single bed day.",
     ),
     "wrong_multiplier": (
-        "the wrong multiplier",
-        "Check the 'per ...' in the question: per 1,000 bed days means times 1,000, not times 100.",
+        "the wrong 'per' number",
+        "A rate 'per 1,000 bed days' is events divided by bed days, times 1,000; 'per 100,000' would be "
+        "times 100,000, and a percentage times 100. Check the 'per ...' in the question.",
     ),
     "mean_of_rates": (
         "the average of the monthly figures",

@@ -1,12 +1,19 @@
 """The learner's side: the session of one exercise, printed verdicts, graded hints, tries, progress.
 
-:func:`begin` names the exercise and lists its questions. Each check cell's verdict is printed by
-``_report``: ✅ right with a short note; ❌ not right yet with the common mistake recognised and a
-hint that grows more specific (a nudge at the first wrong try, a pointer from the second, "talk to
-your coach" from the third); ⬜ not answered yet, which is not a try. :func:`summary` shows the
-progress table; :func:`results` gives the record (read by :mod:`qitools.grading` and
-:mod:`qitools.certificate`). This is the only part of :mod:`qitools.checks` that keeps state (one
-session per kernel) and the only part that prints.
+:func:`begin` names the exercise and lists its questions, and in a notebook starts the kernel's
+record of cell runs (:mod:`qitools.checks.kernel`). Each check cell's verdict is printed by
+``_report``, in words first, with a symbol that every font has as decoration:
+
+- "Right ✓" with a short note;
+- "Not yet ✗" with the common mistake recognised and a hint that grows more specific (a nudge at
+  the first wrong try, a pointer from the second, "talk to your coach" from the third);
+- "Not answered yet": the answer is still ``...``, which is not a try;
+- "Not checked": the answer cell above has not run, or stopped with an error, since its answer was
+  last set (the value is stale): no verdict, no hint spent, no try counted.
+
+:func:`summary` shows the progress table; :func:`results` gives the record (read by
+:mod:`qitools.grading` and :mod:`qitools.certificate`). This is the only part of
+:mod:`qitools.checks` that keeps state (one session per kernel) and the only part that prints.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import kernel
 from .judges import _JUDGES, judge
 from .mistakes import MISTAKES
 from .verdict import Verdict
@@ -59,6 +67,14 @@ def begin(exercise: str, questions: Mapping[str, str] | Iterable[str] = ()) -> N
     None
         Prints one line; earlier results of this session are cleared.
 
+    Notes
+    -----
+    In a notebook (IPython) it also starts the record of cell runs that keeps the checks honest
+    (:mod:`qitools.checks.kernel`): a check does not judge an answer whose cell has not run, or
+    stopped with an error, since the answer was set. And errors in the notebook are shown the
+    short way: Python's message, the line of the learner's code, one plain sentence
+    (``%tb verbose`` shows the full error).
+
     Examples
     --------
     >>> from qitools import checks
@@ -66,6 +82,7 @@ def begin(exercise: str, questions: Mapping[str, str] | Iterable[str] = ()) -> N
     Checks ready for 03_run_charts: 1 question. Run each check cell after your answer.
     """
     reset()
+    kernel.install()
     _SESSION.exercise = str(exercise)
     items = questions.items() if isinstance(questions, Mapping) else ((q, "") for q in questions)
     for qid, objective in items:
@@ -107,7 +124,7 @@ def results() -> dict[str, dict[str, Any]]:
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.median("3.1", 8.2, [8.1, 8.3, 7.0, 9.5])
-    ✅ Question 3.1: right. Half the points lie above it and half below.
+    Right ✓ – question 3.1. Half the points lie above it and half below.
     >>> checks.results()["3.1"]["status"]
     'right'
     """
@@ -123,10 +140,16 @@ def results() -> dict[str, dict[str, Any]]:
     }
 
 
-_SYMBOL = {"right": "✅", "wrong": "❌", "unanswered": "⬜", "not tried": "⬜"}
-
+#: The symbols: decoration after the words, from fonts every system has (DejaVu, Segoe UI Symbol,
+#: Menlo), not emoji, which show as empty boxes on a machine without an emoji font.
+_SYMBOL = {"right": "✓", "wrong": "✗", "unanswered": "", "not tried": ""}
 
 _WORDS = {"right": "right", "wrong": "not yet", "unanswered": "not answered", "not tried": "not tried"}
+
+
+def _result(status: str) -> str:
+    """'right ✓', 'not yet ✗', 'not answered', 'not tried': the words first, the symbol after them."""
+    return f"{_WORDS[status]} {_SYMBOL[status]}".strip()
 
 
 @dataclass(frozen=True)
@@ -153,18 +176,17 @@ class Progress:
         if self.n_questions and self.n_right == self.n_questions:
             return "All done: well done! Read the key points below, then talk to your coach."
         return (
-            "Keep going: run the check of each question marked ❌ or ⬜ again after changing your "
-            "answer (each new try gives a more specific hint)."
+            "Keep going: change the answers marked 'not yet' or 'not answered', run each answer cell and "
+            "then its check cell again (each new try gives a more specific hint)."
         )
 
     def __str__(self) -> str:
         title = f"Progress: {self.exercise}" if self.exercise else "Progress"
         lines = [title, f"{self.n_right} of {self.n_questions} questions right", ""]
         for row in self.rows:
-            sym = _SYMBOL[row["status"]]
             obj = f" – {row['objective']}" if row["objective"] else ""
             tries = f" ({row['wrong_attempts']} wrong tries)" if row["wrong_attempts"] else ""
-            lines.append(f"{sym} {row['question']:>6}  {row['result']:<12}{obj}{tries}")
+            lines.append(f"{row['question']:>6}  {_result(row['status']):<13}{obj}{tries}")
         lines += ["", self._closing()]
         return "\n".join(lines)
 
@@ -172,15 +194,17 @@ class Progress:
 
     def _repr_html_(self) -> str:
         body = "".join(
-            f"<tr><td>{_SYMBOL[r['status']]}</td><td>{html.escape(r['question'])}</td>"
-            f"<td>{html.escape(r['result'])}</td><td style='text-align:left'>{html.escape(r['objective'])}</td>"
+            f"<tr><td>{html.escape(r['question'])}</td>"
+            f"<td style='text-align:left'>{html.escape(_result(r['status']))}</td>"
+            f"<td style='text-align:left'>{html.escape(r['objective'])}</td>"
             f"<td>{r['wrong_attempts']}</td></tr>"
             for r in self.rows
         )
         title = html.escape(self.exercise or "")
         return (
             f"<p><b>Progress {title}</b>: {self.n_right} of {self.n_questions} questions right</p>"
-            "<table><thead><tr><th></th><th>question</th><th>result</th><th>you can…</th>"
+            "<table><thead><tr><th>question</th><th style='text-align:left'>result</th>"
+            "<th style='text-align:left'>you can…</th>"
             f"<th>wrong tries</th></tr></thead><tbody>{body}</tbody></table>"
             f"<p>{html.escape(self._closing())}</p>"
         )
@@ -200,13 +224,13 @@ def summary() -> Progress:
     >>> checks.begin("03_run_charts", {"3.1": "find the baseline median", "3.2": "count useful points"})
     Checks ready for 03_run_charts: 2 questions. Run each check cell after your answer.
     >>> checks.median("3.1", 8.2, [8.1, 8.3, 7.0, 9.5])
-    ✅ Question 3.1: right. Half the points lie above it and half below.
+    Right ✓ – question 3.1. Half the points lie above it and half below.
     >>> print(checks.summary())  # doctest: +ELLIPSIS
     Progress: 03_run_charts
     1 of 2 questions right
     <BLANKLINE>
-    ✅    3.1  right        – find the baseline median
-    ⬜    3.2  not tried    – count useful points
+       3.1  right ✓       – find the baseline median
+       3.2  not tried     – count useful points
     <BLANKLINE>
     Keep going: ...
     """
@@ -240,20 +264,21 @@ def _report(qid: str, verdict: Verdict, hints: tuple[str, str]) -> None:
     rec = _SESSION.records.setdefault(qid, _Record(qid))
     if verdict.status == "right":
         rec.status, rec.score, rec.mistake = "right", 1.0, None
-        print(f"✅ Question {qid}: right. {verdict.note}".rstrip())
+        print(f"Right ✓ – question {qid}. {verdict.note}".rstrip())
         return
     if verdict.status == "unanswered":
         if rec.status != "right":
             rec.status = "unanswered" if rec.status in ("not tried", "unanswered") else rec.status
         detail = verdict.detail or "the answer is still ..."
         print(
-            f"⬜ Question {qid}: not answered yet ({detail}). Replace ... with your answer, then run this cell again."
+            f"Not answered yet – question {qid} ({detail}). Replace ... with your answer, run that cell, "
+            "then run this cell again."
         )
         return
     rec.status, rec.score, rec.mistake = "wrong", verdict.score, verdict.mistake
     rec.wrong_attempts += 1
     level = min(rec.wrong_attempts, 2)
-    lines = [f"❌ Question {qid}: not right yet." + (f" {verdict.detail}" if verdict.detail else "")]
+    lines = [f"Not yet ✗ – question {qid}." + (f" {verdict.detail}" if verdict.detail else "")]
     if verdict.mistake in MISTAKES:
         title, why = MISTAKES[verdict.mistake]
         lines.append(f"   Common mistake – {title}: {why}")
@@ -266,7 +291,31 @@ def _report(qid: str, verdict: Verdict, hints: tuple[str, str]) -> None:
 
 
 def _check(kind: str, qid: str, answer: Any, *args: Any, hints: Any = None, **kwargs: Any) -> None:
+    stale = kernel.answer_problem(str(qid))
+    if stale is not None:  # the answer's cell has not run cleanly since it was set: no verdict, no try
+        print(stale)
+        return
     if kind in ("choice", "choices", "chart_type"):
         kwargs["qid"] = str(qid)
-    verdict = judge(kind, answer, *args, **kwargs)
+    try:
+        verdict = judge(kind, answer, *args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - a check must never leave the learner with a traceback
+        print(_could_not_judge(str(qid), exc))
+        return
     _report(str(qid), verdict, _hint_pair(hints, _JUDGES[kind][1]))
+
+
+def _could_not_judge(qid: str, exc: Exception) -> str:
+    """The message when judging itself failed: said, kept for %tb, and not counted as a try."""
+    import sys
+
+    sys.last_type, sys.last_value, sys.last_traceback = type(exc), exc, exc.__traceback__
+    sys.last_exc = exc
+    what = f"{type(exc).__name__}: {exc}"
+    if len(what) > 300:
+        what = what[:299] + "…"
+    return (
+        f"Not checked – question {qid}. The check could not judge this answer ({what}). Look at the "
+        "question again: is the answer the kind of thing it asks for (a number, a list, a function, a chart)? "
+        "If it is, tell your coach; this was not counted as a try. (Full error: run %tb verbose)"
+    )

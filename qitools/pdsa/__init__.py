@@ -24,7 +24,8 @@ Main names: :func:`open` (an SQLite store), :class:`Project`, :class:`Aim`, :cla
 :class:`Ramp`, :class:`PDSACycle`, :class:`CauseEffect` (fishbone), :class:`ProcessMap`,
 :func:`check` / :func:`validate`, :func:`overdue`, :func:`load_json` / :func:`to_json`,
 :func:`to_csv` / :func:`read_csv`, :func:`report`, :func:`chart_marks` (a project's cycles as
-marks for any chart), :func:`cycle_annotations`, :func:`measure_chart`, the drawings
+marks for any chart; :func:`match_measure` finds the measure a chart's columns are, and
+:func:`plot_with_cycles` draws them with readable labels), :func:`cycle_annotations`, :func:`measure_chart`, the drawings
 :func:`draw_chart`, :func:`draw_ramps`, :func:`draw_driver_diagram`, and
 :func:`example_project` / :func:`example_data` (a small synthetic falls project).
 
@@ -104,8 +105,8 @@ For the cycles to appear on a measure's chart, the measure's ``x`` column must h
 
 from __future__ import annotations
 
-from .charts import chart_marks, cycle_annotations, cycles_outside, measure_chart, signals_during
-from .draw import draw_chart, draw_driver_diagram, draw_ramps, tidy_cycle_labels
+from .charts import chart_marks, cycle_annotations, cycles_outside, match_measure, measure_chart, signals_during
+from .draw import draw_chart, draw_driver_diagram, draw_ramps, plot_with_cycles, tidy_cycle_labels
 from .example import example_data, example_project
 from .export import load_json, read_csv, report, system_picture, to_csv, to_json
 from .model import (
@@ -155,6 +156,8 @@ __all__ = [
     "QIConflictError",
     "overdue",
     "chart_marks",
+    "match_measure",
+    "plot_with_cycles",
     "cycles_outside",
     "tidy_cycle_labels",
     "system_picture",

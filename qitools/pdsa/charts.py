@@ -23,6 +23,7 @@ __all__ = [
     "cycle_annotations",
     "chart_marks",
     "cycles_outside",
+    "match_measure",
     "measure_chart",
     "measure_data",
     "signals_during",
@@ -351,7 +352,7 @@ _NOT_DATES = (
 )
 
 
-def cycles_outside(annotations: pd.DataFrame, x: Any) -> tuple[pd.DataFrame, list[str]]:
+def cycles_outside(annotations: pd.DataFrame, x: Any, *, advice: str = "store") -> tuple[pd.DataFrame, list[str]]:
     """Split cycle marks into those on a chart's time range and plain-English notes on the others.
 
     Parameters
@@ -360,6 +361,9 @@ def cycles_outside(annotations: pd.DataFrame, x: Any) -> tuple[pd.DataFrame, lis
         As :func:`cycle_annotations` returns.
     x : array-like of dates
         The chart's x values (``cc.data["x"]``).
+    advice : {"store", "data", "none"}, default "store"
+        What each sentence ends with: how to add data to the PDSA store (for a measure's own
+        chart), to chart data that covers the cycle's dates (for any other chart), or nothing.
 
     Returns
     -------
@@ -368,10 +372,36 @@ def cycles_outside(annotations: pd.DataFrame, x: Any) -> tuple[pd.DataFrame, lis
         (Falls sensor mats) started on 3 March 2025, after the data ends (1 December 2024), so it
         is not marked on the chart. ...").
     """
+    if advice not in ("store", "data", "none"):
+        raise QIValueError(f"`advice` must be 'store', 'data' or 'none'; got {advice!r}.")
+    other = {
+        "store": " Add the older data or check the cycle's dates.",
+        "data": " Chart data that covers its dates, or check the cycle's dates.",
+        "none": "",
+    }[advice]
+    newer = {
+        "store": " Add the newer data ("
+        + say("store.put_data, or `qitools pdsa data`", "`qitools pdsa data`")
+        + ") or check the cycle's dates.",
+        "data": other,
+        "none": "",
+    }[advice]
     xs = pd.to_datetime(pd.Series(x), errors="coerce").dropna()
     if not len(annotations) or not len(xs):
         return annotations, []
     lo, hi = xs.min(), xs.max()
+    # The last point stands for a whole period (a month's point is dated the 1st): a cycle that began
+    # within that period is on the chart, drawn at that point.
+    period = _period(xs)
+    last_period_ends = hi + period
+    monthly = isinstance(period, pd.DateOffset)
+
+    def when(t: Any) -> str:  # a month's point is said as the month it stands for
+        return f"{pd.Timestamp(t):%B %Y}" if monthly else _day(t)
+
+    annotations = annotations.copy()
+    in_last = (annotations["x"] > hi) & (annotations["x"] < last_period_ends)
+    annotations.loc[in_last, "x"] = hi
     keep = []
     notes = []
     for row in annotations.itertuples(index=False):
@@ -380,21 +410,32 @@ def cycles_outside(annotations: pd.DataFrame, x: Any) -> tuple[pd.DataFrame, lis
         name = f"Cycle {row.cycle}" + (f" ({row.title})" if getattr(row, "title", "") else "")
         if start > hi:
             notes.append(
-                f"{name} started on {_day(start)}, after the data ends ({_day(hi)}), so it is not marked on the "
-                "chart. Add the newer data ("
-                + say("store.put_data, or `qitools pdsa data`", "`qitools pdsa data`")
-                + ") or check the cycle's dates."
+                f"{name} started on {_day(start)}, after the data ends ({when(hi)}), so it is not marked on the "
+                f"chart.{newer}"
             )
             keep.append(False)
         elif end < lo:
             notes.append(
-                f"{name} ended on {_day(end)}, before the data begins ({_day(lo)}), so it is not marked on the "
-                "chart. Add the older data or check the cycle's dates."
+                f"{name} {'ended' if not pd.isna(row.x_end) else 'started'} on {_day(end)}, before the data begins "
+                f"({when(lo)}), so it is not marked on the "
+                f"chart.{other}"
             )
             keep.append(False)
         else:
             keep.append(True)
     return annotations[keep].reset_index(drop=True), notes
+
+
+def _period(xs: pd.Series) -> Any:
+    """How long one point of the series stands for: a month when every date is a month's 1st (and they
+    are about a month apart), else the most common gap between dates (a day for a single date)."""
+    days = pd.Series(sorted(set(xs.dt.normalize())))
+    gaps = days.diff().dropna()
+    if gaps.empty:
+        return pd.Timedelta(days=1)
+    if (days.dt.day == 1).all() and gaps.median() >= pd.Timedelta(days=28):
+        return pd.DateOffset(months=int(round(gaps.median() / pd.Timedelta(days=30.44))))
+    return gaps.mode().iloc[0]
 
 
 def _day(t: Any) -> str:
@@ -436,8 +477,11 @@ def chart_marks(
     -------
     pandas.DataFrame
         Columns ``x`` (start), ``x_end`` (end, or NaT), ``label``, ``kind`` (``"pdsa"``),
-        ``cycle``, ``title``, ``change_idea``, ``ramp``, ``act``, ``scale_n``, ``status``;
-        ``attrs["left_out"]`` lists the cycles not on the chart's range.
+        ``cycle``, ``title``, ``change_idea``, ``ramp``, ``act``, ``scale_n``, ``status``,
+        ``change_idea_text``. ``attrs``: ``"left_out"`` (sentences on the cycles outside the
+        chart's range), ``"project"`` (its title), ``"measure"`` and ``"measure_name"`` (the
+        measure's id and name, or None), ``"other_measures"`` (sentences on the cycles meant to
+        move other measures, which are not in the table).
 
     Raises
     ------
@@ -462,13 +506,93 @@ def chart_marks(
 
     proj = _project_from(source, project)
     marks = cycle_annotations(proj, measure, labels=labels)
+    ideas = {ci.id: clean(ci.text) for ci in proj.change_ideas}
+    marks["change_idea_text"] = [ideas.get(i, "") if i is not None else "" for i in marks["change_idea"]]
     notes: list[str] = []
     if x is not None:
-        marks, notes = cycles_outside(marks, x)
+        marks, notes = cycles_outside(marks, x, advice="data")
         for note in notes:
             warnings.warn(note, PDSAWarning, stacklevel=2)
     marks.attrs["left_out"] = notes
+    marks.attrs["project"] = clean(proj.title or proj.id or "")
+    mid = _measure_id(proj, measure)
+    marks.attrs["measure"] = mid
+    marks.attrs["measure_name"] = clean(proj.measure(mid).name) if mid is not None else None
+    marks.attrs["other_measures"] = _other_measures(proj, mid)
     return marks
+
+
+def _other_measures(project: Project, mid: str | None) -> list[str]:
+    """One sentence per other measure whose cycles are not marked on ``mid``'s chart."""
+    if mid is None:
+        return []
+    by_measure: dict[str, list[str]] = {}
+    for c in project.cycles:
+        if c.measure is not None and c.measure != mid and (c.start_date or c.end_date):
+            by_measure.setdefault(c.measure, []).append(clean(c.id or ""))
+    out = []
+    for other, ids in by_measure.items():
+        m = project._find("measure", other)
+        name = f"{clean(other)} ({clean(m.name)})" if m is not None and m.name else clean(other)
+        listed = ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " and " + ids[-1]
+        what = "is" if len(ids) == 1 else "are"
+        out.append(
+            f"Cycle{'s' if len(ids) != 1 else ''} {listed} {what} meant to move another measure, {name}, so "
+            f"{'it is' if len(ids) == 1 else 'they are'} not marked on this chart."
+        )
+    return out
+
+
+def _columns_key(name: Any) -> str:
+    """A column name compared loosely: case, spaces and underscores do not count ('Occupied bed_days')."""
+    import re
+
+    return re.sub(r"[\s_]+", " ", str(name)).strip().casefold()
+
+
+def match_measure(project: Project, y: Any, n: Any = None) -> Measure | None:
+    """The project's measure that charts the column ``y`` (over ``n``), if exactly one does.
+
+    For charting a team's own data with a project's cycles marked: which measure's cycles go on
+    the chart. Column names are compared without regard to case, spaces or underscores.
+
+    Parameters
+    ----------
+    project : Project
+        The project.
+    y : str
+        The column charted (the numerator of a p or u chart).
+    n : str, optional
+        The denominator column, if any.
+
+    Returns
+    -------
+    Measure or None
+        The only measure whose ``y`` and ``n`` are these columns; else, when no measure has both,
+        the only measure whose ``y`` is this column; else None (no measure, or several: the
+        caller must say which).
+
+    Examples
+    --------
+    >>> import qitools as qi
+    >>> p = qi.pdsa.load_json(qi.datasets.path("pdsa_falls_project", "json"))
+    >>> qi.pdsa.match_measure(p, "falls", "occupied_bed_days").id
+    'M1'
+    >>> qi.pdsa.match_measure(p, "LSBP recorded", "lsbp audited").id
+    'M2'
+    >>> qi.pdsa.match_measure(p, "bed_days") is None
+    True
+    """
+    if y is None:
+        return None
+    want_y, want_n = _columns_key(y), (_columns_key(n) if n is not None else None)
+    same_y = [m for m in project.measures if m.y and _columns_key(m.y) == want_y]
+    both = [m for m in same_y if (_columns_key(m.n) if m.n else None) == want_n]
+    if len(both) == 1:
+        return both[0]
+    if not both and len(same_y) == 1:
+        return same_y[0]
+    return None
 
 
 def _project_from(source: Any, project: str | None) -> Project:

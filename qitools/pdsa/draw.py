@@ -20,6 +20,7 @@ from .model import Project
 
 __all__ = [
     "draw_chart",
+    "plot_with_cycles",
     "draw_ramps",
     "draw_driver_diagram",
     "tidy_cycle_labels",
@@ -134,6 +135,71 @@ def draw_chart(
     tidy_cycle_labels(ax, annotations, labels=labels)
     ax.qi_pdsa_left_out = left_out
     return ax
+
+
+def plot_with_cycles(cc: Any, marks: pd.DataFrame, *, labels: str = "id", ax: Any = None, **style: Any) -> Any:
+    """Draw any chart with PDSA cycles marked on it, their labels readable.
+
+    ``cc.plot(annotations=...)`` with the cycles on the chart's dates, then
+    :func:`tidy_cycle_labels` on each Axes: for charting a team's own data with a project's cycles
+    (``qitools chart --pdsa``, the workshop app, :func:`qitools.chart_report`).
+
+    Parameters
+    ----------
+    cc : ControlChart
+        The chart; its ``x`` must be dates when there are cycles to mark.
+    marks : pandas.DataFrame
+        The cycles (:func:`qitools.pdsa.chart_marks`, or :func:`qitools.pdsa.cycle_annotations`).
+    labels : {"id", "title", "full"}, default "id"
+        What the marks' labels are (as given to ``chart_marks``).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (a chart that is not faceted).
+    **style
+        Options of ``cc.plot`` (``title=`` ...).
+
+    Returns
+    -------
+    matplotlib.axes.Axes or matplotlib.figure.Figure
+        What ``cc.plot`` returns (a Figure for a faceted chart). ``.qi_pdsa_left_out`` lists, in
+        plain English, the cycles outside the chart's dates, which are not marked.
+
+    Raises
+    ------
+    QIValueError
+        When there are cycles and the chart's ``x`` is not dates.
+
+    Warns
+    -----
+    PDSAWarning
+        For each cycle outside the chart's dates.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import qitools as qi
+    >>> p = qi.pdsa.example_project()
+    >>> cc = qi.control_chart(qi.pdsa.example_data(), x="month", y="falls", n="bed_days", chart="u")
+    >>> ax = qi.pdsa.plot_with_cycles(cc, qi.pdsa.chart_marks(p, "M1"))
+    >>> [t.get_text().strip() for t in ax.texts if t.get_gid() == qi.pdsa.draw.LABEL_GID][:3]
+    ['C1', 'C2', 'C3']
+    """
+    import warnings
+
+    from .validate import PDSAWarning
+
+    if len(marks) and not pd.api.types.is_datetime64_any_dtype(cc.data["x"]):
+        raise QIValueError(_NOT_DATES)
+    on, left_out = cycles_outside(marks, cc.data["x"], advice="data") if len(marks) else (marks, [])
+    for note in left_out:
+        warnings.warn(note, PDSAWarning, stacklevel=2)
+    if ax is not None:
+        style["ax"] = ax
+    drawn = cc.plot(annotations=on if len(on) else None, **style)
+    for one in drawn.axes if hasattr(drawn, "savefig") else [drawn]:
+        tidy_cycle_labels(one, on, labels=labels)
+    drawn.qi_pdsa_left_out = left_out
+    return drawn
 
 
 def _renderer(ax: Any) -> Any:

@@ -15,6 +15,15 @@ key         required   meaning
 
 Labels are placed in up to three rows at the top of the chart so that neighbouring labels do not
 overwrite each other. An ``x`` outside the chart's range is left out with a warning, not an error.
+
+**Notes** (``notes=`` of the chart: a short text at one point) are written near their point on a
+thin leader line, in free space: :class:`NoteLabel` chooses its place when the chart is drawn, from
+the renderer's bounding boxes (so after the figure's final layout, at any size or resolution). It
+tries places close to the point first, on the side away from the centre line, then further out and
+to either side, and takes the first one whose box stays inside the plot area and covers no data
+point (no marker of any line or scatter on the axes) and no other text. If the plot area has no such
+place it goes outside the plot area (above it, below the axis labels, or beside it); only if none of
+those is free either does it take the place that covers the fewest points.
 """
 
 from __future__ import annotations
@@ -36,7 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ._axis import XAxis
 
-__all__ = ["ANNOTATION_KEYS", "AnnotationOutsideWarning", "Annotation", "normalise_annotations"]
+__all__ = ["ANNOTATION_KEYS", "AnnotationOutsideWarning", "Annotation", "NoteLabel", "add_note", "normalise_annotations"]
 
 #: the keys an annotation may have
 ANNOTATION_KEYS = ("x", "x_end", "label", "kind", "facet")
@@ -275,3 +284,304 @@ def annotation_label_layout(
         widths.append(w)
     rows = label_rows(starts, widths, max_rows=max_rows)
     return [(p, r, a) for p, r, a in zip(labelled, rows, aligns, strict=True)]
+
+
+# ------------------------------------------------------------------------------------------------
+# Notes: labels at points, placed in free space when drawn
+
+
+#: distances (points) from the point to the label, nearest first, and sideways shifts
+_NOTE_DY = (16.0, 24.0, 34.0, 46.0, 60.0, 76.0, 96.0, 120.0, 150.0)
+_NOTE_DX = (0.0, -24.0, 24.0, -48.0, 48.0, -80.0, 80.0, -120.0, 120.0)
+#: how much further (points) a label may go to avoid crossing a line (a limit, the centre, the data line)
+_LINE_PENALTY = 30.0
+
+
+def _note_label_class() -> type:
+    """The NoteLabel class (matplotlib is imported on first use, like the rest of qitools.plot)."""
+    global _NOTE_LABEL
+    if _NOTE_LABEL is not None:
+        return _NOTE_LABEL
+    from matplotlib.text import Annotation as MplAnnotation
+    from matplotlib.text import Text
+
+    class _NoteLabel(MplAnnotation):
+        """A note's label that finds free space for itself each time it is drawn (see the module docstring)."""
+
+        qi_note = True
+
+        def __init__(self, text: str, xy: tuple[float, float], *, above: bool, **kwargs: Any) -> None:
+            super().__init__(text, xy=xy, xytext=(0.0, 24.0 if above else -24.0), textcoords="offset points", **kwargs)
+            self.qi_above = above
+            self.qi_placed = False  # set once it has chosen a place (other notes then avoid it)
+            self.qi_outside = False  # True when it had to go outside the plot area
+            self.qi_covers = 0  # data points its box covers (0 unless no free place existed)
+
+        def draw(self, renderer: Any) -> None:
+            if self.get_visible() and self.axes is not None:
+                notes = [t for t in self.axes.texts if getattr(t, "qi_note", False) and t.get_visible()]
+                if notes and notes[0] is self:  # the first note drawn places every note of the chart
+                    try:
+                        _place_all(notes, renderer)
+                    except Exception:  # noqa: BLE001 - a label must never stop a chart being drawn
+                        pass
+            super().draw(renderer)
+
+        # -- geometry ------------------------------------------------------------------------
+        def _box(self, renderer: Any) -> Any:
+            """The label's box (text plus its padding) in display pixels, as now placed."""
+            self.update_positions(renderer)
+            box = Text.get_window_extent(self, renderer)
+            pad = (0.2 * self.get_fontsize() + 1.0) * renderer.points_to_pixels(1.0)
+            return box.expanded(1.0, 1.0).padded(pad)
+
+        def _try(self, renderer: Any, dx: float, dy: float, ha: str | None = None) -> Any:
+            above = dy > 0
+            self.set_ha(ha or ("left" if dx > 0 else "right" if dx < 0 else "center"))
+            self.set_va("bottom" if above else "top")
+            self.xyann = (dx, dy)
+            return self._box(renderer)
+
+        def _place(self, renderer: Any) -> None:
+            """Choose the free place nearest the point (see the module docstring for the order)."""
+            ax = self.axes
+            fig = ax.figure
+            points = _marker_circles(ax, renderer)
+            texts = [b for b in _text_boxes(fig, renderer, skip=self) if b is not None]
+            lines = _line_paths(ax)
+            plot_area = ax.bbox.padded(-1.0)
+            figure_area = fig.bbox.padded(-2.0)
+            ppx = renderer.points_to_pixels(1.0)
+            px, py = ax.transData.transform(self.xy)
+
+            candidates = []
+            for side in (1.0, -1.0):
+                for dy in _NOTE_DY:
+                    for dx in _NOTE_DX:
+                        cost = dy + 0.7 * abs(dx) + (0.0 if (side > 0) == self.qi_above else 45.0)
+                        candidates.append((cost, dx, side * dy, True))
+            candidates.sort()
+            candidates += [(400.0 + i, dx, dy, False) for i, (dx, dy) in
+                           enumerate(_outside_offsets(ax, texts, px, py, ppx))]  # fmt: skip
+
+            best: tuple | None = None
+            for cost, dx, dy, in_plot_wanted in candidates:
+                if best is not None and best[0][:5] == (0, 0, 0, 0, 0) and cost >= best[0][5]:
+                    break  # a free place inside the plot area, nearer than any place left
+                ha = "left" if dx > 0 else "right" if dx < 0 else "center"
+                box = self._try(renderer, dx, dy, ha)
+                dx, box = self._slide_inside(renderer, dx, dy, ha, box, plot_area if in_plot_wanted else figure_area, ppx)
+                n = sum(_circle_hits(box, c) for c in points)
+                clash = sum(box.overlaps(t) for t in texts)
+                in_plot = _contains(plot_area, box)
+                crossed = sum(path.intersects_bbox(box, filled=False) for path in lines) if in_plot else 0
+                score = (
+                    int(n > 0),  # 1. never over a data point,
+                    int(not _contains(figure_area, box)),  # 2. on the figure,
+                    int(clash > 0),  # 3. over no other text,
+                    int(not in_plot),  # 4. in the plot area if there is room,
+                    n + clash,
+                    cost + _LINE_PENALTY * crossed,  # 5. near its point, crossing few lines
+                )
+                if best is None or score < best[0]:
+                    best = (score, dx, dy, ha)
+            assert best is not None
+            score, dx, dy, ha = best
+            self._try(renderer, dx, dy, ha)
+            self._done(bool(score[3]), int(sum(_circle_hits(self._box(renderer), c) for c in points)))
+
+        def _slide_inside(self, renderer: Any, dx: float, dy: float, ha: str, box: Any, area: Any, ppx: float) -> tuple:
+            """Shift a label sideways (keeping its height) so that it fits in the plot area, if it can."""
+            if box.width > area.width or area.x0 <= box.x0 and box.x1 <= area.x1:
+                return dx, box
+            shift = (area.x0 - box.x0) if box.x0 < area.x0 else (area.x1 - box.x1)
+            dx = dx + shift / ppx
+            return dx, self._try(renderer, dx, dy, ha)
+
+        def _done(self, outside: bool, covers: int) -> None:
+            self.qi_placed, self.qi_outside, self.qi_covers = True, outside, covers
+
+    _NOTE_LABEL = _NoteLabel
+    return _NoteLabel
+
+
+_NOTE_LABEL: type | None = None
+
+
+def _place_all(notes: list, renderer: Any, passes: int = 3) -> None:
+    """Place the notes of one chart: in turn, then again (each now sees where all the others are).
+
+    The first pass is greedy (a note avoids those placed before it); the next passes let an earlier
+    note move out of the way of a later one. It stops when no note moves (the same places at every
+    draw: nothing depends on where the labels were before).
+    """
+    for note in notes:
+        note.qi_placed = False
+    for i in range(passes):
+        moved = False
+        for note in notes:
+            before = (note.xyann, note.get_ha())
+            note._place(renderer)
+            moved = moved or (note.xyann, note.get_ha()) != before
+        if i >= 1 and not moved:
+            break
+
+
+def _contains(outer: Any, box: Any) -> bool:
+    return outer.x0 <= box.x0 and box.x1 <= outer.x1 and outer.y0 <= box.y0 and box.y1 <= outer.y1
+
+
+def _circle_hits(box: Any, circle: tuple[float, float, float]) -> bool:
+    """True when a marker (centre x, y and radius, in pixels) touches the box."""
+    x, y, r = circle
+    nx = min(max(x, box.x0), box.x1)
+    ny = min(max(y, box.y0), box.y1)
+    return bool((x - nx) ** 2 + (y - ny) ** 2 < r * r)
+
+
+def _marker_circles(ax: Any, renderer: Any) -> list[tuple[float, float, float]]:
+    """Every data point drawn on the axes (markers of lines, points of scatters): centre and radius in pixels."""
+    found: list[tuple[float, float, float]] = []
+    ppx = renderer.points_to_pixels(1.0)
+    for line in ax.get_lines():
+        marker = line.get_marker()
+        if not line.get_visible() or marker in (None, "None", "none", "", " ", ","):
+            continue
+        xy = np.asarray(line.get_xydata(), dtype=float)
+        xy = xy[np.isfinite(xy).all(axis=1)] if xy.size else xy
+        if not len(xy):
+            continue
+        centres = line.get_transform().transform(xy)
+        radius = (line.get_markersize() / 2.0 + line.get_markeredgewidth()) * ppx + 1.0
+        found += [(float(cx), float(cy), radius) for cx, cy in centres]
+    for coll in ax.collections:
+        offsets = getattr(coll, "get_offsets", None)
+        sizes = getattr(coll, "get_sizes", None)
+        if not coll.get_visible() or offsets is None or sizes is None or not len(sizes()):
+            continue
+        xy = np.asarray(offsets(), dtype=float)
+        if not xy.size or xy.ndim != 2:
+            continue
+        xy = xy[np.isfinite(xy).all(axis=1)]
+        centres = coll.get_offset_transform().transform(xy)
+        size = sizes()
+        for i, (cx, cy) in enumerate(centres):
+            radius = float(np.sqrt(size[i % len(size)])) / 2.0 * ppx + 1.0
+            found.append((float(cx), float(cy), radius))
+    return found
+
+
+def _line_paths(ax: Any) -> list[Any]:
+    """The axes' lines (data, centre, limits, target, markers of events) as paths in display pixels."""
+    from matplotlib.cbook import STEP_LOOKUP_MAP
+    from matplotlib.path import Path
+
+    paths = []
+    for line in ax.get_lines():
+        if not line.get_visible() or line.get_linestyle() in ("None", "none", "", " "):
+            continue
+        xy = np.asarray(line.get_xydata(), dtype=float)
+        if len(xy) < 2:
+            continue
+        step = STEP_LOOKUP_MAP.get(line.get_drawstyle())
+        if step is not None and line.get_drawstyle() != "default":
+            xy = np.column_stack(step(xy[:, 0], xy[:, 1]))
+        xy = xy[np.isfinite(xy).all(axis=1)]
+        if len(xy) >= 2:
+            paths.append(Path(line.get_transform().transform(xy)))
+    return paths
+
+
+def _text_boxes(fig: Any, renderer: Any, skip: Any) -> list[Any]:
+    """Boxes of the figure's other visible texts (titles, tick labels, labels); notes not yet placed are left out."""
+    from matplotlib.text import Text
+
+    boxes = []
+    for t in fig.findobj(match=Text):
+        if t is skip or not t.get_visible() or not t.get_text().strip():
+            continue
+        if getattr(t, "qi_note", False) and not getattr(t, "qi_placed", False):
+            continue
+        try:
+            if getattr(t, "qi_note", False):
+                boxes.append(t._box(renderer))
+            else:
+                box = Text.get_window_extent(t, renderer)
+                patch = t.get_bbox_patch()
+                if patch is not None:
+                    box = box.padded(patch.get_boxstyle().pad * t.get_fontsize() * renderer.points_to_pixels(1.0))
+                boxes.append(box)
+        except Exception:  # noqa: BLE001 - a text that cannot be measured is no obstacle
+            continue
+    return boxes
+
+
+def _outside_offsets(ax: Any, texts: list, px: float, py: float, ppx: float) -> list:
+    """Offsets (points) that put the label just above the plot area, below the x labels, or beside it."""
+    top = ax.bbox.y1 + 3.0 * ppx
+    labels_bottom = min([t.y0 for t in texts if t.y1 <= ax.bbox.y0 + 1.0] + [ax.bbox.y0]) - 3.0 * ppx
+    right = ax.bbox.x1 + 4.0 * ppx
+    out = []
+    for dx in (0.0, -40.0, 40.0, -100.0, 100.0):
+        out.append((dx, (top - py) / ppx))  # va bottom: the label's bottom just above the plot area
+        out.append((dx, -abs(labels_bottom - py) / ppx))  # va top: below the tick labels
+    out.append(((right - px) / ppx, 0.001))
+    return out
+
+
+def add_note(ax: Any, x: float, y: float, text: str, *, above: bool, colour: str, fontsize: float) -> Any:
+    """Write a note at the point (x, y) on a leader line, in free space (a :class:`NoteLabel`).
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        The chart.
+    x, y : float
+        The point, in data coordinates.
+    text : str
+        The note (already shortened).
+    above : bool
+        Which side to try first (away from the centre line).
+    colour : str
+        Colour of the text and the leader line.
+    fontsize : float
+        Font size in points.
+
+    Returns
+    -------
+    NoteLabel
+        The label (a matplotlib ``Annotation``); its place is chosen when the figure is drawn.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from qitools.plot.annotations import add_note
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([1, 2, 3], [1, 3, 2], marker="o")
+    >>> note = add_note(ax, 2, 3, "bundle starts", above=True, colour="grey", fontsize=10)
+    >>> fig.canvas.draw(); note.qi_placed, note.qi_covers
+    (True, 0)
+    >>> plt.close(fig)
+    """
+    cls = _note_label_class()
+    label = cls(
+        text,
+        (x, y),
+        above=above,
+        fontsize=fontsize,
+        color=colour,
+        arrowprops={"arrowstyle": "-", "color": colour, "linewidth": 0.8, "shrinkA": 1, "shrinkB": 4},
+        bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+        zorder=6,
+        annotation_clip=False,
+    )
+    ax._add_text(label)
+    return label
+
+
+def __getattr__(name: str) -> Any:  # PEP 562: NoteLabel is made on first use (matplotlib loads lazily)
+    if name == "NoteLabel":
+        return _note_label_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

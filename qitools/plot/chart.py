@@ -17,6 +17,7 @@ from ..spc.rulesets import RULE_COLUMNS
 from ._axis import XAxis, make_xaxis, set_x_ticks, x_margin
 from .annotations import (
     KIND_COLOURS,
+    add_note,
     annotation_label_layout,
     draw_annotation_marks,
     normalise_annotations,
@@ -665,12 +666,14 @@ def draw_signal_labels(ax: Axes, p: Panel, ctx: Context, top: float = 1.0) -> se
 
 
 def draw_notes(ax: Axes, p: Panel, busy: set[int] | None = None) -> None:
-    """Each note at its point, on a thin leader line; further out where a signal label sits (``busy``)."""
+    """Each note at its point, on a thin leader line, in free space (:func:`qitools.plot.annotations.add_note`).
+
+    The label finds its place when the chart is drawn: never over a data point or another label.
+    ``busy`` (points with a signal label) is no longer needed for that and is kept for callers.
+    """
     if "notes" not in p.d.columns:
         return
-    busy = busy or set()
     notes = p.d["notes"].to_numpy(dtype=object)
-    k = 0
     for i, note in enumerate(notes):
         if note is None or (isinstance(note, float) and np.isnan(note)) or str(note) == "":
             continue
@@ -678,23 +681,16 @@ def draw_notes(ax: Axes, p: Panel, busy: set[int] | None = None) -> None:
         if not (np.isfinite(yv) and np.isfinite(p.x[i])):
             continue
         above = not (np.isfinite(p.cl[i]) and yv < p.cl[i])
-        off = (24 + 12 * (k % 2) + (18 if i in busy else 0)) * (1 if above else -1)
-        t = ax.annotate(
+        t = add_note(
+            ax,
+            p.x[i],
+            yv,
             textwrap.shorten(str(note), 40, placeholder="…"),
-            xy=(p.x[i], yv),
-            xytext=(0, off),
-            textcoords="offset points",
-            ha=_edge_align(ax, p.x[i]),
-            va="bottom" if above else "top",
+            above=above,
+            colour=COLOURS["note"],
             fontsize=FONT_SIZES["annotation"],
-            color=COLOURS["note"],
-            arrowprops={"arrowstyle": "-", "color": COLOURS["note"], "linewidth": 0.8, "shrinkA": 1, "shrinkB": 4},
-            bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
-            zorder=6,
-            annotation_clip=False,
         )
         t.set_gid("qi-note")
-        k += 1
 
 
 def draw_annotation_labels(ax: Axes, layout: list, first_row: int, row_h: float) -> None:

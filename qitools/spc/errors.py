@@ -18,7 +18,23 @@ __all__ = [
 
 
 class QIToolsError(Exception):
-    """Base class of every error raised by qitools."""
+    """Base class of every error raised by qitools.
+
+    In a notebook (IPython) a qitools error is shown without the traceback: its message (written
+    to say what was wrong, why it matters and how to fix it), the line of the user's code that
+    called qitools, and how to see the full error (``%tb verbose``, ``%xmode verbose`` or the
+    environment variable ``QITOOLS_FULL_ERRORS=1``). Outside IPython nothing changes.
+    """
+
+    @property
+    def _render_traceback_(self):  # noqa: ANN202 - IPython's hook: a callable returning lines
+        # IPython calls value._render_traceback_() when an exception has it. Asking for the full
+        # error makes the attribute missing (AttributeError), so IPython shows its own traceback.
+        from .._tracebacks import full_errors_wanted, render_qitools_error
+
+        if full_errors_wanted():
+            raise AttributeError("_render_traceback_")
+        return lambda: render_qitools_error(self)
 
 
 class QIValueError(QIToolsError, ValueError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import html
 import io
 import re
 import warnings
@@ -297,6 +298,190 @@ class TestBadFiles:
         app = WorkshopApp()
         app.load_example("nope")
         assert app.error.startswith("There is no example 'nope'. Pick one from the list: team_export_messy.csv")
+
+
+PDSA_JSON = qi.datasets.path("pdsa_falls_project", "json")
+PDSA_DATA = qi.datasets.path("pdsa_falls_project", "csv")
+
+
+def upload_event(widget, name: str, content: bytes) -> None:
+    """Set a FileUpload's value as the browser does when a file is chosen."""
+    widget.value = (
+        {
+            "name": name,
+            "type": "application/octet-stream",
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": datetime.datetime(2024, 4, 3, tzinfo=datetime.timezone.utc),
+        },
+    )
+
+
+def pdsa_store_bytes(tmp_path, project=None) -> bytes:
+    path = tmp_path / "team.pdsa"
+    with qi.pdsa.open(path) as store:
+        store.add_project(project if project is not None else qi.pdsa.load_json(PDSA_JSON))
+    return path.read_bytes()
+
+
+@pytest.fixture
+def pdsa_app() -> WorkshopApp:
+    """The course's example project and its measures' data, uploaded as a team would."""
+    app = WorkshopApp()
+    upload_event(app.pdsa_upload, PDSA_JSON.name, PDSA_JSON.read_bytes())
+    upload_event(app.upload, PDSA_DATA.name, PDSA_DATA.read_bytes())
+    return app
+
+
+class TestPDSAProject:
+    """'PDSA project (optional)': the cycles on the chart, under the reading and in the report."""
+
+    def test_cycles_of_the_measure_matching_the_columns(self, pdsa_app, monkeypatch):
+        app = pdsa_app
+        assert app.error is None and app.pdsa_error is None
+        assert (app.x.value, app.y.value, app.n.value, app.cc.chart) == ("month", "falls", "occupied_bed_days", "u")
+        assert app.pdsa_upload.value == ()  # cleared, so the same file can be chosen again
+        # the same cycles the library gives for the measure charting these columns (M1)
+        expected = qi.pdsa.chart_marks(PDSA_JSON, "M1", labels="title")
+        pd.testing.assert_frame_equal(app.marks, expected)
+        assert app.marks.attrs["how"] == "matched to the chart's columns (falls per occupied_bed_days)"
+        text = shown_text(app)
+        assert "PDSA cycles of 'Fewer falls on Ash and Cedar wards' for measure M1" in html.unescape(text)
+        assert "6 of 6 marked on the chart" in text
+        assert "C4 Bay tagging: 13 Jun 2022 to 14 Jun 2022, adapt" in re.sub(r"\s+", " ", text)
+        assert "Cycles C1, C2 and C3 are meant to move another measure" in text
+        assert app.pdsa_measure.layout.display == ""  # three measures: the page offers the choice
+        # the downloaded report has the section; the picture is drawn with the cycles
+        report = data_uri_bytes(app.downloads.value, "qi-download-report").decode("utf-8")
+        assert report == app.report_html and "<h2>PDSA cycles</h2>" in report
+        assert "<td class=\"t\">C9</td><td class=\"t\">The falls bundle on a second ward</td>" in report
+
+        drawn = []
+        real = qi.pdsa.plot_with_cycles
+
+        def spy(*args, **kwargs):
+            drawn.append(real(*args, **kwargs))
+            return drawn[-1]
+
+        monkeypatch.setattr(qi.pdsa, "plot_with_cycles", spy)
+        app.pdsa_labels.value = "id"
+        (ax,) = drawn
+        labels = sorted(t.get_text().strip() for t in ax.texts if t.get_gid() == "qi-annotation-label-pdsa")
+        assert labels == sorted(expected["cycle"])
+        assert data_uri_bytes(app.downloads.value, "qi-download-png") == app.png
+
+    def test_a_store_file_is_read_from_the_upload(self, tmp_path):
+        content = pdsa_store_bytes(tmp_path)
+        app = WorkshopApp()
+        app.load_file(PDSA_DATA.name, PDSA_DATA.read_bytes())
+        before = app.png
+        app.load_pdsa("team.pdsa", content)
+        assert app.pdsa_error is None and app.marks["cycle"].tolist() == ["C4", "C5", "C7", "C6", "C8", "C9"]
+        assert app.png != before and "<h2>PDSA cycles</h2>" in app.report_html
+        assert (tmp_path / "team.pdsa").read_bytes() == content
+
+    def test_several_measures_and_columns_that_match_none(self, pdsa_app):
+        app = pdsa_app
+        app.y.value = "occupied_bed_days"
+        app.n.value = ""
+        assert app.error is None and app.cc is not None  # the chart is still drawn ...
+        assert app.marks is None and "<h2>PDSA cycles</h2>" not in app.report_html  # ... without cycles
+        assert app.pdsa_error.startswith(
+            "The PDSA project 'Fewer falls on Ash and Cedar wards' has 3 measures and qitools cannot tell which one"
+        )
+        assert "choose one in 'Cycles of measure'" in app.pdsa_error and "measure=" not in app.pdsa_error
+        assert "qi-error" in app.pdsa_info.value
+        app.pdsa_measure.value = "M2"
+        assert app.pdsa_error is None and app.marks["cycle"].tolist() == ["C1", "C2", "C3"]
+        assert "qi-error" not in app.pdsa_info.value
+
+    def test_time_column_must_be_dates(self, pdsa_app):
+        app = pdsa_app
+        app.x.value = ""
+        assert app.cc is not None and app.marks is None
+        assert app.pdsa_error == (
+            "PDSA cycles are marked on a chart by their dates, but this chart has no time column: choose a column "
+            "of dates in 'Time (x)'."
+        )
+
+    @pytest.mark.parametrize(
+        ("name", "content", "said"),
+        [
+            ("notes.pdsa", b"Ward 7 notes", "it is neither a PDSA store (team.pdsa) nor a project exported as JSON"),
+            ("other.json", b'{"rows": []}', "it is JSON, but not a PDSA project exported by qitools"),
+            ("photo.json", b"\xff\xd8\xff\xe0{", "it is neither a PDSA store"),
+        ],
+    )
+    def test_a_file_that_is_not_a_pdsa_project(self, pdsa_app, name, content, said):
+        app = pdsa_app
+        upload_event(app.pdsa_upload, name, content)
+        assert app.pdsa_error.startswith(f"'{name}' (the PDSA project) is not a qitools PDSA file: {said}")
+        assert app.pdsa_project is None and app.marks is None
+        assert app.error is None and app.cc is not None  # the chart stays
+        assert "Traceback" not in app.pdsa_info.value and "(given as" not in app.pdsa_error
+
+    def test_another_programs_sqlite_file(self, pdsa_app, tmp_path):
+        import sqlite3
+
+        other = tmp_path / "audit.db"
+        with sqlite3.connect(other) as conn:
+            conn.execute("CREATE TABLE t (a)")
+        conn.close()
+        pdsa_app.load_pdsa("audit.db", other.read_bytes())
+        assert "it is an SQLite database made by another program" in pdsa_app.pdsa_error
+
+    def test_too_big(self, pdsa_app, monkeypatch):
+        from qitools import _pdsa_chart
+
+        monkeypatch.setattr(_pdsa_chart, "MAX_PROJECT_MB", 0.001)
+        pdsa_app.load_pdsa(PDSA_JSON.name, PDSA_JSON.read_bytes())
+        assert pdsa_app.pdsa_error.startswith("pdsa_falls_project.json is 0 MB; the page reads PDSA files up to")
+
+    def test_unexpected_error_is_a_sentence(self, pdsa_app, monkeypatch, capsys):
+        from qitools import _pdsa_chart
+
+        def boom(*args, **kwargs):
+            raise RuntimeError("boom")
+
+        monkeypatch.setattr(_pdsa_chart, "read_project", boom)
+        pdsa_app.load_pdsa("team.pdsa", b"x")
+        assert pdsa_app.pdsa_error.startswith("Something went wrong while reading team.pdsa (RuntimeError: boom).")
+        assert "Traceback" not in pdsa_app.pdsa_info.value
+
+    def test_a_store_with_two_projects_offers_the_choice(self, tmp_path):
+        path = tmp_path / "team.pdsa"
+        with qi.pdsa.open(path) as store:
+            store.new_project("Pressure ulcers", aim="Halve pressure ulcers on Ward 3 by March 2031.")
+            store.add_project(qi.pdsa.load_json(PDSA_JSON))
+        app = WorkshopApp()
+        app.load_file(PDSA_DATA.name, PDSA_DATA.read_bytes())
+        app.load_pdsa("team.pdsa", path.read_bytes())
+        assert app.pdsa_choice.layout.display == ""
+        assert [v for _, v in app.pdsa_choice.options] == ["pressure-ulcers", "falls-ash-cedar"]
+        assert app.pdsa_project.id == "pressure-ulcers" and len(app.marks) == 0
+        app.pdsa_choice.value = "falls-ash-cedar"
+        assert app.pdsa_project.id == "falls-ash-cedar" and len(app.marks) == 6
+
+    def test_remove_and_upload_before_the_data(self):
+        app = WorkshopApp()
+        app.load_pdsa(PDSA_JSON.name, PDSA_JSON.read_bytes())
+        assert "Upload your export (or pick an example) to chart it." in app.pdsa_info.value
+        app.load_file(PDSA_DATA.name, PDSA_DATA.read_bytes())
+        assert len(app.marks) == 6
+        app.pdsa_clear.click()
+        assert app.pdsa_project is None and app.marks is None
+        assert "PDSA cycles" not in app.reading.value and "<h2>PDSA cycles</h2>" not in app.report_html
+
+    def test_text_from_the_file_is_escaped(self, tmp_path):
+        project = qi.pdsa.load_json(PDSA_JSON)
+        project.title = "<script>alert(1)</script>"
+        project.cycle("C4").title = "<img src=x onerror=alert(2)>"
+        app = WorkshopApp()
+        app.load_pdsa("team.pdsa", pdsa_store_bytes(tmp_path, project))
+        app.load_file(PDSA_DATA.name, PDSA_DATA.read_bytes())
+        for page in (app.pdsa_info.value, app.reading.value, app.report_html):
+            assert "<script>" not in page and "<img src=x" not in page
+        assert "&lt;img src=x onerror=alert(2)&gt;" in app.reading.value
 
 
 class TestExamples:

@@ -183,21 +183,53 @@ class Server:
 
 
 def readme_course_command() -> list[str]:
-    """The README's course command, from its last ``&&`` part: ``.venv/bin/jupyter lab <notebook>``.
+    """The README's course command, from its last ``&&`` part: ``.venv/bin/qitools course``.
 
-    The ``.venv/bin/jupyter`` of the README is replaced by this interpreter's ``-m jupyter`` (the
-    tests run in the environment the README's commands make).
+    The ``.venv/bin/qitools`` of the README is replaced by this interpreter's ``-m qitools`` (the
+    tests run in the environment the README's commands make); the arguments are the README's.
     """
     text = README.read_text(encoding="utf-8")
     lines = [
         line.strip()
         for line in text.splitlines()
-        if line.strip().startswith("python3 -m venv .venv") and "jupyter lab" in line
+        if line.strip().startswith("python3 -m venv .venv") and "qitools course" in line
     ]
-    assert len(lines) == 1, f"expected one course command (python3 -m venv ... jupyter lab ...) in README.md: {lines}"
+    assert len(lines) == 1, f"expected one course command (python3 -m venv ... qitools course) in README.md: {lines}"
     last = shlex.split(lines[0].split("&&")[-1])
-    assert Path(last[0]).name == "jupyter" and last[1] == "lab", f"unexpected course command: {lines[0]}"
-    return [sys.executable, "-m", "jupyter", *last[1:]]
+    assert Path(last[0]).name == "qitools" and last[1] == "course", f"unexpected course command: {lines[0]}"
+    return [sys.executable, "-m", "qitools", *last[1:]]
+
+
+def full_clone(dest: Path) -> Path:
+    """A full clone of this repository in ``dest``, with the working tree's changes on top.
+
+    ``git clone`` copies everything committed (what a learner gets from the repository); the files
+    changed, added or deleted in this working tree but not yet committed are then copied (or
+    deleted) too, so the test sees the tree under test, whole, never only part of it. Without git
+    (a source archive) the whole tree is copied, leaving out only what .gitignore would.
+    """
+    git = shutil.which("git")
+    if git and (ROOT / ".git").exists():
+        subprocess.run([git, "clone", "--quiet", "--no-hardlinks", str(ROOT), str(dest)], check=True)
+
+        def listed(*flags: str) -> list[str]:
+            out = subprocess.run([git, "ls-files", "-z", *flags], cwd=ROOT, capture_output=True, check=True).stdout
+            return [p for p in out.decode("utf-8").split("\0") if p]
+
+        deleted = set(listed("--deleted"))
+        for rel in listed("--modified", "--others", "--exclude-standard"):
+            if rel in deleted:
+                continue
+            target = dest / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / rel, target)
+        for rel in deleted:
+            (dest / rel).unlink(missing_ok=True)
+    else:
+        shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns(
+            ".git", ".venv", "__pycache__", "*.egg-info", ".pytest_cache", ".hypothesis", ".ipynb_checkpoints",
+            "build", "dist"))  # fmt: skip
+    return dest
 
 
 @dataclass
@@ -223,9 +255,10 @@ class JupyterLab:
             except urllib.error.HTTPError:
                 pass
 
-    def notebook_url(self, name: str) -> str:
+    def notebook_url(self, path: str) -> str:
+        """The address of a notebook, by its path in the course folder (``notebooks/00_start_here.ipynb``)."""
         # ?reset: a fresh workspace, so tabs of an earlier test are not reopened
-        return f"{self.url}/lab/tree/{name}?reset&token={self.token}"
+        return f"{self.url}/lab/tree/{path}?reset&token={self.token}"
 
 
 @dataclass

@@ -32,13 +32,13 @@ import pytest
 
 from .browser_support import (
     CHROMIUM_ARGS,
-    NOTEBOOKS,
     ROOT,
     JupyterLab,
     Server,
     WorkshopServer,
     chromium_executable,
     free_port,
+    full_clone,
     new_page,
     readme_course_command,
 )
@@ -130,17 +130,19 @@ LAB_SETTINGS = {
 
 @pytest.fixture(scope="session")
 def jupyterlab(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLab]:
-    """JupyterLab started as the README says, on a free port, over a copy of the course.
+    """JupyterLab started with the README's course command, in a full clone of the repository.
 
-    The copy keeps the committed notebooks untouched when cells run. Jupyter's configuration,
-    settings, runtime and workspace folders are temporary too, so a user's own settings do not
-    change what the test sees.
+    The clone (``git clone`` of this repository, with the working tree's uncommitted changes on
+    top: see :func:`full_clone`) is what a learner has after downloading the course, and cells that
+    run change it, not the committed notebooks. The command is the README's (``qitools course``),
+    run in the clone with the clone's qitools (``PYTHONPATH``). Jupyter's configuration, settings,
+    runtime and workspace folders are temporary, so a user's own settings do not change what the
+    test sees.
     """
     if importlib.util.find_spec("jupyterlab") is None:
         _missing('JupyterLab is not installed: pip install -e ".[test]"')
     base = tmp_path_factory.mktemp("jupyterlab")
-    course = base / "course"
-    shutil.copytree(NOTEBOOKS, course / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    course = full_clone(base / "qitools")
     settings = base / "settings"
     for rel, values in LAB_SETTINGS.items():
         (settings / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -152,11 +154,11 @@ def jupyterlab(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterat
             "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
             "JUPYTERLAB_SETTINGS_DIR": str(settings),
             "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(course), os.environ.get("PYTHONPATH")])),
         }
     )
     env["IPYTHONDIR"] = str(base / "ipython")  # no IPython startup files or profiles of the user
-    for name in ("JUPYTER_PATH", "MPLBACKEND"):  # the kernel picks its own (inline) matplotlib backend
+    for name in ("JUPYTER_PATH", "MPLBACKEND", "QITOOLS_FULL_ERRORS"):  # the kernel picks its own backend
         env.pop(name, None)
     port, token = free_port(), secrets.token_hex(16)
     command = readme_course_command() + [
@@ -173,7 +175,7 @@ def jupyterlab(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
     server = Server(command, cwd=course, env=env, name="JupyterLab")
-    lab = JupyterLab(url=f"http://127.0.0.1:{port}", token=token, root=course / "notebooks", server=server)
+    lab = JupyterLab(url=f"http://127.0.0.1:{port}", token=token, root=course, server=server)
     try:
         server.wait_for_line(r"Jupyter Server .* is running at|http://127\.0\.0\.1:\d+/lab")
         yield lab

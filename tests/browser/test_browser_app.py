@@ -4,7 +4,8 @@ The app is started once per session with ``qitools app --no-browser`` on a free 
 uploads the messy example export through the page's upload button (a file chooser, as a person
 does), checks that the suggested chart, the picture and the plain-English reading appear, switches
 the rule set and adds a part, downloads the report and the PNG, and uploads a bad file to see the
-library's message instead of a traceback.
+library's message instead of a traceback. With the course's PDSA project uploaded too, the page
+and the report list its cycles.
 """
 
 from __future__ import annotations
@@ -34,10 +35,10 @@ def open_app(page: Any, app: WorkshopServer) -> None:
         ) from exc
 
 
-def upload(page: Any, path: Path) -> None:
+def upload(page: Any, path: Path, button: str = ".qi-upload") -> None:
     """Click the upload button and choose ``path`` in the file chooser."""
     with page.expect_file_chooser(timeout=STEP_MS) as chooser:
-        page.click(".qi-upload")
+        page.click(button)
     chooser.value.set_files(str(path))
 
 
@@ -117,6 +118,63 @@ class TestUploadTheMessyExport:
         wait_for_text(page, READING, "Part 2 (Nov 2022 to Mar 2024)", "after adding a part")
         screenshot(page, artifacts, "app_mdc_two_parts")
         assert page.locator(".qi-message .qi-error").count() == 0
+        assert_no_script_errors(page)
+
+
+class TestPDSAProject:
+    def test_the_course_project_marks_its_cycles_in_the_reading_and_the_report(
+        self, page: Any, workshop_app: WorkshopServer, artifacts: Path
+    ) -> None:
+        """The course's example project with its measures' data: M1's cycles on the chart and in the report."""
+        open_app(page, workshop_app)
+        upload(page, qi.datasets.path("pdsa_falls_project", "json"), ".qi-pdsa-upload")
+        wait_for_text(page, ".qi-pdsa-info", "Fewer falls on Ash and Cedar wards", "after the PDSA upload")
+        assert "9 cycles (9 started), 3 measures" in page.inner_text(".qi-pdsa-info")
+        upload(page, qi.datasets.path("pdsa_falls_project", "csv"))
+        wait_for_text(page, READING, "PDSA cycles", "after the data upload")
+        reading = page.inner_text(READING)
+        assert "for measure M1 (Falls per 1000 occupied bed days)" in reading
+        assert "6 of 6 marked on the chart" in reading
+        assert "C4 Bay tagging: 13 Jun 2022 to 14 Jun 2022, adapt" in reading
+        assert "Cycles C1, C2 and C3 are meant to move another measure" in reading
+        page.locator(CHART_IMAGE).wait_for(state="visible", timeout=STEP_MS)
+        assert page.locator(".qi-pdsa-measure select").is_visible()
+        screenshot(page, artifacts, "app_pdsa_cycles")
+
+        with page.expect_download(timeout=STEP_MS) as download:
+            page.click("a.qi-download-report")
+        report = artifacts / f"pdsa_{download.value.suggested_filename}"
+        download.value.save_as(report)
+        text = report.read_text(encoding="utf-8")
+        section = text.split("<h2>PDSA cycles</h2>", 1)[1].split("<h2>", 1)[0]
+        assert re.findall(r'<tr><td class="t">(C\d+)</td>', section) == ["C4", "C5", "C7", "C6", "C8", "C9"]
+
+        # another measure's cycles, chosen in the page
+        before = page.locator(CHART_IMAGE).get_attribute("src")
+        choose(page, "qi-y", "lsbp_recorded")
+        choose(page, "qi-n", "lsbp_audited")
+        page.wait_for_function(
+            "([sel, before]) => { const i = document.querySelector(sel); "
+            "return !!i && i.getAttribute('src') !== before; }",
+            arg=[CHART_IMAGE, before],
+            timeout=STEP_MS,
+        )
+        wait_for_text(page, READING, "for measure M2", "after choosing the audit columns")
+        assert "3 of 3 marked on the chart" in page.inner_text(READING)
+        screenshot(page, artifacts, "app_pdsa_cycles_m2")
+        assert_no_script_errors(page)
+
+    def test_a_file_that_is_not_a_pdsa_project_gets_a_message(
+        self, page: Any, workshop_app: WorkshopServer, artifacts: Path, tmp_path: Path
+    ) -> None:
+        bad = tmp_path / "notes.pdsa"
+        bad.write_text("Ward 7 PDSA notes", encoding="utf-8")
+        open_app(page, workshop_app)
+        upload(page, bad, ".qi-pdsa-upload")
+        wait_for_text(page, ".qi-pdsa-info", "is not a qitools PDSA file", "after uploading a text file")
+        shown = page.inner_text("body")
+        assert "Traceback" not in shown and not re.search(r"\w+Error\b", shown), "a Python error is shown"
+        screenshot(page, artifacts, "app_pdsa_bad_file")
         assert_no_script_errors(page)
 
 

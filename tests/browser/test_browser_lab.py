@@ -1,7 +1,8 @@
 """The course in JupyterLab, as a trainee sees it in the browser.
 
-JupyterLab is started as the README's course command starts it (on a copy of ``notebooks/``), and
-Chromium opens the notebooks, runs them with **Run > Run All Cells** and reads the page:
+JupyterLab is started as the README's course command starts it (``qitools course``, in a full
+clone of the repository), and Chromium opens the notebooks, runs them with **Run > Run All Cells**
+and reads the page:
 
 - every code cell ran (has an execution number) and none has an error output;
 - a cell committed with a chart shows a chart (a figure can go missing in a live kernel, for
@@ -67,10 +68,10 @@ _ALL_RAN_JS = """(selector) => {
 }"""
 
 
-def open_notebook(page: Any, lab: JupyterLab, name: str) -> None:
-    """Open a course notebook in a fresh workspace and wait until its kernel is idle."""
+def open_notebook(page: Any, lab: JupyterLab, name: str, folder: str = "notebooks") -> None:
+    """Open a course notebook (by its name in ``folder``) in a fresh workspace; wait until its kernel is idle."""
     lab.shut_down_kernels()
-    page.goto(lab.notebook_url(name), timeout=PAGE_LOAD_MS)
+    page.goto(lab.notebook_url(f"{folder}/{name}"), timeout=PAGE_LOAD_MS)
     page.wait_for_selector(f"{CURRENT} .jp-Cell", timeout=PAGE_LOAD_MS)
     page.wait_for_function(_KERNEL_IDLE_JS, timeout=KERNEL_MS)
 

@@ -130,3 +130,81 @@ class TestSignalsDuring:
         project.cycle("C10").start_date = None
         with pytest.raises(qi.QIValueError, match="has not started"):
             qi.pdsa.signals_during(project, "C10", data=data)
+
+
+class TestMatchMeasure:
+    """Which measure a team's chart is, from its columns (for ``qitools chart --pdsa`` and the app)."""
+
+    def test_y_and_n_pick_one_measure(self, project):
+        assert [m.id for m in project.measures] == ["M1", "M2", "M3"]
+        assert (project.measure("M1").y, project.measure("M1").n) == ("falls", "bed_days")
+        assert qi.pdsa.match_measure(project, "falls", "bed_days").id == "M1"
+        assert qi.pdsa.match_measure(project, "Falls", "Bed Days").id == "M1"  # case, spaces, underscores
+
+    def test_y_alone_when_no_measure_has_both(self, project):
+        assert qi.pdsa.match_measure(project, "falls").id == "M1"
+        assert qi.pdsa.match_measure(project, "falls", "occupied_bed_days").id == "M1"
+
+    def test_none_when_no_measure_or_several_chart_the_columns(self, project):
+        assert qi.pdsa.match_measure(project, "bed_days") is None
+        assert qi.pdsa.match_measure(project, None) is None
+        twin = qi.pdsa.Measure("Falls, second count", y="falls", n="bed_days", x="month", chart="u",
+                               definition="Falls on the incident system, counted again by the ward")  # fmt: skip
+        project.add(twin)
+        assert qi.pdsa.match_measure(project, "falls", "bed_days") is None  # two measures: the caller must ask
+
+
+class TestChartMarksForAnyChart:
+    def test_attrs_say_whose_cycles_and_which_are_left_out(self, project):
+        marks = qi.pdsa.chart_marks(project, "M2")
+        assert marks["cycle"].tolist() == ["C6", "C8", "C9"]
+        assert marks.attrs["measure"] == "M2" and marks.attrs["measure_name"] == project.measure("M2").name
+        assert marks.attrs["project"] == project.title
+        others = [c.id for c in project.cycles if c.measure not in ("M2", None)]
+        assert marks.attrs["other_measures"] == [
+            f"Cycles {', '.join(others[:-1])} and {others[-1]} are meant to move another measure, M1 "
+            f"({project.measure('M1').name}), so they are not marked on this chart."
+        ]
+        ideas = {ci.id: ci.text for ci in project.change_ideas}
+        assert marks["change_idea_text"].tolist() == [ideas[i] for i in marks["change_idea"]]
+        assert qi.pdsa.chart_marks(project).attrs["other_measures"] == []  # every cycle: none left out
+
+    def test_advice_for_the_chart_it_goes_on(self, project, data):
+        ann = qi.pdsa.cycle_annotations(project, "M1")
+        early = data[data["month"] < "2024-03-01"]["month"]  # to February 2024: only C1 (5 February) began by then
+        kept, said = qi.pdsa.cycles_outside(ann, early, advice="data")
+        assert kept["cycle"].tolist() == ["C1"]
+        assert said[0].endswith("so it is not marked on the chart. Chart data that covers its dates, or check "
+                                "the cycle's dates.")  # fmt: skip
+        _, bare = qi.pdsa.cycles_outside(ann, early, advice="none")
+        assert bare[0].endswith("so it is not marked on the chart.")
+        _, store = qi.pdsa.cycles_outside(ann, early)
+        assert "Add the newer data (store.put_data" in store[0]
+        with pytest.raises(qi.QIValueError, match="`advice` must be"):
+            qi.pdsa.cycles_outside(ann, early, advice="loud")
+
+    def test_a_cycle_that_began_within_the_last_month_is_on_the_chart(self, project, data):
+        """A monthly point dated the 1st stands for its month: a cycle begun on the 4th is in it."""
+        ann = qi.pdsa.cycle_annotations(project, "M1")
+        to_march = data[data["month"] < "2024-04-01"]["month"]  # the last point is March 2024
+        kept, said = qi.pdsa.cycles_outside(ann, to_march, advice="none")
+        assert kept["cycle"].tolist() == ["C1", "C2", "C3"]
+        assert kept.set_index("cycle").loc["C2", "x"] == pd.Timestamp("2024-03-01")  # drawn on March's point
+        assert said[0].startswith("Cycle C4 (") and "after the data ends (March 2024)" in said[0]
+        daily = pd.Series(pd.date_range("2024-02-01", "2024-03-04", freq="D"))  # daily data: the 4th is in
+        kept, _ = qi.pdsa.cycles_outside(ann, daily, advice="none")
+        assert kept["cycle"].tolist() == ["C1", "C2"]
+        assert kept.set_index("cycle").loc["C2", "x"] == pd.Timestamp("2024-03-04")
+
+    def test_a_cycle_without_an_end_before_the_data_started_then(self, project, data):
+        ann = qi.pdsa.cycle_annotations(project, "M1")
+        late = data[data["month"] >= "2024-12-01"]["month"]
+        _, said = qi.pdsa.cycles_outside(ann, late, advice="none")
+        c1 = project.cycle("C1")
+        assert said[0] == (
+            f"Cycle C1 (Bay tagging) ended on {pd.Timestamp(c1.end_date).day} February 2024, before the data begins "
+            "(December 2024), so it is not marked on the chart."
+        )
+        ann.loc[0, "x_end"] = pd.NaT  # not ended yet: it is said to have started then, not ended
+        _, said = qi.pdsa.cycles_outside(ann, late, advice="none")
+        assert said[0].startswith("Cycle C1 (Bay tagging) started on 5 February 2024, before the data begins")

@@ -14,7 +14,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 import qitools as qi  # noqa: E402
-from qitools.pdsa.draw import ACT_COLOURS  # noqa: E402
+from qitools.pdsa.draw import ACT_COLOURS, KEY_GID, LABEL_GID  # noqa: E402
 
 FALLS_PROJECT = Path(__file__).resolve().parents[2] / "datasets" / "pdsa_falls_project.json"
 
@@ -222,7 +222,7 @@ class TestCyclesOutsideTheData:
             ax = qi.pdsa.draw_chart(project, short)
         messages = [str(w.message) for w in caught if issubclass(w.category, qi.pdsa.PDSAWarning)]
         assert messages == [
-            "Cycle C10 (Bay tagging) started on 4 November 2024, after the data ends (1 September 2024), so it is "
+            "Cycle C10 (Bay tagging) started on 4 November 2024, after the data ends (September 2024), so it is "
             "not marked on the chart. Add the newer data (store.put_data, or `qitools pdsa data`) or check the "
             "cycle's dates."
         ]
@@ -257,3 +257,48 @@ class TestSaveDrawings:
         assert text.lstrip().startswith("<?xml") and ">C10<" in text.replace("\n", "")  # labels are text
         with pytest.raises(qi.QIValueError, match=r"saved as .png or .svg"):
             save_drawings(project, tmp_path / "x.pdf")
+
+
+class TestPlotWithCycles:
+    """Any chart (not a measure's own) with a project's cycles: labels where the cycles began, readable."""
+
+    def test_titles_that_collide_become_ids_with_a_key(self, project, data):
+        import matplotlib.dates as mdates
+
+        cc = qi.control_chart(data, x="month", y="falls", n="bed_days", chart="u", multiply=1000)
+        marks = qi.pdsa.chart_marks(project, "M1", labels="title")
+        ax = qi.pdsa.plot_with_cycles(cc, marks, labels="title")
+        labels = {t.get_text().strip(): t.get_position()[0] for t in ax.texts if t.get_gid() == LABEL_GID}
+        ours = [c for c in project.cycles if c.measure in ("M1", None) and c.start_date]
+        # seven titles in 30 months collide (C1 and C2 are four weeks apart): ids at the start dates ...
+        assert labels == pytest.approx({c.id: mdates.date2num(pd.Timestamp(c.start_date)) for c in ours})
+        # ... and the titles in a key under the chart, in time order
+        key = [t.get_text() for t in ax.texts if t.get_gid() == KEY_GID]
+        ideas = {ci.id: ci.text for ci in project.change_ideas}
+        by_start = sorted(ours, key=lambda c: c.start_date)
+        assert key == ["Cycles:"] + [f"{c.id} {c.title or ideas[c.change_idea]}" for c in by_start]
+        assert ax.qi_pdsa_left_out == []
+
+    def test_cycles_outside_the_dates_warn_and_are_listed(self, project, data):
+        cc = qi.control_chart(data[data["month"] < "2024-10-01"], x="month", y="falls", n="bed_days", chart="u")
+        with pytest.warns(qi.pdsa.PDSAWarning, match=r"Cycle C10 \(Bay tagging\) started on 4 November 2024"):
+            ax = qi.pdsa.plot_with_cycles(cc, qi.pdsa.chart_marks(project, "M1"))
+        assert len(ax.qi_pdsa_left_out) == 1 and "Chart data that covers its dates" in ax.qi_pdsa_left_out[0]
+        assert "C10" not in [t.get_text().strip() for t in ax.texts if t.get_gid() == LABEL_GID]
+
+    def test_faceted_chart_marks_every_facet(self, project, data):
+        """Small multiples have no room for labels: each facet shows the cycles' lines and spans."""
+        two = pd.concat([data.assign(ward="Ward 7"), data.assign(ward="Ward 8")])
+        cc = qi.control_chart(two, x="month", y="falls", n="bed_days", chart="u", facet="ward")
+        fig = qi.pdsa.plot_with_cycles(cc, qi.pdsa.chart_marks(project, "M1"))
+        charts = [a for a in fig.axes if any(ln.get_gid() == "qi-data" for ln in a.lines)]
+        assert len(charts) == 2
+        for a in charts:  # C1-C5 and C7 ran from a start to an end date; C10 has not ended
+            assert len([p for p in a.patches if p.get_gid() == "qi-annotation-span-pdsa"]) == 6
+            assert len([ln for ln in a.lines if ln.get_gid() == "qi-annotation-line-pdsa"]) == 1
+
+    def test_a_chart_not_by_date(self, project):
+        cc = qi.control_chart(y=list(range(1, 13)), chart="run")
+        with pytest.raises(qi.QIValueError, match="The chart's x is not dates"):
+            qi.pdsa.plot_with_cycles(cc, qi.pdsa.chart_marks(project, "M1"))
+        assert qi.pdsa.plot_with_cycles(cc, qi.pdsa.chart_marks(project, "M1").iloc[0:0]) is not None

@@ -43,7 +43,7 @@ def _judge_aim(answer: Any, *, baseline: float, improvement: str, after: str, pr
     if _close(base, baseline):
         ok += 1
     elif _close(base, baseline * 100):
-        mistake = "percentage_not_proportion"
+        mistake = "percentage_not_proportion" if proportion else "wrong_scale"
         problems.append("'baseline' is not on the scale of the data.")
     else:
         problems.append("'baseline' should be the current level given in the question.")

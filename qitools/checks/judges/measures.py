@@ -76,8 +76,8 @@ def _judge_rate(answer: Any, events: Any, exposure: Any, *, per: float = 1000, p
         expected = [e / x * per for e, x in cases]
         right = sum(_close(g, e) for g, e in zip(got, expected, strict=False))
         if right < len(cases):
-            mistake = _rate_mistake(got[0], cases[0][0], cases[0][1], per)
-            return _wrong(f"{right} of {len(cases)} months are right.", mistake=mistake, score=0.0)
+            mistake, detail = _rate_slip(got[0], cases[0][0], cases[0][1], per)
+            return _wrong(f"{right} of {len(cases)} months are right. {detail}".strip(), mistake=mistake, score=0.0)
         try:
             zero = answer(ev[0] if ev else 1.0, 0.0)
         except Exception:  # noqa: BLE001
@@ -93,7 +93,8 @@ def _judge_rate(answer: Any, events: Any, exposure: Any, *, per: float = 1000, p
         mean_of = statistics.fmean(e / x_ * per for e, x_ in zip(ev, ex, strict=False) if x_)
         if _close(x, mean_of):
             return _wrong(mistake="mean_of_rates")
-        return _wrong(mistake=_rate_mistake(x, sum(ev), sum(ex), per))
+        mistake, detail = _rate_slip(x, sum(ev), sum(ex), per)
+        return _wrong(detail, mistake=mistake)
     xs = _numbers(answer)
     expected = [e / x * per if x else math.nan for e, x in zip(ev, ex, strict=False)]
     if len(xs) != len(expected):
@@ -102,21 +103,33 @@ def _judge_rate(answer: Any, events: Any, exposure: Any, *, per: float = 1000, p
         return _right()
     right = sum(_close(a, e) for a, e in zip(xs, expected, strict=False))
     first = next(i for i, (a, e) in enumerate(zip(xs, expected, strict=False)) if not _close(a, e))
-    return _wrong(
-        f"{right} of {len(xs)} values are right.", mistake=_rate_mistake(xs[first], ev[first], ex[first], per)
-    )
+    mistake, detail = _rate_slip(xs[first], ev[first], ex[first], per)
+    return _wrong(f"{right} of {len(xs)} values are right. {detail}".strip(), mistake=mistake)
 
 
 def _rate_mistake(got: float, events: float, exposure: float, per: float) -> str | None:
+    return _rate_slip(got, events, exposure, per)[0]
+
+
+def _per_words(per: float) -> str:
+    """'per 1,000', 'per 100,000', 'per 2.5'."""
+    return f"per {per:,.0f}" if float(per).is_integer() else f"per {per:,}"
+
+
+def _rate_slip(got: float, events: float, exposure: float, per: float) -> tuple[str | None, str]:
+    """(mistake, detail): the mistake a rate answer shows, and which 'per' it was worked out with."""
     if not exposure or not math.isfinite(got):
-        return None
+        return None, ""
     expected = events / exposure * per
-    if _close(got, events / exposure):
-        return "forgot_multiplier"
-    if per != 100 and _close(got, events / exposure * 100):
-        return "wrong_multiplier"
-    if events and _close(got, exposure / events * per) or events and _close(got, exposure / events):
-        return "inverted"
-    if _close(got, expected * 100) or _close(got, expected / 100):
-        return "wrong_multiplier"
-    return None
+    if events and (_close(got, exposure / events * per) or _close(got, exposure / events)):
+        return "inverted", ""
+    raw = events / exposure
+    if raw and not _close(got, expected):
+        for power in range(0, 8):
+            used = 10.0**power
+            if used != per and _close(got, raw * used):
+                if used == 1:
+                    return "forgot_multiplier", ""
+                looks = "a percentage (times 100)" if used == 100 else f"a rate {_per_words(used)}"
+                return "wrong_multiplier", f"This looks like {looks}; the question asks for a rate {_per_words(per)}."
+    return None, ""

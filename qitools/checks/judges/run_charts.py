@@ -48,9 +48,33 @@ def _judge_median(answer: Any, data: Any, *, baseline: int | None = None) -> Ver
     middles = {base[mid]} | ({base[mid - 1], (base[mid - 1] + base[mid]) / 2} if len(base) % 2 == 0 else set())
     if any(_close(x, m) for m in middles) and not _close(x, expected):
         return _wrong(mistake="unsorted_middle")
-    if _close(x, expected * 100) or _close(x, expected / 100):
-        return _wrong(mistake="percentage_not_proportion" if _close(x, expected * 100) else "proportion_not_percentage")
+    scale = _scale_slip(x, expected, values)
+    if scale is not None:
+        return _wrong(scale[1], mistake=scale[0])
     return _wrong()
+
+
+def _scale_slip(x: float, expected: float, values: Sequence[float]) -> tuple[str, str] | None:
+    """(mistake, detail) when ``x`` is ``expected`` times a power of ten, named from the data's scale.
+
+    Proportions (every value between 0 and 1) times 100 are a percentage where a proportion is
+    needed. Anything else (a rate per 1,000 bed days times 100, a percentage divided by 100: the
+    values alone cannot tell a rate from a percentage) is named as on the wrong scale, with the factor.
+    """
+    if not expected or not math.isfinite(expected) or not math.isfinite(x):
+        return None
+    finite = [v for v in values if math.isfinite(v)]
+    proportions = bool(finite) and all(0 <= v <= 1 for v in finite)
+    for power in (1, 2, 3, 4, 5):
+        factor = 10**power
+        bigger, smaller = _close(x, expected * factor), _close(x, expected / factor)
+        if not (bigger or smaller):
+            continue
+        if factor == 100 and bigger and proportions:
+            return "percentage_not_proportion", ""
+        times = f"{factor:,}"
+        return "wrong_scale", f"It is {times} times too {'big' if bigger else 'small'}."
+    return None
 
 
 def _sides(values: Sequence[float], centre: float) -> list[int]:
