@@ -131,7 +131,7 @@ def test_check_cells_print_words_first(capsys):
     checks.reset()
     checks.written("16.7", "We tested a falls bundle on two wards.", min_words=5)
     out = capsys.readouterr().out
-    assert "Question 16.7: right. Recorded for your coach (8 words)" in out
+    assert "Right ✓ – question 16.7. Recorded for your coach (8 words)" in out
 
 
 def test_the_new_mistakes_are_catalogued():

@@ -992,10 +992,10 @@ def order(qid, answer, keys, *, options=None, hints=None) -> None:
     >>> checks.reset()
     >>> keys = checks.order_keys("16.6", ["b", "c", "a"])
     >>> checks.order("16.6", ["b", "a", "c"], keys, options="abc")
-    ❌ Question 16.6: not right yet. 1 of 3 are in the right place.
+    Not yet ✗ – question 16.6. 1 of 3 are in the right place.
        Hint 1 of 2: Which comes first? Put that one first in your list, then ask the same of the rest.
     >>> checks.order("16.6", ["B", "c", "a"], keys, options="abc")
-    ✅ Question 16.6: right.
+    Right ✓ – question 16.6.
     """
     _check("order", qid, answer, keys, question=str(qid), options=options, hints=hints)
 
@@ -1024,9 +1024,9 @@ def ratio(qid, answer, numerator, denominator, *, hints=None) -> None:
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.ratio("15.5", 0.8, [30, 50], [40, 60])
-    ✅ Question 15.5: right. Above 1: more than expected for these patients; below 1: fewer.
+    Right ✓ – question 15.5. Above 1: more than expected for these patients; below 1: fewer.
     >>> checks.ratio("15.5", 1.25, [30, 50], [40, 60])  # doctest: +ELLIPSIS
-    ❌ Question 15.5: not right yet.
+    Not yet ✗ – question 15.5.
        Common mistake – the division the wrong way up: ...
        Hint 1 of 2: Divide the total observed by the total expected.
     """
@@ -1064,10 +1064,10 @@ def suppressed(qid, answer, original, *, threshold=5, hints=None) -> None:
     >>> checks.reset()
     >>> table = pd.DataFrame({"month": [1, 2, 3], "harm": [0, 3, 12]})
     >>> checks.suppressed("17.5", table, {"harm": [0, 3, 12]})  # doctest: +ELLIPSIS
-    ❌ Question 17.5: not right yet. 1 small count is still shown.
+    Not yet ✗ – question 17.5. 1 small count is still shown.
        Common mistake – small numbers shared: ...
     >>> checks.suppressed("17.5", qi.suppress_small_counts(table, ["harm"]), {"harm": [0, 3, 12]})
-    ✅ Question 17.5: right. Counts from 1 to 4 hidden, the rest kept: safe to share.
+    Right ✓ – question 17.5. Counts from 1 to 4 hidden, the rest kept: safe to share.
     """
     _check("suppressed", qid, answer, original, threshold=threshold, hints=hints)
 
@@ -1103,9 +1103,9 @@ def written(qid, answer, *, parts=None, min_words=20, hints=None) -> None:
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.written("16.7", {"what": "We tested a falls bundle.", "next": ...}, parts=["what", "next"], min_words=3)
-    ❌ Question 16.7: not right yet. 1 of 2 parts written (at least 3 words each).
+    Not yet ✗ – question 16.7. 1 of 2 parts written (at least 3 words each).
        Hint 1 of 2: Write your own words in the quotes, replacing the ... of every part.
     >>> checks.written("16.7", "We tested a falls bundle on two wards.", min_words=5)
-    ✅ Question 16.7: right. Recorded for your coach (8 words). This answer earns no automatic points: your coach reads it and marks it with the rubric.
+    Right ✓ – question 16.7. Recorded for your coach (8 words). This answer earns no automatic points: your coach reads it and marks it with the rubric.
     """
     _check("written", qid, answer, parts=parts, min_words=min_words, hints=hints)
