@@ -731,7 +731,7 @@ def pdsa_project(df: pd.DataFrame, facts: dict[str, Any]) -> dict[str, Any]:
     ]  # fmt: skip
     return {
         "format": "qitools-pdsa",
-        "format_version": 1,
+        "format_version": 2,
         "id": "falls-ash-cedar",
         "title": "Fewer falls on Ash and Cedar wards",
         "team": "Care of older people falls group",
@@ -762,6 +762,11 @@ def pdsa_project(df: pd.DataFrame, facts: dict[str, Any]) -> dict[str, Any]:
                 "improvement": "decrease",
                 "dataset": PDSA_DATA_FILE,
                 "unit": "falls per 1000 bed days",
+                "data_source": "incident reporting system (falls); bed management system (occupied bed days)",
+                "collected_by": "the falls lead nurse",
+                "frequency": "monthly, on the 5th working day, for the month before",
+                "sampling": "every reported fall on both wards (no sample)",
+                "missing": "a month whose bed days are not available is left as a gap, never 0",
             },
             {
                 "id": "M2",
@@ -778,6 +783,12 @@ def pdsa_project(df: pd.DataFrame, facts: dict[str, Any]) -> dict[str, Any]:
                 "improvement": "increase",
                 "dataset": PDSA_DATA_FILE,
                 "unit": "% of audited patients",
+                "data_source": "the electronic observations record",
+                "collected_by": "the ward's practice educator",
+                "frequency": "monthly, in the first week, for the month before's admissions",
+                "sampling": "20 patients a month: the first 10 admitted to each ward after the 1st",
+                "missing": "notes that cannot be opened: take the next patient on the list and say so; a month "
+                "not audited is left blank, never 0",
             },
             {
                 "id": "M3",
@@ -790,6 +801,11 @@ def pdsa_project(df: pd.DataFrame, facts: dict[str, Any]) -> dict[str, Any]:
                 "chart": "i",
                 "dataset": PDSA_DATA_FILE,
                 "unit": "days",
+                "data_source": "patient administration system (discharges)",
+                "collected_by": "the directorate's information analyst",
+                "frequency": "monthly, for the patients discharged in the month before",
+                "sampling": "every discharge from both wards (no sample)",
+                "missing": "a month without discharges is left as a gap",
             },
         ],
         "drivers": [
@@ -821,6 +837,163 @@ def pdsa_project(df: pd.DataFrame, facts: dict[str, Any]) -> dict[str, Any]:
 def _pdsa_files(df: pd.DataFrame, facts: dict[str, Any]) -> dict[str, bytes]:
     text = json.dumps(pdsa_project(df, facts), indent=2, ensure_ascii=False) + "\n"
     return {PDSA_FILE: text.encode("utf-8")}
+
+
+# ------------------------------------------------------------------------------------------------
+# 11. falls_incidents
+# ------------------------------------------------------------------------------------------------
+INCIDENTS_START = "2023-04-01"
+INCIDENTS_DAYS = 366  # April 2023 to March 2024 (February 2024 has 29 days)
+INCIDENTS_WARD = "Holly"
+#: the main contributory factor recorded at each post-falls review: exact counts by shift, so that
+#: the vital few are planted (whole year: the first three reach 81.25%; nights: the first two 90%;
+#: days: the first three 80.6%)
+INCIDENT_CAUSES: dict[str, dict[str, int]] = {
+    "Toileting need": {"night": 35, "day": 5},
+    "Confusion or delirium": {"night": 19, "day": 3},
+    "Low blood pressure on standing": {"night": 1, "day": 15},
+    "Unsafe footwear": {"night": 0, "day": 9},
+    "Environment (clutter, wet floor)": {"night": 2, "day": 2},
+    "Sedating medicine": {"night": 3, "day": 0},
+    "Equipment (bed rails, frame)": {"night": 0, "day": 2},
+}
+#: where falls of each cause happen (probabilities)
+INCIDENT_LOCATIONS: dict[str, dict[str, float]] = {
+    "Toileting need": {"Toilet or bathroom": 0.45, "Bedside": 0.40, "Corridor": 0.15},
+    "Confusion or delirium": {"Bedside": 0.70, "Corridor": 0.20, "Day room": 0.10},
+    "Low blood pressure on standing": {"Bedside": 0.60, "Toilet or bathroom": 0.20, "Chair": 0.20},
+    "Unsafe footwear": {"Corridor": 0.50, "Day room": 0.30, "Bedside": 0.20},
+    "Environment (clutter, wet floor)": {"Toilet or bathroom": 0.50, "Corridor": 0.50},
+    "Sedating medicine": {"Bedside": 1.0},
+    "Equipment (bed rails, frame)": {"Bedside": 0.50, "Chair": 0.50},
+}
+#: harm (NHS Learn from Patient Safety Events grades): exact counts, shuffled over the falls
+INCIDENT_HARM = {"No harm": 67, "Low harm": 23, "Moderate harm": 5, "Severe harm": 1}
+#: the hour a fall happens: night falls cluster in the small hours, day falls after getting up and after lunch
+NIGHT_HOURS = {20: 1, 21: 2, 22: 3, 23: 4, 0: 5, 1: 7, 2: 8, 3: 8, 4: 8, 5: 7, 6: 5, 7: 3}
+DAY_HOURS = {8: 6, 9: 7, 10: 5, 11: 3, 12: 3, 13: 5, 14: 6, 15: 4, 16: 3, 17: 3, 18: 2, 19: 2}
+
+
+def _shift_of(hour: int) -> str:
+    return "day" if 8 <= hour < 20 else "night"
+
+
+def build_falls_incidents(rng: np.random.Generator) -> tuple[pd.DataFrame, dict[str, Any]]:
+    rows = []
+    for cause, by_shift in INCIDENT_CAUSES.items():
+        places = INCIDENT_LOCATIONS[cause]
+        for shift, count in by_shift.items():
+            hours = NIGHT_HOURS if shift == "night" else DAY_HOURS
+            weights = np.array(list(hours.values()), dtype=float)
+            for _ in range(count):
+                hour = int(rng.choice(list(hours), p=weights / weights.sum()))
+                minute = int(rng.integers(0, 60))
+                day = int(rng.integers(0, INCIDENTS_DAYS))
+                place = str(rng.choice(list(places), p=np.array(list(places.values())) / sum(places.values())))
+                when = pd.Timestamp(INCIDENTS_START) + pd.Timedelta(days=day, hours=hour, minutes=minute)
+                rows.append({"reported": when, "cause": cause, "location": place})
+    df = pd.DataFrame(rows).sort_values("reported", kind="stable").reset_index(drop=True)
+    harm = np.array([grade for grade, n in INCIDENT_HARM.items() for _ in range(n)], dtype=object)
+    if len(harm) != len(df):
+        raise RuntimeError(f"{len(harm)} harm grades for {len(df)} falls")
+    df["harm"] = rng.permutation(harm)
+    df["shift"] = [_shift_of(t.hour) for t in df["reported"]]
+    df.insert(0, "incident_id", [f"F{i:03d}" for i in range(1, len(df) + 1)])
+    df.insert(2, "ward", INCIDENTS_WARD)
+    df = df[["incident_id", "reported", "ward", "shift", "location", "cause", "harm"]]
+    totals = {c: sum(v.values()) for c, v in INCIDENT_CAUSES.items()}
+
+    def vital_few(counts: dict[str, int], cut: float = 80) -> list[str]:
+        order = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        total, running, out = sum(counts.values()), 0, []
+        for cause, n in order:
+            out.append(cause)
+            running += n
+            if 100 * running / total >= cut:
+                break
+        return out
+
+    facts = {
+        "ward": INCIDENTS_WARD,
+        "falls": int(len(df)),
+        "falls_by_shift": {s: int(sum(v[s] for v in INCIDENT_CAUSES.values())) for s in ("night", "day")},
+        "causes": totals,
+        "causes_by_shift": INCIDENT_CAUSES,
+        "vital_few": vital_few(totals),
+        "vital_few_night": vital_few({c: v["night"] for c, v in INCIDENT_CAUSES.items() if v["night"]}),
+        "vital_few_day": vital_few({c: v["day"] for c, v in INCIDENT_CAUSES.items() if v["day"]}),
+        "harm": INCIDENT_HARM,
+        "night_hours": "20:00 to 07:59",
+    }
+    return df, facts
+
+
+# ------------------------------------------------------------------------------------------------
+# ct_waits (module 9, measurement data)
+# ------------------------------------------------------------------------------------------------
+CT_START = "2022-04-01"
+CT_MONTHS = 30
+CT_CHANGE_MONTH = 19  # 1-based: October 2023, routine scans start at a community diagnostic centre
+CT_PER_MONTH = 300  # outpatient CT scans a month (Poisson mean)
+CT_MEDIAN_BEFORE = 14.0  # days from request to scan
+CT_MEDIAN_AFTER = 9.0
+CT_LOG_SD = 0.6  # spread of one patient's wait on the log scale (skewed to the right)
+CT_MONTH_LOG_SD = 0.15  # month-to-month variation of the whole month's waits (demand, staffing, downtime)
+
+
+def build_ct_waits(rng: np.random.Generator) -> tuple[pd.DataFrame, dict[str, Any]]:
+    months = _months(CT_START, CT_MONTHS)
+    per_month = rng.poisson(CT_PER_MONTH, CT_MONTHS)
+    month_effect = rng.normal(0, CT_MONTH_LOG_SD, CT_MONTHS)
+    frames = []
+    for i, (month, k) in enumerate(zip(months, per_month, strict=True)):
+        median = CT_MEDIAN_BEFORE if i < CT_CHANGE_MONTH - 1 else CT_MEDIAN_AFTER
+        wait = median * np.exp(month_effect[i] + rng.normal(0, CT_LOG_SD, k))
+        frames.append(pd.DataFrame({"month": month, "wait_days": np.maximum(np.round(wait), 0).astype(int)}))
+    df = pd.concat(frames, ignore_index=True)
+    facts = {
+        "change_month": months[CT_CHANGE_MONTH - 1].strftime("%Y-%m-%d"),
+        "change_month_number": CT_CHANGE_MONTH,
+        "scans_per_month": CT_PER_MONTH,
+        "true_median_before_days": CT_MEDIAN_BEFORE,
+        "true_median_after_days": CT_MEDIAN_AFTER,
+        "patient_log_sd": CT_LOG_SD,
+        "month_log_sd": CT_MONTH_LOG_SD,
+    }
+    return df, facts
+
+
+# ------------------------------------------------------------------------------------------------
+# caesarean_ssi (module 10, rare events)
+# ------------------------------------------------------------------------------------------------
+CS_START = "2021-04-01"
+CS_END = "2024-03-31"
+CS_BUNDLE = "2022-04-01"  # a wound-care bundle for every caesarean section from this date
+CS_PER_MONTH = 70
+CS_RISK_BEFORE = 0.06  # probability that a section is followed by a surgical site infection
+CS_RISK_AFTER = 0.03
+
+
+def build_caesarean_ssi(rng: np.random.Generator) -> tuple[pd.DataFrame, dict[str, Any]]:
+    days = pd.date_range(CS_START, CS_END, freq="D")
+    per_day = rng.poisson(CS_PER_MONTH * 12 / 365.25, len(days))
+    dates = np.repeat(days.to_numpy(), per_day)
+    risk = np.where(dates < np.datetime64(CS_BUNDLE), CS_RISK_BEFORE, CS_RISK_AFTER)
+    infection = (rng.random(len(dates)) < risk).astype(int)
+    df = pd.DataFrame({"section": np.arange(1, len(dates) + 1), "date": dates, "infection": infection})
+    bundle = pd.Timestamp(CS_BUNDLE)
+    facts = {
+        "bundle_date": CS_BUNDLE,
+        "first_section_of_bundle": int(df.loc[df["date"] >= bundle, "section"].iloc[0]),
+        "risk_before": CS_RISK_BEFORE,
+        "risk_after": CS_RISK_AFTER,
+        "expected_sections_between_before": round((1 - CS_RISK_BEFORE) / CS_RISK_BEFORE, 1),
+        "expected_sections_between_after": round((1 - CS_RISK_AFTER) / CS_RISK_AFTER, 1),
+        "infections_before": int(df.loc[df["date"] < bundle, "infection"].sum()),
+        "infections_after": int(df.loc[df["date"] >= bundle, "infection"].sum()),
+    }
+    return df, facts
+
 
 
 # ------------------------------------------------------------------------------------------------
@@ -891,6 +1064,9 @@ SEEDS = {
     "readmissions_by_trust": 1,
     "team_export_messy": 1,
     "pdsa_falls_project": 1,
+    "falls_incidents": 1,
+    "ct_waits": 5,
+    "caesarean_ssi": 15,
     "ed_time_in_department": 2,
 }
 
@@ -934,8 +1110,9 @@ DATASETS: list[Dataset] = [
         "people's and rehabilitation wards). Bed occupancy about 93% (NHS England bed availability "
         "and occupancy statistics, KH03). Multifactorial falls interventions reduce falls by 20-40% "
         "in trials (NICE CG161 evidence; Royal College of Physicians National Audit of Inpatient Falls).",
-        use="run charts and u charts (modules 2, 3, 7), facets, PDSA annotation (module 10), "
-        "the own-data lesson (team_export_messy is the export of Ash and Cedar's numbers)",
+        use="rates and stratification (module 2), run charts (modules 0 and 4), u charts (module 8), freezing "
+        "limits and parts (module 11), facets, PDSA annotation (module 6), the own-data lesson (module 17: "
+        "team_export_messy is the export of Ash and Cedar's numbers)",
         build=build_ward_falls,
     ),
     Dataset(
@@ -975,7 +1152,7 @@ DATASETS: list[Dataset] = [
         "departments; trusts' baselines of about 50-60% rising to 80-90% after screening tools and "
         "patient group directions are typical of published improvement reports. About 24 sepsis "
         "patients a week is a medium-sized emergency department.",
-        use="run chart rules (modules 3-5), p charts (module 7), PDSA ramps (module 10)",
+        use="run charts and their rules (modules 4 and 5), p charts (module 8), PDSA ramps (module 6)",
         build=build_sepsis,
     ),
     Dataset(
@@ -1019,8 +1196,9 @@ DATASETS: list[Dataset] = [
         "Constitution), 76% by March 2024 and 78% by March 2025 (NHS England operational planning "
         "guidance 2023/24 and 2024/25). Over-dispersion of national A&E data and Laney p': Mohammed "
         "MA, Panesar JS, Laney DB, Wilson R (2013) BMJ Qual Saf 22:362-368.",
-        use="over-dispersion and Laney p' (module 9), reporting to boards against targets (module 12), "
-        "why RAG ratings mislead (module 0)",
+        use="the XmR chart (module 7), over-dispersion, stratification and Laney p' (module 12), reporting "
+        "to boards against targets (module 13), why RAG ratings and two-point comparisons mislead (module 1 "
+        "and exercise 1), comparing units (module 14)",
         build=build_ed,
     ),
     Dataset(
@@ -1047,8 +1225,8 @@ DATASETS: list[Dataset] = [
         "healthcare-associated) C. difficile rates of about 15-25 per 100,000 bed days in acute "
         "trusts: UKHSA mandatory surveillance of C. difficile infection, quarterly and annual "
         "epidemiological commentaries 2022-2024. Bed days: a 1,000-bed trust at about 94% occupancy.",
-        use="c and u charts (module 7), exclude= and astronomical points (modules 6 and 9), "
-        "reporting against a threshold (module 12)",
+        use="screening moving ranges (module 7), c and u charts (module 8), exclude= (module 11), "
+        "reporting against a threshold (module 13)",
         build=build_cdiff,
     ),
     Dataset(
@@ -1065,15 +1243,15 @@ DATASETS: list[Dataset] = [
             Col("category", "str", "category", "Category 2, 3, 4 or unstageable."),
             Col("site", "str", "body site", "Where on the body."),
         ],
-        suggested_chart="t chart (or g chart) of days between ulcers",
+        suggested_chart="t chart of days between ulcers (time between events)",
         example='days = df["date"].diff().dt.days.dropna(); qi.control_chart(y=days, chart="t")',
         story="Four wards with about 3,000 occupied bed days a month. Until 31 March 2022 a new "
         "category 2+ pressure ulcer occurs on any day with probability 0.11 (about 3.3 a month, "
         "1.1 per 1000 bed days; on average 9 days apart). From 1 April 2022 an intervention (SSKIN "
         "bundle with 'react to red' training and tissue viability link nurses on every ward) "
         "lowers it to 0.035 (about 1 a month; 29 days apart) to the end. No two ulcers share a "
-        "date. Chart the days between ulcers (the first ulcer has no gap) with a t chart or a g "
-        "chart, limits frozen on the baseline year (freeze= the last ulcer before April 2022): the "
+        "date. Chart the days between ulcers (the first ulcer has no gap) with a t chart (time "
+        "between events; a g chart, meant for counts of cases between events, shows the same), limits frozen on the baseline year (freeze= the last ulcer before April 2022): the "
         "baseline is stable, and after the intervention gaps rise above the upper limit and run "
         "above the centre line; longer gaps mean improvement. Category and site are drawn "
         "independently (sacrum and heel most common), for Pareto charts. Rare-event charts of "
@@ -1083,7 +1261,7 @@ DATASETS: list[Dataset] = [
         "reports give roughly 0.5-2 per 1000 bed days, most category 2, sacrum and heels the "
         "commonest sites (NHS Safety Thermometer; NHS Improvement 'Stop the pressure'). Days-between "
         "charts for rare events: Benneyan JC (2001) Infect Control Hosp Epidemiol 22:424-434.",
-        use="rare events, g and t charts (module 8), Pareto charts (module 11)",
+        use="time between rare events, the t chart (module 10), Pareto charts (module 3)",
         build=build_pressure_ulcers,
     ),
     Dataset(
@@ -1118,7 +1296,7 @@ DATASETS: list[Dataset] = [
         "ambition of 60 minutes or less, best units under 30 minutes; about 10-11% of stroke "
         "patients thrombolysed, so 9-10 a month in a unit admitting about 1,000 strokes a year. "
         "Pre-alert and direct-to-scanner pathways: Meretoja A et al. (2012) Neurology 79:306-313.",
-        use="xbar and s charts (module 6), skewed data and i charts (module 9)",
+        use="xbar and s charts, skewed data and I charts (module 9)",
         build=build_door_to_needle,
     ),
     Dataset(
@@ -1155,7 +1333,7 @@ DATASETS: list[Dataset] = [
         "for estates and ancillary staff. Leaver rates of about 10-12% a year (NHS Digital NHS "
         "workforce statistics). The framework 'Developing People - Improving Care' (NHS Improvement "
         "2016) puts talent management among its areas.",
-        use="seasonality and i charts (module 9), workforce measures, reporting to boards (module 12)",
+        use="seasonality and I charts (module 11), workforce measures, reporting to boards (module 13)",
         build=build_staff,
     ),
     Dataset(
@@ -1266,10 +1444,125 @@ DATASETS: list[Dataset] = [
         "Inpatient Falls and NICE CG161 (lying and standing blood pressure, medication review, "
         "supervision of patients at risk); the PDSA ramps follow Langley et al., The Improvement "
         "Guide (2009) and the NHS QSIR programme. Falls rates: see ward_falls.",
-        use="PDSA cycles and ramps, driver diagrams, family of measures (modules 1 and 10)",
+        use="measurement plans and sampling (module 2), PDSA cycles and ramps, driver diagrams, family of "
+        "measures (module 6)",
         build=build_pdsa_project,
         files=[PDSA_DATA_FILE, PDSA_FILE],
         extra=_pdsa_files,
+    ),
+    Dataset(
+        name="falls_incidents",
+        title="A year of falls incident reports on one ward",
+        description="Every inpatient fall reported on Holly ward (care of older people) in one year, with "
+        "when, where, the main contributory factor and the harm: for Pareto charts and stratification.",
+        seed=SEEDS["falls_incidents"],
+        period="1 April 2023 to 31 March 2024",
+        grain="one row per fall (96 rows)",
+        columns=[
+            Col("incident_id", "str", "code", "Incident number (fictional)."),
+            Col("reported", "datetime", "date and time", "When the fall happened."),
+            Col("ward", "str", "name", "Ward (fictional)."),
+            Col("shift", "str", "day or night", "Day (08:00 to 19:59) or night (20:00 to 07:59), from the time."),
+            Col("location", "str", "place", "Where on the ward the patient fell."),
+            Col("cause", "str", "category", "The main contributory factor found at the post-falls review."),
+            Col("harm", "str", "grade", "Harm to the patient: no, low, moderate or severe harm."),
+        ],
+        suggested_chart="Pareto chart of cause (all falls, then nights and days separately)",
+        example='qi.pareto_chart(df, category="cause")',
+        story="96 falls in the year, 60 of them at night. The main contributory factor was planted with "
+        "exact counts: toileting need 40, confusion or delirium 22, low blood pressure on standing 16, "
+        "unsafe footwear 9, environment 4, sedating medicine 3, equipment 2. A Pareto chart of cause "
+        "shows three vital few reaching 81% (toileting, confusion, low blood pressure on standing). "
+        "Stratified by shift the picture splits: at night toileting (35) and confusion (19) make 90% "
+        "of falls; by day low blood pressure on standing (15), unsafe footwear (9) and toileting (5) "
+        "make 81%. So night-time change ideas (regular toileting rounds, a bay nurse) differ from "
+        "daytime ones (lying and standing blood pressure, footwear checks). More than half of the "
+        "night's falls happen between 01:00 and 05:59. Harm grades were planted with exact counts (67 no harm, 23 low, 5 "
+        "moderate, 1 severe) and shuffled, so harm is unrelated to cause. Times, days and locations "
+        "are random (a location depends on the cause: toileting falls in the toilet or at the bedside).",
+        basis="Royal College of Physicians, National Audit of Inpatient Falls (NAIF) annual reports "
+        "2022-2024: most inpatient falls are unwitnessed, at the bedside or in the bathroom, many at "
+        "night and linked to toileting, delirium and postural hypotension; about 1 in 4 falls causes "
+        "some harm. NICE CG161 (Falls in older people, 2013) lists the risk factors. Harm grades: NHS "
+        "England Learn from Patient Safety Events (LFPSE). About 96 falls a year is a 28-bed care of "
+        "older people ward at about 10 falls per 1,000 occupied bed days.",
+        use="understanding the system: Pareto charts, the vital few, stratification by shift (module 3 "
+        "and exercise 3)",
+        build=build_falls_incidents,
+    ),
+    Dataset(
+        name="ct_waits",
+        title="Outpatient CT scan waits",
+        description="Days from request to scan for every outpatient CT scan, about 300 a month for 30 "
+        "months: subgroups too big for xbar and s charts; waits fall when a community diagnostic centre opens.",
+        seed=SEEDS["ct_waits"],
+        period="April 2022 to September 2024 (30 months)",
+        grain="one row per scan (about 300 a month)",
+        columns=[
+            Col("month", "date", "first day of the month", "Month of the scan (the subgroup)."),
+            Col("wait_days", "int", "days", "Days from the request to the scan."),
+        ],
+        suggested_chart="I chart of the monthly median (agg='median'), not xbar and s",
+        example='qi.control_chart(df, x="month", y="wait_days", chart="i", agg="median", part=["2023-10-01"])',
+        story="About 300 outpatient CT scans a month (Poisson). Each wait is log-normal (skewed to the "
+        "right; a log-scale standard deviation of 0.6) around a month's median, and the months differ "
+        "from each other more than their patients' spread explains: every month's waits are multiplied "
+        "by a common factor (a log-scale standard deviation of 0.15: demand, staffing, scanner "
+        "downtime), which is ordinary, common-cause variation between months. The median is 14 days "
+        "until September 2023 and 9 days from October 2023 (month 19), when routine scans start at "
+        "a community diagnostic centre. On the first 18 months an xbar chart (limits from the "
+        "variation within each month of 300 patients, so very tight) puts several months beyond its "
+        "limits although nothing changed, and so does the s chart; an I chart of the monthly median "
+        "(or mean) of the same months, whose limits come from the variation between months, shows "
+        "no signal. With limits frozen on those 18 months, the I chart of monthly medians signals the "
+        "fall from October 2023 (points below the lower limit and a long run); with a part from "
+        "October 2023 both parts are stable. The seed was chosen so that the baseline's I charts show "
+        "no chance signal.",
+        basis="NHS England 'Diagnostic Waiting Times and Activity' (DM01) monthly statistics: computed "
+        "tomography is one of the 15 key tests, with the standard that patients wait under 6 weeks "
+        "from referral; a district general hospital performs thousands of CT scans a month, a few "
+        "hundred of them routine outpatient scans, and median waits of 1-3 weeks are typical. "
+        "Community diagnostic centres: Richards M (2020) 'Diagnostics: recovery and renewal' (NHS "
+        "England). Large subgroups and I charts of subgroup means: Provost & Murray, The Health Care "
+        "Data Guide (2011), and Mohammed MA, Panesar JS, Laney DB, Wilson R (2013) BMJ Qual Saf 22:362-368.",
+        use="large subgroups: xbar and s charts versus an I chart of the monthly median (module 9)",
+        build=build_ct_waits,
+    ),
+    Dataset(
+        name="caesarean_ssi",
+        title="Surgical site infections after caesarean section",
+        description="Every caesarean section in a maternity unit over three years, in order, with "
+        "whether a surgical site infection followed: cases between infections lengthen after a bundle.",
+        seed=SEEDS["caesarean_ssi"],
+        period="1 April 2021 to 31 March 2024",
+        grain="one row per caesarean section (about 70 a month)",
+        columns=[
+            Col("section", "int", "number", "The caesarean section's number, in date order (1, 2, 3, ...)."),
+            Col("date", "date", "date", "Date of the operation."),
+            Col("infection", "int", "0 or 1", "1 if a surgical site infection was found within 30 days."),
+        ],
+        suggested_chart="g chart of the number of sections between infections",
+        example='inf = df[df["infection"] == 1]; qi.control_chart(y=inf["section"].diff().dropna() - 1, chart="g")',
+        story="About 70 caesarean sections a month (Poisson per day). Until 31 March 2022 each is "
+        "followed by a surgical site infection with probability 0.06 (on average 15.7 sections "
+        "between infections); from 1 April 2022 a wound-care bundle halves the risk to 0.03 (32.3 "
+        "sections between). The number of sections between infections (section numbers' difference "
+        "minus 1; the first infection has no earlier one) follows a geometric distribution, the "
+        "model of the g chart. Plotted against the section number of each infection (x='section'; several "
+        "sections can share a date), with limits frozen on the baseline year (freeze= the section "
+        "number of the last infection before April 2022), the baseline shows no signal and, after the bundle, several "
+        "gaps rise above the upper limit and the runs analysis signals; no gap is below the lower "
+        "limit (it is 0). About 2 in 100 gaps of an unchanged process exceed a g chart's upper limit "
+        "by chance, so the seed was chosen for a baseline without one.",
+        basis="Wloch C et al. (2012) BJOG 119:1324-1333: 9.6% of women had a surgical site infection "
+        "within 30 days of a caesarean section in English hospitals taking part in the Health "
+        "Protection Agency's surveillance, with active post-discharge follow-up; NICE NG125 (Surgical site infections: prevention and treatment, 2019) and NG192 "
+        "(Caesarean birth, 2021) for the bundle's elements (antibiotics before the skin incision, "
+        "chlorhexidine skin preparation, wound care). About 70 sections a month is a unit with "
+        "about 2,100 births a year and a caesarean rate of about 40% (NHS Maternity Statistics 2022-23). "
+        "The g chart: Benneyan JC (2001) Health Care Manag Sci 4:305-318.",
+        use="cases between rare events: the g chart (module 10)",
+        build=build_caesarean_ssi,
     ),
     Dataset(
         name="ed_time_in_department",

@@ -51,10 +51,11 @@ def _n(k: int, one: str, many: str | None = None) -> str:
     return f"{k:,} {one if k == 1 else (many or one + 's')}"
 
 
-def _fmt_x(x: Any) -> str:
+def _fmt_x(x: Any, daily: bool = False) -> str:
+    """A point's x for a reader: "Mar 2024" for monthly data, "6 Mar 2024" for dates, "point 3"."""
     if isinstance(x, (pd.Timestamp, np.datetime64)):
         t = pd.Timestamp(x)
-        return t.strftime("%b %Y") if t.day == 1 else t.strftime("%d %b %Y").lstrip("0")
+        return t.strftime("%b %Y") if t.day == 1 and not daily else t.strftime("%d %b %Y").lstrip("0")
     if isinstance(x, (float, np.floating)) and float(x).is_integer():
         return f"point {int(x)}"
     if isinstance(x, (int, np.integer)):
@@ -66,6 +67,13 @@ def _fmt_x(x: Any) -> str:
 _SIDED = {"long_run", "ihi_shift", "we_4", "nelson_2", "mdc_shift"}
 #: part-level rules: said of the whole part, not of points
 _PART_LEVEL = {"ihi_runs"}
+
+
+def _is_daily(x: pd.Series) -> bool:
+    """True when the x values are dates that are not all the first of a month (events, days)."""
+    if not pd.api.types.is_datetime64_any_dtype(x):
+        return False
+    return bool((pd.DatetimeIndex(x.dropna()).day != 1).any())
 
 
 def _stretches(x: pd.Series, flags: np.ndarray, side: np.ndarray | None = None) -> list[str]:
@@ -81,8 +89,9 @@ def _stretches(x: pd.Series, flags: np.ndarray, side: np.ndarray | None = None) 
     starts = np.r_[idx[0], idx[breaks + 1]]
     ends = np.r_[idx[breaks], idx[-1]]
     xs = x.to_numpy()
+    daily = _is_daily(x)
     for a, b in zip(starts, ends):
-        out.append(_fmt_x(xs[a]) if a == b else f"{_fmt_x(xs[a])} to {_fmt_x(xs[b])}")
+        out.append(_fmt_x(xs[a], daily) if a == b else f"{_fmt_x(xs[a], daily)} to {_fmt_x(xs[b], daily)}")
     return out
 
 
@@ -98,6 +107,43 @@ def _better(improvement: str | None) -> str:
     return {"increase": "higher is better", "decrease": "lower is better"}.get(improvement or "", "")
 
 
+#: rules whose patterns (points steadily going up or down) chance makes often (module 5 of the course)
+_TREND_RULES = {"ihi_trend", "nelson_3", "mdc_trend"}
+
+#: fewer baseline points than this: the limits are trial limits (The Health Care Data Guide: about
+#: 20 subgroups; Making Data Count: at least 12 points)
+_TRIAL_POINTS = {"mdc": 12}
+_TRIAL_POINTS_DEFAULT = 20
+
+_SIGNAL_MEANS = (
+    "Patterns like these rarely arise from chance (common-cause variation) alone, so look for a cause: "
+    "a change in the process, in the patients, or in how the data were collected. A signal is not proof "
+    "of a cause, and false alarms happen: every rule fires now and then on a process that has not changed."
+)
+
+
+def _limits_phrase(chart: str, row: pd.Series, dp: pd.DataFrame, n_base: int, frozen: bool) -> str:
+    lo, hi = _fmt_num(row["lcl"]), _fmt_num(row["ucl"])
+    skew = (
+        " (gaps between events are skewed: even a stable process puts about 2 in 100 gaps above the upper limit)"
+        if chart == "g"
+        else ""
+    )
+    if not frozen:
+        return (
+            f"; values between {lo} and {hi} (the control limits) are the range expected from common-cause "
+            f"variation in this process{skew}"
+        )
+    base = dp[dp["baseline"].to_numpy(dtype=bool)]
+    daily = _is_daily(dp["x"])
+    span = f"{_fmt_x(base['x'].iloc[0], daily)} to {_fmt_x(base['x'].iloc[-1], daily)}" if len(base) else "the baseline"
+    return (
+        f"; the control limits, {lo} to {hi}, come from the baseline ({span}, {n_base} points) and are "
+        "extended over the later points: they describe what the baseline process produced, not "
+        f"necessarily the process now, and the later points are judged against them{skew}"
+    )
+
+
 def _one_chart(cc: ControlChart, d: pd.DataFrame, s: pd.DataFrame, icons: pd.DataFrame | None) -> list[str]:
     p = cc.params
     chart = cc.chart
@@ -105,18 +151,25 @@ def _one_chart(cc: ControlChart, d: pd.DataFrame, s: pd.DataFrame, icons: pd.Dat
     improvement = p.get("improvement")
     paras: list[str] = []
     n_pts = len(d)
-    span = f"from {_fmt_x(d['x'].iloc[0])} to {_fmt_x(d['x'].iloc[-1])}" if n_pts else ""
+    daily = _is_daily(d["x"])
+    span = f"from {_fmt_x(d['x'].iloc[0], daily)} to {_fmt_x(d['x'].iloc[-1], daily)}" if n_pts else ""
     measure = p.get("y") or "the measure"
     per = f" per {p['n']}" if p.get("n") else ""
     scale = f" (x {p['multiply']:g})" if p.get("multiply", 1) != 1 else ""
     if n_pts == 1:
-        span = f"at {_fmt_x(d['x'].iloc[0])}"
+        span = f"at {_fmt_x(d['x'].iloc[0], daily)}"
     paras.append(f"This {p['chart_description']} shows {measure}{per}{scale}, {_n(n_pts, 'point')} {span}.")
+    trial_min = _TRIAL_POINTS.get(rules, _TRIAL_POINTS_DEFAULT)
+    latest_part_signals = False
+    latest_part_frozen = False
+    latest_part_trial = False
 
     for _, row in s.iterrows():
         part = int(row["part"])
         dp = d[d["part"] == part]
-        label = f"Part {part} ({_fmt_x(dp['x'].iloc[0])} to {_fmt_x(dp['x'].iloc[-1])}): " if len(s) > 1 else ""
+        label = (
+            f"Part {part} ({_fmt_x(dp['x'].iloc[0], daily)} to {_fmt_x(dp['x'].iloc[-1], daily)}): " if len(s) > 1 else ""
+        )
         with_value = int(np.isfinite(pd.to_numeric(dp["y"], errors="coerce").to_numpy(dtype=float)).sum())
         if with_value < 2:
             what = "no point with a value" if with_value == 0 else "one point"
@@ -127,23 +180,25 @@ def _one_chart(cc: ControlChart, d: pd.DataFrame, s: pd.DataFrame, icons: pd.Dat
             )
             paras.append(text[0].upper() + text[1:])
             continue
+        used = dp["baseline"].to_numpy(dtype=bool) & dp["include"].to_numpy(dtype=bool)
+        n_base = int(used.sum())
+        frozen = bool((~dp["baseline"].to_numpy(dtype=bool)).any())
         if chart == "run":
             centre = f"the median (middle value) is {_fmt_num(row['cl'])}"
             limits = ""
         else:
             centre_word = "median" if chart == "g" else "average"
             centre = f"the {centre_word} (centre line) is {_fmt_num(row['cl'])}"
-            limits = (
-                f"; values between {_fmt_num(row['lcl'])} and {_fmt_num(row['ucl'])} (the control limits) "
-                "are what this process produces by chance alone"
-            )
+            limits = _limits_phrase(chart, row, dp, n_base, frozen)
         findings = []
+        fired: set[str] = set()
         for col in RULE_COLUMNS[rules]:
             if col not in dp.columns:
                 continue
             flags = dp[col].to_numpy(dtype=bool)
             if not flags.any():
                 continue
+            fired.add(col)
             if col in _PART_LEVEL:
                 findings.append(
                     f"{RULE_DESCRIPTIONS[col]}: {int(row['n_runs'])} runs, where {int(row['n_runs_min'])} to "
@@ -154,22 +209,30 @@ def _one_chart(cc: ControlChart, d: pd.DataFrame, s: pd.DataFrame, icons: pd.Dat
             where = _stretches(dp["x"], flags, side)
             findings.append(f"{RULE_DESCRIPTIONS[col]} ({_join(where)})")
         if rules == "anhoej" and bool(row["runs_signal"]) and row["n_crossings"] < row["n_crossings_min"]:
+            fired.add("few_crossings")
             findings.append(
                 f"too few crossings of the centre line ({int(row['n_crossings'])}; at least "
                 f"{int(row['n_crossings_min'])} expected by chance for {_n(int(row['n_useful']), 'point')}), "
-                "a sign that the process shifted"
+                "a sign that the process may have shifted"
+            )
+        if findings and fired <= _TREND_RULES:
+            verdict = (
+                "A weak signal: the chart shows " + "; ".join(findings) + ". Only a trend rule fired, and trend "
+                "rules fire often on processes that have not changed (Anhøj & Olesen 2014 found that they add "
+                "false alarms and detect little), so this may well be a false alarm: look at the other rules "
+                "and more data before looking for a cause."
+            )
+        elif findings:
+            verdict = (
+                "A signal of special-cause variation: the chart shows " + "; ".join(findings) + ". " + _SIGNAL_MEANS
             )
         if findings:
-            verdict = (
-                "Special-cause variation: something other than chance is affecting the process. "
-                "The chart shows " + "; ".join(findings) + "."
-            )
             if improvement in ("increase", "decrease") and "point_type" in dp.columns:
                 kinds = set(dp["point_type"]) - {"common_cause"}
                 if kinds == {"special_cause_improvement"}:
-                    verdict += f" These signals point to an improvement ({_better(improvement)})."
+                    verdict += f" The signals are in the direction of improvement ({_better(improvement)})."
                 elif kinds == {"special_cause_concern"}:
-                    verdict += f" These signals are a concern ({_better(improvement)})."
+                    verdict += f" The signals are in the direction of concern ({_better(improvement)})."
                 elif kinds:
                     last = dp["point_type"][dp["point_type"] != "common_cause"].iloc[-1]
                     latest = "an improvement" if last == "special_cause_improvement" else "a concern"
@@ -177,19 +240,32 @@ def _one_chart(cc: ControlChart, d: pd.DataFrame, s: pd.DataFrame, icons: pd.Dat
                         f" Some signals point to improvement and some to concern ({_better(improvement)}); "
                         f"the most recent signal is {latest}."
                     )
+        elif frozen and chart != "run":
+            verdict = (
+                "No signal of special-cause variation: no rule fired, so the later points are consistent with "
+                "the baseline process. Reacting to single high or low points would be tampering."
+            )
         else:
             verdict = (
-                "Common-cause variation only: no rule fired, so the ups and downs are what this process "
-                "produces by chance. Reacting to single high or low points would be tampering."
+                "No signal of special-cause variation: no rule fired, so the ups and downs are consistent "
+                "with common-cause variation (chance) in this process. Reacting to single high or low "
+                "points would be tampering."
             )
-        few = int(row["n_useful"]) < 10
-        caveat = (
-            f" With only {_n(int(row['n_useful']), 'useful point')} the runs rules have little power; collect more."
-            if few
-            else ""
-        )
-        text = f"{label}{centre}{limits}. {verdict}{caveat}"
+        caveats = ""
+        if int(row["n_useful"]) < 10:
+            caveats += (
+                f" With only {_n(int(row['n_useful']), 'useful point')} the runs rules have little power; collect more."
+            )
+        trial = chart != "run" and n_base < trial_min
+        if trial:
+            caveats += (
+                f" These limits come from only {_n(n_base, 'point')}: treat them as trial limits, to be "
+                f"recalculated as data accumulate (at least {trial_min} points"
+                f"{' for Making Data Count' if rules == 'mdc' else ', as The Health Care Data Guide advises'})."
+            )
+        text = f"{label}{centre}{limits}. {verdict}{caveats}"
         paras.append(text[0].upper() + text[1:])
+        latest_part_signals, latest_part_frozen, latest_part_trial = bool(findings), frozen, trial
 
     if icons is not None and len(icons):
         ic = icons.iloc[0]
@@ -197,19 +273,36 @@ def _one_chart(cc: ControlChart, d: pd.DataFrame, s: pd.DataFrame, icons: pd.Dat
         t = ic["target"]
         if isinstance(a, str):
             msg = {
-                "pass": "the whole range of expected values is on the right side of it, so the process will "
-                "consistently meet the target if nothing changes",
+                "pass": "the whole range of expected values (between the limits) is on the right side of it, so "
+                "the process should consistently meet the target if it carries on as it is",
                 "fail": "the whole range of expected values is on the wrong side of it, so the process will "
                 "not meet the target unless the process itself is changed",
                 "hit_or_miss": "it lies inside the range of expected values, so the process will meet it in some "
                 "periods and miss it in others, by chance alone; hitting or missing it in one period says "
                 "nothing about performance",
             }[a]
-            paras.append(f"Target {_fmt_num(float(t))}: {msg}.")
+            text = f"Target {_fmt_num(float(t))}: {msg}."
+            if latest_part_signals and latest_part_frozen:
+                text += (
+                    " Caution: these limits were frozen on an earlier baseline and the later points signal a "
+                    "change, so the limits describe the old process, not the current one; the assurance "
+                    "reading holds only for a stable process. If the process has changed, give the new "
+                    "process its own limits (a new part from where the change began) and read the assurance again."
+                )
+            elif latest_part_signals:
+                text += (
+                    " Caution: the latest limits were computed from a period that shows special-cause "
+                    "variation, so they may mix an old process and a new one; the assurance reading holds only "
+                    "for a stable process. If the process has changed, give the new process its own limits "
+                    "(a new part from where the change began) and read the assurance again."
+                )
+            elif latest_part_trial:
+                text += " The limits are trial limits (few points), so this reading is provisional."
+            paras.append(text)
     paras.append(
         "What not to conclude: no signal does not prove that nothing changed (small changes need more points to "
-        "show); a signal says where to look for a cause, not what the cause is; and a single month compared "
-        "with the one before (or with a target) says little on its own."
+        "show); a signal says where to look for a cause, not what the cause is, and it may be a false alarm; "
+        "and a single month compared with the one before (or with a target) says little on its own."
     )
     return paras
 
@@ -235,8 +328,8 @@ def explain(cc: ControlChart, facet: Any = None) -> Explanation:
     names = [str(f) for f in special[special].index]
     head = (
         f"This {cc.params['chart_description']} has {len(facets)} separate charts (facets). "
-        f"{len(names)} of them {'shows' if len(names) == 1 else 'show'} special-cause variation (something other "
-        "than chance)"
+        f"{len(names)} of them {'shows' if len(names) == 1 else 'show'} a signal of special-cause variation (a "
+        "pattern that chance alone rarely produces: look for a cause, and remember that false alarms happen)"
     )
     head += f": {_join(names, _MAX_FACETS_LISTED)}." if names else "."
     head += (

@@ -554,7 +554,7 @@ def chart_report(
     >>> import qitools as qi
     >>> cc = qi.control_chart(y=[5.1, 4.8, 5.3, 4.9, 5.2, 5.0, 4.7, 5.4, 5.1, 4.9, 5.2, 4.8], chart="i")
     >>> page = qi.chart_report(cc, title="Triage times", cleaning=["line 14 was a total and was dropped"])
-    >>> page.startswith("<!DOCTYPE html>") and "Common-cause variation only" in page
+    >>> page.startswith("<!DOCTYPE html>") and "No signal of special-cause variation" in page
     True
     >>> "line 14 was a total and was dropped" in page
     True

@@ -23,6 +23,8 @@ _EXPOSURE = re.compile(r"day|bed|hour|month|year|exposure|patient.?days|occupied
 _BETWEEN = re.compile(r"between|since|gap|interval", re.I)
 #: denominators above this (on average) make a p or u chart's limits very tight: check Laney
 _LARGE_N = 1000
+#: subgroup means varying more than this many times their within-period spread: an I chart of them
+_SUBGROUP_SPREAD = 1.5
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,29 @@ def _overdispersion(y: np.ndarray, n: np.ndarray, binomial: bool) -> float:
     return float(np.mean(mr) / (2 / np.sqrt(np.pi))) if mr.size else float("nan")
 
 
+def _subgroup_overdispersion(y: np.ndarray, x: Any) -> float:
+    """How many times more the subgroup means vary between periods than their within-period spread explains.
+
+    The z-score of each period's mean is (mean - grand mean) / (pooled within-period s / sqrt(n)); its
+    moving-range sigma (average moving range / 1.128, periods in time order) is about 1 when the
+    periods differ by chance only, as the xbar chart assumes (Laney's idea, applied to means).
+    """
+    frame = pd.DataFrame({"x": np.asarray(x), "y": y}).dropna()
+    try:
+        groups = frame.groupby("x", sort=True)["y"]
+    except TypeError:  # x values that cannot be sorted: keep the order they come in
+        groups = frame.groupby("x", sort=False)["y"]
+    n = groups.size().to_numpy(dtype=float)
+    mean = groups.mean().to_numpy(dtype=float)
+    var = groups.var(ddof=1).to_numpy(dtype=float)
+    ok = n >= 2
+    if ok.sum() < 3 or np.nansum((n[ok] - 1) * var[ok]) <= 0:
+        return float("nan")
+    pooled = np.sqrt(np.nansum((n[ok] - 1) * var[ok]) / np.sum(n[ok] - 1))
+    z = (mean[ok] - np.sum(mean[ok] * n[ok]) / n[ok].sum()) / (pooled / np.sqrt(n[ok]))
+    return float(np.mean(np.abs(np.diff(z))) / (2 / np.sqrt(np.pi)))
+
+
 def suggest_chart(
     data: pd.DataFrame | None = None,
     *,
@@ -71,7 +96,9 @@ def suggest_chart(
 ) -> ChartSuggestion:
     """Recommend a chart for a measure, with the reasons, as taught in the course.
 
-    The questions, in order: several measurements per period (xbar/s)? Counts of events between
+    The questions, in order: several measurements per period (xbar/s, or an I chart of the period
+    medians or means when the periods differ by more than their within-period spread explains, as
+    with large subgroups)? Counts of events between
     rare events (g/t)? A numerator and a denominator: is each unit of the denominator either
     counted or not (classification: p chart), or can events happen several times per unit of
     exposure (counts: u chart)? Very large denominators with over-dispersion (Laney p'/u')? A count
@@ -135,10 +162,23 @@ def suggest_chart(
     # several rows per period: subgroups of measurements
     if xv is not None and xv.duplicated().any() and nv is None:
         k = xv.value_counts()
+        rows = f"several measurements per period ({int(k.min())} to {int(k.max())} rows per x, e.g. one per patient)"
+        spread = _subgroup_overdispersion(yv, xv)
+        if np.isfinite(spread) and spread > _SUBGROUP_SPREAD:
+            reasons.append(f"y holds {rows}")
+            reasons.append(
+                f"the period means vary {spread:.1f} times more from one period to the next than the spread within "
+                "periods explains: with subgroups this size the xbar chart's limits (from the variation within "
+                "periods) are so narrow that ordinary periods fall outside them, so chart one value per period, its "
+                "median or mean, as an I chart (chart='i' with agg='median' or agg='mean'), whose limits come from "
+                "the variation between periods"
+            )
+            return ChartSuggestion(
+                "i", reasons, ["chart='xbar' to see the false alarms its narrow limits give", *alts], "measurement"
+            )
         reasons.append(
-            f"y holds several measurements per period ({int(k.min())} to {int(k.max())} rows per x, e.g. one per "
-            "patient): chart the subgroup means (xbar) and their spread (s); if the rows are counts from different "
-            "units instead, chart each unit with facet= or add them up first"
+            f"y holds {rows}: chart the subgroup means (xbar) and their spread (s); if the rows are counts from "
+            "different units instead, chart each unit with facet= or add them up first"
         )
         return ChartSuggestion("xbar", reasons, ["chart='s' for the spread within periods", *alts], "measurement")
 
@@ -190,7 +230,12 @@ def suggest_chart(
                 f"the {'binomial' if binomial else 'Poisson'} model allows (over-dispersion), so the ordinary "
                 "limits would be too narrow and flag almost every point: Laney's chart widens them"
             )
+            reasons.append(
+                "first look for special causes and stratify (by site, unit, season, patient group): widening the "
+                "limits treats all of this extra variation as ordinary, and can hide a real cause (Mohammed et al. 2013)"
+            )
             alts.append(f"chart='{chart[0]}' to see the false alarms the ordinary limits give")
+            alts.append("chart='i' of the percentages or rates: limits from the variation between periods")
         elif mean_n > _LARGE_N:
             alts.append(f"chart='{chart}p' (Laney) if the points fall outside the limits far too often")
         return ChartSuggestion(chart, reasons, alts, "classification" if binomial else "count")

@@ -22,8 +22,10 @@ The data shapes (plain Python, so they can be typed in a notebook or stored as J
 - causes: ``{category: [cause, ...]}`` where a cause is text or ``{cause: [sub-cause, ...]}``
   (one key), e.g. ``{"People": ["Agency staff", {"Handover": ["No checklist", "Rushed"]}]}``;
 - steps: a list; a step is text, or a dict ``{"step": text, "kind": "step" | "decision" | "delay",
-  "yes": target, "no": target, "wait": text}``. ``yes``/``no`` only for decisions (a target is a
-  step's text, its position in the list counting from 0, or ``"end"``); ``wait`` only for delays.
+  "yes": target, "no": target, "next": target, "wait": text}``. ``yes``/``no`` only for decisions,
+  ``next`` only for steps and delays (a target is a step's text, its position in the list counting
+  from 0, or ``"end"``; without one, the flow goes on to the next step in the list); ``wait`` only
+  for delays.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ STEP_KINDS: dict[str, str] = {
 #: the columns of :func:`pareto_table`, in order
 PARETO_COLUMNS = ("category", "count", "percent", "cumulative_percent", "vital_few", "other", "n_categories")
 
-_STEP_KEYS = ("step", "kind", "yes", "no", "wait")
+_STEP_KEYS = ("step", "kind", "yes", "no", "next", "wait")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 #: a cumulative percentage within this of the cut counts as reaching it (rounding of float sums)
 _CUT_TOLERANCE = 1e-9
@@ -567,6 +569,8 @@ def describe_steps(checked: list[dict[str, Any]], edges: list[dict[str, int]], s
             text += f" (decision: yes to {name(edges[i]['yes'])}, no to {name(edges[i]['no'])})"
         elif step["kind"] == "delay":
             text += f" (delay{': ' + step['wait'] if step.get('wait') else ''})"
+        if step["kind"] != "decision" and edges[i][""] != i + 1:
+            text += f", then to {name(edges[i][''])}"
         out.append(text + ".")
     return " ".join(out)
 
@@ -817,22 +821,26 @@ def check_steps(steps: Any) -> list[dict[str, Any]]:
         - ``"yes"``, ``"no"`` (decisions only): where each answer goes: a step's text, its
           position in the list (counting from 0), or ``"end"``. Leave one out and it goes to the
           next step; at least one must be given, and the two must differ;
+        - ``"next"`` (steps and delays only): where the flow goes after this step, given the same
+          way, when it is not the step after it in the list: ``"end"`` for a second ending (the
+          process ends here), an earlier step for a loop back, a later one to skip ahead. Left out,
+          the flow goes on to the next step (after the last step, to the end);
         - ``"wait"`` (delays only): how long, or what is waited for, e.g. "2-4 hours".
 
     Returns
     -------
     list of dict
         One dict per step with ``step`` and ``kind``, plus ``yes``/``no`` (as given) for
-        decisions and ``wait`` for delays that have one; text stripped and runs of whitespace
-        made single spaces.
+        decisions, ``next`` (as given) for steps and delays that have one, and ``wait`` for delays
+        that have one; text stripped and runs of whitespace made single spaces.
 
     Raises
     ------
     QIValueError
         No steps; empty text; an unknown key or kind; ``yes``/``no`` on a step that is not a
-        decision, or ``wait`` on one that is not a delay; a decision with neither branch or both
-        to the same place; a branch to an unknown step, to a step whose text is not unique, or to
-        itself.
+        decision, ``next`` on a decision, or ``wait`` on one that is not a delay; a decision with
+        neither branch or both to the same place; a branch or ``next`` to an unknown step, to a
+        step whose text is not unique, or to itself.
     QITypeError
         ``steps`` is not a list; a step that is neither text nor a dict; a target that is neither
         text nor a whole number.
@@ -841,11 +849,12 @@ def check_steps(steps: Any) -> list[dict[str, Any]]:
     --------
     >>> from qitools.system import check_steps
     >>> check_steps(["Referral received", {"step": "Urgent?", "kind": "decision", "no": "Routine list"},
-    ...              {"step": "Wait for clinic", "kind": "delay", "wait": "2 weeks"}, "Routine list"])
+    ...              {"step": "Wait for clinic", "kind": "delay", "wait": "2 weeks", "next": "end"},
+    ...              "Routine list"])
     ... # doctest: +NORMALIZE_WHITESPACE
     [{'step': 'Referral received', 'kind': 'step'},
      {'step': 'Urgent?', 'kind': 'decision', 'no': 'Routine list'},
-     {'step': 'Wait for clinic', 'kind': 'delay', 'wait': '2 weeks'},
+     {'step': 'Wait for clinic', 'kind': 'delay', 'next': 'end', 'wait': '2 weeks'},
      {'step': 'Routine list', 'kind': 'step'}]
     """
     checked, _ = _resolve_steps(steps)
@@ -877,7 +886,7 @@ def _resolve_steps(steps: Any) -> tuple[list[dict[str, Any]], list[dict[str, int
             tip = f" Did you mean {close[0]!r}?" if close else ""
             raise QIValueError(
                 f"{where} has an unknown key {key!r}.{tip} A step's keys are 'step', 'kind', 'yes', 'no' "
-                "(decisions) and 'wait' (delays), in lower case."
+                "(decisions), 'next' (steps and delays) and 'wait' (delays), in lower case."
             )
         if "step" not in raw:
             raise QIValueError(f"{where} has no 'step' key: every step needs its text, e.g. {{'step': 'Triage'}}.")
@@ -894,7 +903,14 @@ def _resolve_steps(steps: Any) -> tuple[list[dict[str, Any]], list[dict[str, int
         if kind != "decision" and ("yes" in raw or "no" in raw):
             raise QIValueError(
                 f"{where} has a 'yes' or 'no' branch but its kind is {kind!r}. Only decisions branch: add "
-                "'kind': 'decision' (and write the step as a question), or remove the branch."
+                "'kind': 'decision' (and write the step as a question), or remove the branch (to send this step "
+                "somewhere other than the step after it, give it a 'next' instead)."
+            )
+        if kind == "decision" and "next" in raw:
+            raise QIValueError(
+                f"{where} is a decision with a 'next'. A decision says where each answer goes with 'yes' and "
+                "'no' (an answer left out goes to the step after it): replace 'next' with the 'yes' or 'no' it "
+                "stands for."
             )
         if kind != "delay" and "wait" in raw:
             raise QIValueError(
@@ -909,17 +925,9 @@ def _resolve_steps(steps: Any) -> tuple[list[dict[str, Any]], list[dict[str, int
                 )
             for label in ("yes", "no"):
                 if label in raw:
-                    target = raw[label]
-                    if isinstance(target, str):
-                        target = " ".join(target.split())
-                    elif not _is_index(target):
-                        raise QITypeError(
-                            f"The '{label}' branch of {where} must be a step's text, its position (a whole number "
-                            f"counting from 0) or 'end'; got {target!r} ({type(target).__name__})."
-                        )
-                    else:
-                        target = int(target)
-                    step[label] = target
+                    step[label] = _check_target(raw[label], f"The '{label}' branch of {where}")
+        elif "next" in raw:
+            step["next"] = _check_target(raw["next"], f"The 'next' of {where}")
         if kind == "delay" and "wait" in raw:
             step["wait"] = _clean_text(raw["wait"], f"The wait of {where}")
         checked.append(step)
@@ -929,7 +937,8 @@ def _resolve_steps(steps: Any) -> tuple[list[dict[str, Any]], list[dict[str, int
     edges: list[dict[str, int]] = []
     for i, step in enumerate(checked):
         if step["kind"] != "decision":
-            edges.append({"": i + 1})
+            target = step.get("next")
+            edges.append({"": i + 1 if target is None else _find_target(target, texts, i, "next")})
             continue
         out: dict[str, int] = {}
         for label in ("yes", "no"):
@@ -945,9 +954,26 @@ def _resolve_steps(steps: Any) -> tuple[list[dict[str, Any]], list[dict[str, int
     return checked, edges
 
 
+def _check_target(target: Any, where: str) -> str | int:
+    """A branch's or a next's target as stored: text with single spaces, or a whole number."""
+    if isinstance(target, str):
+        return " ".join(target.split())
+    if not _is_index(target):
+        raise QITypeError(
+            f"{where} must be a step's text, its position (a whole number counting from 0) or 'end'; "
+            f"got {target!r} ({type(target).__name__})."
+        )
+    return int(target)
+
+
 def _find_target(target: str | int, texts: list[str], i: int, label: str) -> int:
     n = len(texts)
-    where = f"The '{label}' branch of decision {i} ({texts[i]!r})"
+    if label == "next":
+        where = f"The 'next' of step {i} ({texts[i]!r})"
+        itself = "the step itself. A step cannot follow itself: point 'next' at the step that comes after it"
+    else:
+        where = f"The '{label}' branch of decision {i} ({texts[i]!r})"
+        itself = "the decision itself. Point it at the step that follows that answer"
     if isinstance(target, int):
         if not 0 <= target < n:
             raise QIValueError(
@@ -960,8 +986,9 @@ def _find_target(target: str | int, texts: list[str], i: int, label: str) -> int
         if not matches and target.lower() == "end":
             return n
         if not matches:
-            close = difflib.get_close_matches(target, texts, n=1, cutoff=0.6)
-            tip = f" Did you mean {close[0]!r}?" if close else ""
+            lowered = {t.lower(): t for t in reversed(texts)}  # capitals ignored when looking for the one meant
+            close = difflib.get_close_matches(target.lower(), list(lowered), n=1, cutoff=0.6)
+            tip = f" Did you mean {lowered[close[0]]!r}?" if close else ""
             raise QIValueError(
                 f"{where} goes to {target!r}, which is not the text of any step.{tip} Type the step's text exactly "
                 "(capitals included), give its position counting from 0, or 'end' to leave the process."
@@ -973,32 +1000,45 @@ def _find_target(target: str | int, texts: list[str], i: int, label: str) -> int
             )
         found = matches[0]
     if found == i:
-        raise QIValueError(f"{where} goes back to the decision itself. Point it at the step that follows that answer.")
+        raise QIValueError(f"{where} goes back to {itself}.")
     return found
 
 
 class UnreachableStepWarning(QIToolsWarning):
-    """A step of a process map that no arrow leads to (it is still drawn)."""
+    """A step of a process map that no arrow leads to, or an end no path reaches (it is still drawn)."""
 
 
 def _warn_unreachable(checked: list[dict[str, Any]], edges: list[dict[str, int]]) -> None:
+    """Warn about steps no path from the start reaches, and about an end that no path reaches."""
+    n = len(checked)
     seen, todo = {0}, [0]
     while todo:
         i = todo.pop()
         for j in edges[i].values():
-            if j < len(checked) and j not in seen:
+            if j not in seen:
                 seen.add(j)
-                todo.append(j)
-    lost = [i for i in range(len(checked)) if i not in seen]
-    if lost:
-        import warnings
+                if j < n:
+                    todo.append(j)
+    lost = [i for i in range(n) if i not in seen]
+    import warnings
 
+    if lost:
         names = ", ".join(f"{i} ({checked[i]['step']!r})" for i in lost[:5]) + (" ..." if len(lost) > 5 else "")
         them = "them" if len(lost) > 1 else "it"
         warnings.warn(
-            f"No path from the start reaches step{'s' if len(lost) > 1 else ''} {names}: a decision before {them} "
-            f"sends both answers elsewhere and no branch points to {them}. {'They are' if len(lost) > 1 else 'It is'} "
-            "drawn, cut off from the start; if a branch should go there, point its 'yes' or 'no' at the step.",
+            f"No path from the start reaches step{'s' if len(lost) > 1 else ''} {names}: the flow jumps past {them} "
+            f"(a 'next', or both answers of a decision, lead elsewhere) and nothing reached from the start points "
+            f"to {them}. "
+            f"{'They are' if len(lost) > 1 else 'It is'} drawn, cut off from the start; if the flow should go "
+            "there, point a 'next', 'yes' or 'no' at the step.",
+            UnreachableStepWarning,
+            stacklevel=3,
+        )
+    if n not in seen:
+        warnings.warn(
+            "No path from the start reaches the end: every way through the map loops back. The end is drawn "
+            "with no arrow into it; give the step (or decision answer) where the process finishes a "
+            "'next': 'end' (or 'yes'/'no': 'end').",
             UnreachableStepWarning,
             stacklevel=3,
         )
@@ -1018,15 +1058,17 @@ def process_map(
 
     Start and end are ovals; a step is a rectangle; a decision is a diamond with its "Yes" and
     "No" branches (the branch to the next step is a plain arrow, the other loops back or jumps
-    forward through the space between rows); a delay is a "D" shape in orange with an hourglass
-    and its wait written under it, so that waits stand out. Rows read left to right; the arrow at
-    the end of a row continues at the start of the next.
+    forward through the space between rows, in blue); a delay is a "D" shape in orange with an
+    hourglass and its wait written under it, so that waits stand out. A step or delay with a
+    ``"next"`` has a blue arrow (no label) to that step, or to the end oval for ``"end"``, instead
+    of the arrow to the step after it: a process with two endings, or a loop back. Rows read left
+    to right; the arrow at the end of a row continues at the start of the next.
 
     Parameters
     ----------
     steps : list
         The steps in order: text, or dicts ``{"step": ..., "kind": "step" | "decision" |
-        "delay", "yes": ..., "no": ..., "wait": ...}``; see :func:`check_steps`.
+        "delay", "yes": ..., "no": ..., "next": ..., "wait": ...}``; see :func:`check_steps`.
     ax : matplotlib.axes.Axes, optional
         Where to draw (its axis lines are hidden). Omitted: a new figure sized to fit.
     per_row : int, optional
@@ -1052,7 +1094,8 @@ def process_map(
     Warns
     -----
     UnreachableStepWarning
-        A step no arrow leads to (after a decision whose branches both go elsewhere).
+        A step no path from the start reaches (the flow jumps past it: a ``"next"``, or both
+        answers of a decision, go elsewhere), or an end no path reaches (every way loops back).
     qitools.plot.system.DiagramTooSmallWarning
         The Axes (or ``figsize``) is too small for the text at its size.
 
@@ -1083,7 +1126,8 @@ def process_map(
     >>> ax = qi.process_map(["Referral received",
     ...                      {"step": "Wait for triage", "kind": "delay", "wait": "3 days"},
     ...                      {"step": "Urgent?", "kind": "decision", "no": "Routine clinic"},
-    ...                      "Urgent clinic", "Routine clinic"])
+    ...                      {"step": "Urgent clinic", "next": "end"},  # two endings: not on to the routine clinic
+    ...                      "Routine clinic"])
     >>> [t.get_text() for t in ax.texts if t.get_gid() == "qi-process-wait"]
     ['3 days']
     """

@@ -599,7 +599,10 @@ class TestPdsa:
     def test_ramp(self, capsys):
         good = [{"scale": 1}, {"scale": 5}, {"scale": 15}, {"scale": 30}]
         assert "Right ✓" in run(capsys, checks.pdsa_ramp, "9.2", good + [...], final=30)
-        assert checks.judge("pdsa_ramp", [{"scale": 1}, {"scale": 30}, {"scale": 30}], final=30).mistake == "scale_jump"
+        # "about five times a step" is a rule of thumb (Langley et al. 2009): a bigger step is advice, not wrong
+        jump = checks.judge("pdsa_ramp", [{"scale": 1}, {"scale": 30}, {"scale": 30}], final=30)
+        assert jump.status == "right" and "belief" in jump.note
+        assert checks.judge("pdsa_ramp", [{"scale": 20}, {"scale": 25}, {"scale": 30}], final=30).mistake == "scale_jump"
         assert checks.judge("pdsa_ramp", [...], final=30).status == "unanswered"
 
 

@@ -19,7 +19,7 @@ def test_chart_prints_summary_and_reading(tmp_path, capsys):
     out_csv = tmp_path / "points.csv"
     assert main(["chart", str(path), "--x", "month", "--y", "falls", "--data-out", str(out_csv)]) == 0
     out = capsys.readouterr().out
-    assert "longest_run" in out and "Special-cause variation" in out
+    assert "longest_run" in out and "A signal of special-cause variation" in out
     assert len(pd.read_csv(out_csv)) == 20
 
 
@@ -96,11 +96,11 @@ def test_chart_png_and_report_end_to_end_on_csv_and_xlsx(tmp_path):
             capture_output=True, text=True, timeout=120,
         )
         assert proc.returncode == 0, proc.stderr
-        assert "Suggested chart: 'u'" in proc.stdout and "Special-cause variation" in proc.stdout
+        assert "Suggested chart: 'u'" in proc.stdout and "A signal of special-cause variation" in proc.stdout
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         from PIL import Image
 
-        assert "Special-cause variation" in Image.open(png).info.get("Description", "")
+        assert "A signal of special-cause variation" in Image.open(png).info.get("Description", "")
         page = report.read_text(encoding="utf-8")
         assert page.startswith("<!DOCTYPE html>") and "data:image/png;base64," in page
         assert "Falls, Ash ward" in page and "&lt;5" in page and "What the chart says" in page

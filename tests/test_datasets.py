@@ -52,6 +52,9 @@ NAMES = [
     "readmissions_by_trust",
     "team_export_messy",
     "pdsa_falls_project",
+    "falls_incidents",
+    "ct_waits",
+    "caesarean_ssi",
     "ed_time_in_department",
 ]
 
@@ -200,6 +203,8 @@ class TestList:
             "staff_sickness": "Sickness Absence",
             "readmissions_by_trust": "I02040",
             "sepsis_antibiotics": "NG51",
+            "ct_waits": "DM01",
+            "caesarean_ssi": "NG125",
         }
         for name, citation in expected.items():
             assert citation in cat.loc[name, "basis"], name
@@ -777,6 +782,56 @@ class TestPdsaProjectStory:
         assert not m3.summary["runs_signal"].any() and m3.summary["sigma_signals"].eq(0).all()
 
 
+class TestFallsIncidentsStory:
+    """A year of falls on one ward: the planted vital few, overall and by shift; harm unrelated to cause."""
+
+    @pytest.fixture(scope="class")
+    def df(self):
+        return qi.datasets.load("falls_incidents")
+
+    def test_counts_are_the_planted_ones(self, df):
+        facts = _facts("falls_incidents")
+        assert len(df) == facts["falls"] == 96
+        assert df["cause"].value_counts().to_dict() == facts["causes"]
+        by_shift = df.groupby(["cause", "shift"]).size()
+        for cause, shifts in facts["causes_by_shift"].items():
+            for shift, n in shifts.items():
+                assert by_shift.get((cause, shift), 0) == n, (cause, shift)
+        assert df["shift"].value_counts().to_dict() == facts["falls_by_shift"] == {"night": 60, "day": 36}
+        assert df["harm"].value_counts().to_dict() == facts["harm"]
+
+    @pytest.mark.parametrize("shift", [None, "night", "day"])
+    def test_pareto_shows_the_planted_vital_few(self, df, shift):
+        facts = _facts("falls_incidents")
+        part = df if shift is None else df[df["shift"] == shift]
+        table = qi.pareto_table(part, category="cause")
+        expected = facts["vital_few" if shift is None else f"vital_few_{shift}"]
+        assert table.loc[table["vital_few"], "category"].tolist() == expected
+        # the stories' shares: 81.25% with three causes overall, 90% with two at night, 80.6% with three by day
+        share = table.loc[table["vital_few"], "cumulative_percent"].iloc[-1]
+        assert share == pytest.approx({None: 81.25, "night": 90.0, "day": 2900 / 36}[shift])
+
+    def test_stratifying_by_shift_changes_the_vital_few(self):
+        facts = _facts("falls_incidents")
+        assert facts["vital_few_night"][0] != facts["vital_few_day"][0]
+        assert "Low blood pressure on standing" in facts["vital_few_day"]
+        assert "Low blood pressure on standing" not in facts["vital_few_night"]
+
+    def test_times_and_shifts(self, df):
+        assert df["reported"].is_monotonic_increasing and df["incident_id"].is_unique
+        assert df["reported"].min() >= pd.Timestamp("2023-04-01")
+        assert df["reported"].max() < pd.Timestamp("2024-04-01")
+        hours = df["reported"].dt.hour
+        assert (df["shift"] == np.where((hours >= 8) & (hours < 20), "day", "night")).all()
+        night = hours[df["shift"] == "night"]
+        assert night.between(1, 5).mean() > 0.5  # the small hours
+
+    def test_harm_is_not_planted_by_cause(self, df):
+        # the harm grades were shuffled over the falls: no cause has all the moderate or severe harm
+        serious = df[df["harm"].isin(["Moderate harm", "Severe harm"])]
+        assert serious["cause"].nunique() >= 2
+
+
 class TestExamples:
     """Each catalogue entry's ``example`` call runs on its dataset."""
 
@@ -789,6 +844,91 @@ class TestExamples:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             exec(compile(entry["example"], f"<example of {name}>", "exec"), namespace)  # noqa: S102
+
+
+class TestCtWaitsStory:
+    """About 300 scans a month: xbar limits too tight for the months' ordinary variation; an I chart of
+    the monthly median is stable until the community diagnostic centre opens, then signals the fall."""
+
+    @pytest.fixture(scope="class")
+    def df(self):
+        return qi.datasets.load("ct_waits")
+
+    @pytest.fixture(scope="class")
+    def baseline(self, df):
+        return df[df["month"] < pd.Timestamp(_facts("ct_waits")["change_month"])]
+
+    def test_volumes_and_skew(self, df):
+        per_month = df.groupby("month").size()
+        assert len(per_month) == 30 and per_month.between(240, 360).all()
+        assert df["wait_days"].min() >= 0 and df["wait_days"].skew() > 1
+
+    def test_medians_match_the_planted_values(self, df):
+        facts = _facts("ct_waits")
+        after = df["month"] >= pd.Timestamp(facts["change_month"])
+        assert df.loc[~after, "wait_days"].median() == pytest.approx(facts["true_median_before_days"], rel=0.15)
+        assert df.loc[after, "wait_days"].median() == pytest.approx(facts["true_median_after_days"], rel=0.15)
+
+    @pytest.mark.parametrize("chart", ["xbar", "s"])
+    def test_big_subgroups_signal_on_ordinary_months(self, baseline, chart):
+        cc = _quiet(qi.control_chart, baseline, x="month", y="wait_days", chart=chart)
+        assert cc.data["sigma_signal"].sum() >= 5  # of 18 months in which nothing changed
+
+    @pytest.mark.parametrize("agg", ["median", "mean"])
+    def test_i_chart_of_monthly_values_is_stable(self, baseline, agg):
+        cc = _quiet(qi.control_chart, baseline, x="month", y="wait_days", chart="i", agg=agg)
+        assert cc.summary["sigma_signals"].eq(0).all() and not cc.summary["runs_signal"].any()
+
+    def test_i_chart_of_medians_signals_the_change_and_is_stable_in_parts(self, df):
+        start = pd.Timestamp(_facts("ct_waits")["change_month"])
+        frozen = _quiet(qi.control_chart, df, x="month", y="wait_days", chart="i", agg="median",
+                        freeze=start - pd.offsets.MonthBegin(1))
+        d = frozen.data
+        assert not d.loc[d["x"] < start, "sigma_signal"].any()
+        assert (d["sigma_signal"] & (d["x"] >= start) & (d["y"] < d["lcl"])).sum() >= 3
+        assert frozen.summary["runs_signal"].all()
+        parts = _quiet(qi.control_chart, df, x="month", y="wait_days", chart="i", agg="median", part=[start])
+        assert parts.summary["sigma_signals"].eq(0).all() and not parts.summary["runs_signal"].any()
+
+
+class TestCaesareanSsiStory:
+    """Sections between infections: a stable baseline on a g chart, longer gaps after the bundle."""
+
+    @pytest.fixture(scope="class")
+    def gaps(self):
+        df = qi.datasets.load("caesarean_ssi")
+        assert (df["section"] == np.arange(1, len(df) + 1)).all() and df["date"].is_monotonic_increasing
+        assert set(df["infection"]) == {0, 1}
+        inf = df[df["infection"] == 1]
+        return inf.assign(between=inf["section"].diff() - 1).dropna(subset=["between"]).reset_index(drop=True)
+
+    def test_improvement_signalled_after_the_bundle(self, gaps):
+        start = pd.Timestamp(_facts("caesarean_ssi")["bundle_date"])
+        last_baseline = gaps.loc[gaps["date"] < start, "section"].iloc[-1]
+        cc = _quiet(qi.control_chart, gaps, x="section", y="between", chart="g", freeze=last_baseline)
+        data = cc.data
+        assert len(data) == len(gaps)  # one point per infection
+        baseline = data["x"] <= last_baseline
+        assert not data.loc[baseline, "sigma_signal"].any()
+        assert (data["sigma_signal"] & ~baseline & (data["y"] > data["ucl"])).sum() >= 3
+        assert not (data["sigma_signal"] & (data["y"] < data["lcl"])).any()
+        assert cc.summary["runs_signal"].all()
+
+    def test_baseline_alone_is_stable(self, gaps):
+        start = pd.Timestamp(_facts("caesarean_ssi")["bundle_date"])
+        cc = _quiet(qi.control_chart, gaps[gaps["date"] < start], x="section", y="between", chart="g")
+        assert not cc.summary["runs_signal"].any() and cc.summary["sigma_signals"].eq(0).all()
+
+    def test_gaps_match_the_planted_risks(self, gaps):
+        facts = _facts("caesarean_ssi")
+        after = gaps["date"] >= pd.Timestamp(facts["bundle_date"])
+        assert gaps.loc[~after, "between"].mean() == pytest.approx(facts["expected_sections_between_before"], rel=0.35)
+        assert gaps.loc[after, "between"].mean() == pytest.approx(facts["expected_sections_between_after"], rel=0.35)
+
+    def test_sections_per_month(self):
+        df = qi.datasets.load("caesarean_ssi")
+        per_month = df.groupby(df["date"].dt.to_period("M")).size()
+        assert len(per_month) == 36 and per_month.mean() == pytest.approx(70, rel=0.1)
 
 
 class TestReadmeTable:

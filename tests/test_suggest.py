@@ -27,7 +27,9 @@ class TestSuggestChart:
         n = rng.integers(8_000, 12_000, 36)
         y = np.round(n * (0.78 + rng.normal(0, 0.03, 36)))
         s = qi.suggest_chart(y=y, n=n)
-        assert s.chart == "pp" and "over-dispersion" in s.reasons[-1]
+        assert s.chart == "pp" and "over-dispersion" in s.reasons[-2]
+        assert "stratify" in s.reasons[-1] and "hide a real cause" in s.reasons[-1]  # Mohammed et al. 2013
+        assert any("chart='i'" in a for a in s.alternatives)
         # the same denominators with binomial variation only: an ordinary p chart
         y_binomial = rng.binomial(n, 0.78)
         assert qi.suggest_chart(y=y_binomial, n=n).chart == "p"
@@ -49,6 +51,27 @@ class TestSuggestChart:
         assert qi.suggest_chart(df, x="week", y="minutes").chart == "xbar"
         door_to_needle = qi.datasets.load("door_to_needle")  # whole minutes, several patients a month
         assert qi.suggest_chart(door_to_needle, x="month", y="door_to_needle_min").chart == "xbar"
+
+    def test_large_subgroups_that_vary_between_periods_get_an_i_chart(self):
+        """About 300 CT scans a month: xbar limits from the spread within months are far too narrow.
+
+        The means vary about 3 times more between months than 300 patients' spread explains, so an
+        I chart of the monthly median (or mean) is suggested (issue 17: an xbar chart of CT waits
+        signals on ordinary months); the same sizes with chance variation only keep the xbar chart.
+        """
+        ct = qi.datasets.load("ct_waits")
+        s = qi.suggest_chart(ct, x="month", y="wait_days")
+        assert s.chart == "i" and s.data_type == "measurement"
+        assert "agg='median'" in s.reasons[-1] and "times more" in s.reasons[-1]
+        assert "chart='xbar'" in s.alternatives[0]
+        # the same charted: xbar flags ordinary months, the I chart of monthly medians does not
+        baseline = ct[ct["month"] < "2023-10-01"]
+        assert qi.control_chart(baseline, x="month", y="wait_days", chart="xbar").summary["sigma_signals"].sum() >= 5
+        i_chart = qi.control_chart(baseline, x="month", y="wait_days", chart="i", agg="median")
+        assert i_chart.summary["sigma_signals"].sum() == 0
+        rng = np.random.default_rng(3)
+        chance = pd.DataFrame({"month": np.repeat(np.arange(24), 300), "wait": rng.lognormal(2.6, 0.6, 24 * 300)})
+        assert qi.suggest_chart(chance, x="month", y="wait").chart == "xbar"
 
     def test_bad_input(self):
         with pytest.raises(qi.QIValueError, match="`kind` must be one of"):

@@ -352,3 +352,115 @@ class TestCheckSteps:
             warnings.simplefilter("error")
             check_steps(STEPS)
             check_causes(CAUSES)
+
+
+# two endings: admitted patients leave the map at "Moves to the ward", the others go home
+TWO_ENDINGS = [
+    "Patient arrives in ED",
+    {"step": "Needs a ward bed?", "kind": "decision", "no": "Discharge letter written"},
+    {"step": "Waiting for a ward bed", "kind": "delay", "wait": "4 to 12 hours"},
+    {"step": "Moves to the ward", "next": "end"},
+    "Discharge letter written",
+    "Goes home",
+]
+
+
+class TestNext:
+    """``"next"`` on an ordinary step or a delay: where the flow goes when not to the step after it."""
+
+    def test_kept_as_given_and_idempotent(self):
+        out = check_steps(TWO_ENDINGS)
+        assert out[3] == {"step": "Moves to the ward", "kind": "step", "next": "end"}
+        assert check_steps(out) == out
+        out = check_steps(["a", {"step": " b ", "kind": "delay", "wait": "1 h", "next": np.int64(0)}])
+        assert out[1] == {"step": "b", "kind": "delay", "next": 0, "wait": "1 h"}
+        assert type(out[1]["next"]) is int  # stored as plain JSON
+        assert json.loads(json.dumps(out)) == out
+
+    def test_edges_follow_next(self):
+        from qitools.system import _resolve_steps
+
+        _, edges = _resolve_steps(TWO_ENDINGS)
+        # 6 steps, so index 6 is the end; without "next" a step goes to the following one
+        assert edges == [{"": 1}, {"yes": 2, "no": 4}, {"": 3}, {"": 6}, {"": 5}, {"": 6}]
+        _, edges = _resolve_steps(["a", {"step": "b", "next": "a"}, {"step": "c", "next": "END"}, "d"])
+        assert edges[1] == {"": 0} and edges[2] == {"": 4}
+        _, edges = _resolve_steps(["a", {"step": "b", "next": "  c "}, "c"])  # spaces tidied, as in the text
+        assert edges[1] == {"": 2}  # the step after it, said explicitly: the same as leaving it out
+        _, edges = _resolve_steps(["a", {"step": "b", "next": 0}])
+        assert edges[1] == {"": 0}
+
+    @pytest.mark.parametrize(
+        ("steps", "exc", "match"),
+        [
+            ([{"step": "a?", "kind": "decision", "yes": "end", "next": "b"}, "b"], QIValueError,
+             r"Step 0 \('a\?'\) is a decision with a 'next'\. A decision says where each answer goes with 'yes' "
+             r"and 'no'"),
+            (["Ward bed", {"step": "a", "next": "ward bd"}], QIValueError,
+             r"The 'next' of step 1 \('a'\) goes to 'ward bd', which is not the text of any step\. "
+             r"Did you mean 'Ward bed'\?"),
+            (["a", {"step": "b", "next": "Discharge"}], QIValueError, r"not the text of any step\. Type the step's"),
+            (["a", {"step": "b", "next": 2}], QIValueError,
+             r"'next' of step 1 \('b'\) goes to step 2, but the steps are numbered 0 to 1"),
+            (["a", {"step": "b", "next": -1}], QIValueError, r"numbered 0 to 1"),
+            (["a", {"step": "b", "next": 1}], QIValueError, r"goes back to the step itself"),
+            (["a", {"step": "b", "next": "b"}], QIValueError, r"goes back to the step itself"),
+            (["a", {"step": "b", "next": "a"}, "a"], QIValueError, r"2 steps have that text \(positions 0, 2\)"),
+            (["a", {"step": "b", "next": 1.0}], QITypeError, r"'next' of Step 1 \('b'\) must be .* whole number"),
+            (["a", {"step": "b", "next": True}], QITypeError, r"whole number"),
+            (["a", {"step": "b", "next": None}], QITypeError, r"whole number"),
+            ([{"step": "a", "Next": "end"}], QIValueError, r"unknown key 'Next'. Did you mean 'next'\?"),
+            ([{"step": "a", "yes": "end"}], QIValueError, r"Only decisions branch: .* give it a 'next' instead"),
+        ],
+    )  # fmt: skip
+    def test_bad_next(self, steps, exc, match):
+        with pytest.raises(exc, match=match):
+            check_steps(steps)
+        with pytest.raises(exc, match=match):  # refused before anything is drawn
+            qi.process_map(steps)
+
+    def test_unreachable_steps_after_a_next(self):
+        from qitools.system import UnreachableStepWarning
+
+        with pytest.warns(UnreachableStepWarning, match=r"No path from the start reaches step 2 \('c'\): the flow "
+                                                        r"jumps past it \(a 'next'"):  # fmt: skip
+            check_and_warn(["a", {"step": "b", "next": "end"}, "c"])
+        with pytest.warns(UnreachableStepWarning, match=r"reaches steps 2 \('c'\), 3 \('d'\)"):
+            check_and_warn(["a", {"step": "b", "next": 4}, "c", "d", "e"])
+        # a loop with no way out: the end is never reached
+        with pytest.warns(UnreachableStepWarning, match=r"No path from the start reaches the end: every way"):
+            check_and_warn(["a", {"step": "b", "next": "a"}])
+        with pytest.warns(UnreachableStepWarning, match=r"reaches the end"):
+            check_and_warn(["a", {"step": "b?", "kind": "decision", "yes": 0}, {"step": "c", "next": 1}])
+
+    def test_no_warning_when_every_step_and_the_end_are_reached(self):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            check_and_warn(TWO_ENDINGS)
+            check_and_warn(STEPS)  # decisions only, as before
+            # a loop back that ends: observations repeat until the score is high
+            check_and_warn(["Observations", {"step": "Score 5 or more?", "kind": "decision", "no": "Wait 4 hours"},
+                            {"step": "Doctor reviews", "next": "end"},
+                            {"step": "Wait 4 hours", "kind": "delay", "next": "Observations"}])  # fmt: skip
+            # a step reached only by a "next" is not cut off
+            check_and_warn(["a", {"step": "b", "next": "d"}, {"step": "c", "next": "end"}, {"step": "d", "next": "c"}])
+
+    def test_description_says_where_a_next_goes(self):
+        from qitools.system import _resolve_steps, describe_steps
+
+        checked, edges = _resolve_steps(TWO_ENDINGS)
+        text = describe_steps(checked, edges, "Start", "End")
+        assert "4. Moves to the ward, then to 'End'." in text
+        assert "3. Waiting for a ward bed (delay: 4 to 12 hours)." in text  # no "then" for the step after it
+        assert "5. Discharge letter written." in text
+        checked, edges = _resolve_steps(["a", {"step": "b", "kind": "delay", "wait": "1 h", "next": "a"}, "c"])
+        assert "2. b (delay: 1 h), then to 'a'." in describe_steps(checked, edges, "S", "E")
+
+
+def check_and_warn(steps):
+    """check_steps, then the reachability check process_map makes before drawing."""
+    from qitools.system import _resolve_steps, _warn_unreachable
+
+    checked, edges = _resolve_steps(steps)
+    _warn_unreachable(checked, edges)
+    return checked

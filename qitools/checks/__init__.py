@@ -36,6 +36,7 @@ How the package is laid out (each file reads on its own)::
     reporting.py   the learner's side: begin, summary, results, printed verdicts, hints, tries
     kernel.py      in a notebook: the record of cell runs (is the answer stale?) and short errors
     cells.py       the functions check cells call (checks.median, checks.rate, ...): judge, then report
+    cells_shewhart.py   the same for the Shewhart-chart exercises 7-12 (gaps_between, chart_options, ...)
 
 The judges print nothing and keep no state, so the same functions serve the learner's kernel (for
 immediate feedback) and the coach's grading process (for the grade).
@@ -47,6 +48,7 @@ from .cells import (
     aim,
     assurance,
     baseline_chart,
+    chart_settings,
     chart_type,
     choice,
     choices,
@@ -72,7 +74,17 @@ from .cells import (
     tidy_table,
     useful_points,
     written,
+    vital_few,
     xmr_limits,
+)
+from .cells_shewhart import (
+    cases_between,
+    chart_options,
+    gaps_between,
+    outside_p_limits,
+    p_limits_at,
+    screened_xmr_limits,
+    subgroup_medians,
 )
 from .judges import judge
 from .judges.choices import make_key
@@ -121,6 +133,16 @@ __all__ = [
     "ratio",
     "suppressed",
     "written",
+    "vital_few",
+    "chart_settings",
+    # modules 7-12 (cells_shewhart.py)
+    "screened_xmr_limits",
+    "p_limits_at",
+    "outside_p_limits",
+    "gaps_between",
+    "cases_between",
+    "subgroup_medians",
+    "chart_options",
 ]
 
 

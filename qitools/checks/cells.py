@@ -35,6 +35,8 @@ __all__ = [
     "funnel_limits",
     "outside_funnel",
     "tidy_table",
+    "vital_few",
+    "chart_settings",
     "order",
     "ratio",
     "suppressed",
@@ -414,7 +416,7 @@ def longest_run_max(qid, answer, *, hints=None) -> None:
     _check("longest_run_max", qid, answer, hints=hints)
 
 
-def run_chart_drawing(qid, answer, data, *, baseline=None, annotations=1, hints=None) -> None:
+def run_chart_drawing(qid, answer, data, *, baseline=None, annotations=1, at=None, hints=None) -> None:
     """Check a run chart drawn with matplotlib: the points in time order, the median, the change marked.
 
     Looks at the Axes' artists, not pixels: a line whose y values are the data in order, a
@@ -432,6 +434,10 @@ def run_chart_drawing(qid, answer, data, *, baseline=None, annotations=1, hints=
         The median is of the first ``baseline`` values.
     annotations : int, default 1
         How many annotations (``ax.annotate``/``ax.text``) are expected at least.
+    at : float, optional
+        The x value where the change started: one of the texts (or the point an annotation's
+        arrow points at) must be there, within half a step. Works for charts drawn with
+        matplotlib and for ``cc.plot(annotations=...)``.
     hints : str or (str, str), optional
         The nudge and the pointer.
 
@@ -451,10 +457,13 @@ def run_chart_drawing(qid, answer, data, *, baseline=None, annotations=1, hints=
     >>> _ = ax.plot([1, 2, 3, 4], [5.0, 7.0, 6.0, 8.0], marker="o")
     >>> _ = ax.axhline(6.5)
     >>> _ = ax.annotate("new bundle", (3, 6.0))
-    >>> checks.run_chart_drawing("3.3", ax, [5.0, 7.0, 6.0, 8.0])
+    >>> checks.run_chart_drawing("3.3", ax, [5.0, 7.0, 6.0, 8.0], at=3)
     Right ✓ – question 3.3. Points in time order, the baseline median, and the change marked.
+    >>> checks.run_chart_drawing("3.3", ax, [5.0, 7.0, 6.0, 8.0], at=2)
+    Not yet ✗ – question 3.3. No note is written at the point where the change started: put the annotation there.
+       Hint 1 of 2: A run chart has the points in time order, a median line, and the change marked.
     """
-    _check("run_chart_drawing", qid, answer, data, baseline=baseline, annotations=annotations, hints=hints)
+    _check("run_chart_drawing", qid, answer, data, baseline=baseline, annotations=annotations, at=at, hints=hints)
 
 
 def baseline_chart(qid, answer, *, chart, n_points, baseline, hints=None) -> None:
@@ -792,7 +801,11 @@ def pdsa_cycle(qid, answer, *, hints=None) -> None:
 
 
 def pdsa_ramp(qid, answer, *, final, ratio=5, hints=None) -> None:
-    """Check a ramp of PDSA cycles: a tiny first test, each at most ``ratio`` times the last.
+    """Check a ramp of PDSA cycles: a tiny first test, growing (never shrinking) to the full scale.
+
+    Growing by more than ``ratio`` times in one step is not wrong: "about five times a step" is a
+    rule of thumb (Langley et al. 2009 size each test by the degree of belief in the change, the
+    cost of failure and people's readiness), so such a ramp is right, with a note of advice.
 
     Parameters
     ----------
@@ -803,23 +816,25 @@ def pdsa_ramp(qid, answer, *, final, ratio=5, hints=None) -> None:
     final : int
         The full scale the ramp should reach.
     ratio : float, default 5
-        The largest growth from one cycle to the next.
+        The step above which the note advises a cycle in between.
     hints : str or (str, str), optional
         The nudge and the pointer.
 
     Returns
     -------
     None
-        Prints the verdict; growing too fast is a named mistake.
+        Prints the verdict; a first test that is not small is a named mistake.
 
     Examples
     --------
     >>> from qitools import checks
     >>> checks.reset()
-    >>> checks.pdsa_ramp("9.2", [{"scale": 1}, {"scale": 5}, {"scale": 30}], final=30)  # doctest: +ELLIPSIS
-    Not yet ✗ – question 9.2. One cycle grows too much compared with the one before it.
-       Common mistake – scaling up too fast: ...
+    >>> checks.pdsa_ramp("6.2", [{"scale": 20}, {"scale": 25}, {"scale": 30}], final=30)  # doctest: +ELLIPSIS
+    Not yet ✗ – question 6.2. The first cycle should be very small.
+       Common mistake – starting too big: ...
        Hint 1 of 2: Start tiny, then grow each cycle.
+    >>> checks.pdsa_ramp("6.2", [{"scale": 1}, {"scale": 5}, {"scale": 30}], final=30)  # doctest: +ELLIPSIS
+    Right ✓ – question 6.2. Small first, then bigger. One step grows more than about 5 times: ...
     """
     _check("pdsa_ramp", qid, answer, final=final, ratio=ratio, hints=hints)
 
@@ -962,6 +977,98 @@ def tidy_table(qid, answer, *, rows, numeric=(), dates=(), hints=None) -> None:
        Hint 1 of 2: Look at df.dtypes and the last rows of the table (df.tail()).
     """
     _check("tidy_table", qid, answer, rows=rows, numeric=numeric, dates=dates, hints=hints)
+
+
+def vital_few(qid, answer, categories, counts, *, cut=80, hints=None) -> None:
+    """Check the "vital few" of a Pareto analysis: the largest categories whose share reaches the cut.
+
+    The check sorts the categories from the largest total down (rows of the same category are
+    added; ties by name) and takes the smallest set of largest categories whose running share
+    reaches ``cut`` per cent, as :func:`qitools.pareto_table` does; the order of the learner's list
+    and the case of the names do not matter.
+
+    Parameters
+    ----------
+    qid : str
+        The question number.
+    answer : list of str, or function
+        The learner's vital few: category names; or a function ``f(counts, cut)`` taking a dict
+        ``{category: count}`` and the cut, returning the vital few (tried on the question's data
+        and on fresh cases, one of which reaches the cut exactly).
+    categories, counts : sequence
+        The question's data: one category and its count per row (a category may repeat).
+    cut : float, default 80
+        The share of the total, in per cent, that the vital few reach.
+    hints : str or (str, str), optional
+        The nudge and the pointer.
+
+    Returns
+    -------
+    None
+        Prints the verdict. Mistakes recognised: stopping before the cut, going past it, and
+        categories that are not the largest.
+
+    Examples
+    --------
+    >>> from qitools import checks
+    >>> checks.reset()
+    >>> cats, counts = ["Toilet", "Bed", "Chair", "Corridor", "Bath"], [40, 30, 15, 10, 5]
+    >>> checks.vital_few("3.1", ["Toilet", "Bed"], cats, counts)  # doctest: +ELLIPSIS
+    Not yet ✗ – question 3.1. These are the largest 2, but their share does not reach 80% yet.
+       Common mistake – stopping before the cut: ...
+       Hint 1 of 2: Sort the categories from the largest count down and add up their percentages as you go.
+    >>> checks.vital_few("3.1", ["bed", "toilet", "chair"], cats, counts)
+    Right ✓ – question 3.1. The few categories that account for most of the problem: start there.
+    """
+    _check("vital_few", qid, answer, categories, counts, cut=cut, hints=hints)
+
+
+def chart_settings(qid, answer, *, chart, n_points=None, keys=None, hints=None, **settings) -> None:
+    """Check a chart made with ``qi.run_chart`` or ``qi.control_chart`` and the arguments a question gives.
+
+    For the clinician core: the question gives the call, the learner fills in the arguments, and
+    the check reads the result: its kind of chart, its number of points (rows of ``result.data``),
+    and each setting named here (``target``, ``improvement``, ``rules``, ``freeze``, ``part``,
+    ``exclude``, ``multiply``, ``x``, ``y``, ``n``, ``facet``) as stored in ``result.params``.
+
+    Parameters
+    ----------
+    qid : str
+        The question number.
+    answer : ControlChart
+        The learner's chart result.
+    chart : str
+        The kind of chart asked for (``"run"``, ``"i"``, ``"p"`` ...).
+    n_points : int, optional
+        The number of points the data give.
+    keys : dict, optional
+        Settings the learner has to work out, as hashed keys: ``{name: make_key(qid, value, name)}``,
+        so that the check cell does not show them.
+    hints : str or (str, str), optional
+        The nudge and the pointer.
+    **settings
+        Settings the question gives, such as ``rules="mdc"``.
+
+    Returns
+    -------
+    None
+        Prints the verdict, naming the settings that differ (never their values).
+
+    Examples
+    --------
+    >>> import qitools as qi
+    >>> from qitools import checks
+    >>> checks.reset()
+    >>> rc = qi.run_chart(y=[5, 7, 6, 8, 4, 6, 7, 5, 6, 8, 3, 2, 3], freeze=10)
+    >>> checks.chart_settings("4.3", rc, chart="run", n_points=13, freeze=10)
+    Right ✓ – question 4.3. Made with the settings the question asks for.
+    >>> checks.chart_settings("4.3", rc, chart="run", n_points=13, freeze=12)
+    Not yet ✗ – question 4.3. Check the end of the baseline (freeze=).
+       Hint 1 of 2: Use exactly the function and the arguments the question gives.
+    >>> checks.chart_settings("4.3", rc, chart="run", keys={"freeze": checks.make_key("4.3", 10, "freeze")})
+    Right ✓ – question 4.3. Made with the settings the question asks for.
+    """
+    _check("chart_settings", qid, answer, chart=chart, n_points=n_points, keys=keys, hints=hints, **settings)
 
 
 def order(qid, answer, keys, *, options=None, hints=None) -> None:

@@ -112,6 +112,11 @@ MISTAKES: dict[str, tuple[str, str]] = {
         "The 2.66 factor already includes the 3 sigma: 2.66 = 3 / 1.128, where 1.128 turns the "
         "average moving range into an estimate of sigma.",
     ),
+    "unscreened_limits": (
+        "limits from unscreened moving ranges",
+        "One unusual point makes two huge moving ranges that widen the limits for every month. Screen "
+        "them first: drop moving ranges above 3.267 × their average, once, and average the rest.",
+    ),
     "median_centre_line": (
         "the median as an XmR centre line",
         "An XmR (I) chart's centre line is the mean of the points; the median is the centre of a run chart.",
@@ -139,6 +144,11 @@ MISTAKES: dict[str, tuple[str, str]] = {
         "limits outside 0 to 1",
         "A proportion can't be below 0 or above 1, so limits are cut off there.",
     ),
+    "own_proportion_for_limits": (
+        "the point's own proportion for its limits",
+        "A p chart's limits are centred on p̄ (all the events ÷ all the patients), the same for every "
+        "point; only their width changes, with each point's number of patients.",
+    ),
     "unsorted_dates": (
         "dates not sorted first",
         "Events are not always recorded in order. Sort the dates before working out the gaps, "
@@ -152,6 +162,16 @@ MISTAKES: dict[str, tuple[str, str]] = {
     "first_gap_zero": (
         "a gap for the first event",
         "The first event has no earlier event, so there is one gap fewer than events.",
+    ),
+    "cases_between_off_by_one": (
+        "counting an event case as a case between",
+        "The cases between two events are the ones in between: the difference of the two case "
+        "numbers minus 1 (the event cases themselves are not counted).",
+    ),
+    "periods_not_in_order": (
+        "periods out of order",
+        "A chart's points go in time order: give the periods' values from the earliest period to the "
+        "latest, whatever the order of the rows.",
     ),
     "sd_of_z": (
         "the standard deviation of the z-scores",
@@ -196,6 +216,11 @@ MISTAKES: dict[str, tuple[str, str]] = {
         "A g chart counts opportunities between events (operations between infections). For the "
         "number of days between events use the chart made for time between events.",
     ),
+    "t_for_cases": (
+        "time between for cases between",
+        "A t chart is for the time between events (days). When you count the cases or opportunities "
+        "between events (operations, deliveries), use the chart made for counts of cases between events.",
+    ),
     "rare_event_direction": (
         "the direction of improvement for time between events",
         "On a chart of days between events, longer gaps mean fewer events: a point above the upper limit is good news.",
@@ -207,13 +232,41 @@ MISTAKES: dict[str, tuple[str, str]] = {
     ),
     "ignoring_special_cause": (
         "missing a special cause",
-        "A point beyond a limit (or a long run) is a signal that something different happened: "
-        "find out what, rather than treating it as the usual variation.",
+        "A point beyond a limit (or a long enough run) is a signal: a pattern that chance rarely "
+        "produces, so look for what changed rather than treating it as the usual variation.",
     ),
     "rebase_on_outlier": (
         "recalculating limits after one unusual point",
         "Limits are recalculated only after a sustained shift (a signal made of several points in "
         "a row) that you understand and expect to last, not after a single point.",
+    ),
+    "exclude_unexplained": (
+        "leaving out points that are not explained",
+        "exclude= is for points with a known, explained special cause (an outbreak, an IT failure), "
+        "so they do not distort the limits for the others. Leaving out other points hides real variation.",
+    ),
+    "fixed_run_length": (
+        "a fixed run length under the Anhøj rules",
+        "Under the course's default rules (Anhøj, module 5) a run signals when it is longer than "
+        "round(log2(n)) + 3 points for n useful points, so how long is long enough depends on the "
+        "chart's length. A fixed 7 is the Making Data Count rule.",
+    ),
+    "xbar_for_big_subgroups": (
+        "xbar and s charts for very large subgroups",
+        "With hundreds of values a period, xbar limits come only from the variation within periods and "
+        "are very narrow, so ordinary month-to-month variation looks special. Chart each period's median "
+        "(or mean) on an I chart, whose limits come from the variation between periods.",
+    ),
+    "individuals_for_skewed_times": (
+        "an I chart of individual skewed times",
+        "Waiting and treatment times are skewed: an I chart of single patients flags the long tail, "
+        "which is the usual shape of the process. Chart the period's mean or median instead.",
+    ),
+    "widen_before_looking": (
+        "widening the limits before looking for causes",
+        "Over-dispersion says that something besides chance moves the numbers. Look for special causes "
+        "and stratify first (Mohammed et al. 2013); widen the limits (I chart, Laney p') only for "
+        "variation you judge ordinary, because wider limits can hide a real cause.",
     ),
     "no_freeze": (
         "limits from every point",
@@ -234,9 +287,26 @@ MISTAKES: dict[str, tuple[str, str]] = {
         "Act is one of three decisions: adopt, adapt or abandon.",
     ),
     "scale_jump": (
-        "scaling up too fast",
-        "Each cycle tests on at most about five times as many as the last one (1 patient, then 5, "
-        "then 25...), so a failure costs little and you learn quickly.",
+        "starting too big",
+        "The first test of a change is small (one patient, one nurse, one shift), so that a failure "
+        "costs little and you learn quickly. Grow it as your belief in the change grows, if failure "
+        "would be cheap and people are ready (about five times a step is a common rule of thumb).",
+    ),
+    # the vital few of a Pareto chart (judges/foundation.py)
+    "cut_not_reached": (
+        "stopping before the cut",
+        "The vital few go on until the running total (the cumulative percentage) reaches the cut, "
+        "80% by default: include the category that takes it past the cut.",
+    ),
+    "past_the_cut": (
+        "going past the cut",
+        "Stop at the first category whose running total (cumulative percentage) reaches the cut; the "
+        "categories after it are the 'useful many'.",
+    ),
+    "pareto_unsorted": (
+        "not the largest categories",
+        "The vital few are the largest categories: sort them from the biggest count down (as the "
+        "bars of a Pareto chart are), then take them in that order.",
     ),
     "swapped_direction": (
         "the direction of improvement reversed",

@@ -295,7 +295,7 @@ def _check(kind: str, qid: str, answer: Any, *args: Any, hints: Any = None, **kw
     if stale is not None:  # the answer's cell has not run cleanly since it was set: no verdict, no try
         print(stale)
         return
-    if kind in ("choice", "choices", "chart_type"):
+    if kind in ("choice", "choices", "chart_type", "chart_settings"):
         kwargs["qid"] = str(qid)
     try:
         verdict = judge(kind, answer, *args, **kwargs)

@@ -145,13 +145,27 @@ def _float_list(values: Any) -> list[float]:
         return []
 
 
+def _float_or_none(value: Any) -> float | None:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
 def _encode_axes(ax: Any, budget: _Budget) -> dict[str, Any]:
     lines = []
     for line in list(ax.get_lines()):
         ys = _float_list(line.get_ydata())
         budget.take(len(ys))
         lines.append(ys)
-    return {TAG: "axes", "lines": lines, "collections": len(ax.collections), "texts": len(ax.texts)}
+    # where each text is written (x of its position) and, for an annotation, the x it points at
+    text_at = []
+    for text in list(ax.texts):
+        budget.take(2)
+        xy = getattr(text, "xy", None)
+        text_at.append([_float_or_none(text.get_position()[0]), _float_or_none(xy[0]) if xy is not None else None])
+    return {TAG: "axes", "lines": lines, "collections": len(ax.collections), "texts": len(ax.texts), "text_at": text_at}
 
 
 def _encode_chart(result: Any, nested: dict[str, Any]) -> dict[str, Any]:
@@ -216,13 +230,35 @@ class _Line:
         return list(self._ys)
 
 
-class AxesAnswer:
-    """A matplotlib Axes as seen by the checks: its lines' y values, how many collections and texts."""
+def _text_at(place: Any) -> tuple[float | None, float | None]:
+    """(x, xy_x) from the learner's side, numbers or None (anything else is dropped)."""
+    if not isinstance(place, list) or len(place) != 2:
+        return None, None
+    out = [float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None for v in place]
+    return out[0], out[1]
 
-    def __init__(self, lines: list[list[float]], collections: int, texts: int):
+
+class _Text:
+    """A text of an Axes as seen by the checks: the x where it is written, and where an arrow points."""
+
+    def __init__(self, x: float | None, xy_x: float | None):
+        self._x = x
+        if xy_x is not None:
+            self.xy = (xy_x, 0.0)
+
+    def get_position(self) -> tuple[float | None, float]:
+        return (self._x, 0.0)
+
+
+class AxesAnswer:
+    """A matplotlib Axes as seen by the checks: its lines' y values, how many collections and texts
+    (and where each text is: the x of its position, and of the point an annotation points at)."""
+
+    def __init__(self, lines: list[list[float]], collections: int, texts: int, text_at: Any = None):
         self._lines = [_Line(ys) for ys in lines]
         self.collections = [None] * collections
-        self.texts = [None] * texts
+        at = list(text_at) if isinstance(text_at, list) and len(text_at) == texts else [None] * texts
+        self.texts = [_Text(*_text_at(place)) for place in at]
 
     def get_lines(self) -> list[_Line]:
         return list(self._lines)
@@ -292,7 +328,7 @@ def _decode_tagged(data: dict[str, Any], function: Callable[[], Any] | None, dep
         return function() if function is not None else _opaque("function")
     if tag == "axes":
         lines = [[float(v) for v in line] for line in data["lines"]]
-        return AxesAnswer(lines, int(data["collections"]), int(data["texts"]))
+        return AxesAnswer(lines, int(data["collections"]), int(data["texts"]), data.get("text_at"))
     if tag == "table":
         return _decode_table(data)
     if tag == "chart":

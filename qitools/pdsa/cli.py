@@ -370,7 +370,10 @@ def _parse_causes(items: list[str]) -> dict[str, list[Any]]:
 
 
 def _parse_steps(items: list[str]) -> list[Any]:
-    """``--step`` texts as process map steps: ``"text"``, ``"decision: text | yes: X | no: Y"``, ``"delay: text | wait"``."""
+    """``--step`` texts as process map steps: ``"text"``, ``"decision: text | yes: X | no: Y"``, ``"delay: text | wait"``.
+
+    A step or a delay may end with ``| next: X`` (where the flow goes when not to the step after it).
+    """
     from ..spc.errors import QIValueError
 
     steps: list[Any] = []
@@ -389,14 +392,15 @@ def _parse_steps(items: list[str]) -> list[Any]:
         for part in parts[1:]:
             key, sep, value = part.partition(":")
             key = key.strip().lower()
-            if sep and key in ("yes", "no", "wait"):
+            if sep and key in ("yes", "no", "next", "wait"):
                 step[key] = value.strip()
             elif kind == "delay" and "wait" not in step:
                 step["wait"] = part
             else:
                 raise QIValueError(
                     f"--step {item!r}: {part!r} is not understood. A decision is 'decision: Question? | yes: step | "
-                    "no: step'; a wait is 'delay: what is waited for | how long'."
+                    "no: step'; a wait is 'delay: what is waited for | how long'; a step or wait that does not go on "
+                    "to the next one ends with '| next: step' (or '| next: end')."
                 )
         steps.append(step)
     return steps
@@ -792,7 +796,8 @@ def add_pdsa_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--step", action="append",
                    help="a step, in order (repeat): 'text', 'decision: Question? | yes: step | no: step' (a step's text, or "
                         "'end'; an answer left out goes to the next step), or "
-                        "'delay: what is waited for | how long'")  # fmt: skip
+                        "'delay: what is waited for | how long'; add '| next: step' (or '| next: end') to a step "
+                        "or delay that does not go on to the next one")  # fmt: skip
     p.add_argument("--title", help="what process")
     p.add_argument("--id", help="id of a map to replace (default: a new one, PM1, PM2, ...)")
     p.add_argument("--from", dest="from_json", help="read it from a JSON file ({steps, title})")

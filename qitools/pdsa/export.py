@@ -793,12 +793,12 @@ def _process_map_parts(pm: Any, w: Any, pics: dict[str, Any]) -> list[str]:
         elif st.get("wait") is not None:
             line += f" (wait: {st['wait']})"
         branches = []
-        for b in ("yes", "no"):
+        for b in ("yes", "no", "next"):
             if b in st:
                 target = st[b]
                 if isinstance(target, int) and 0 <= target < len(steps):
                     target = f"step {target + 1} ({steps[target]['step']})"
-                branches.append(f"{b} → {target}")
+                branches.append(f"{'then' if b == 'next' else b} → {target}")
         if branches:
             line += " — " + "; ".join(branches)
         rows.append(line)

@@ -830,12 +830,15 @@ class ProcessMap(_Record):
 
             {"step": "Sepsis screen positive?", "kind": "decision", "no": "end"}
             {"step": "Wait for a doctor to prescribe", "kind": "delay", "wait": "45 minutes (median)"}
+            {"step": "Transferred to the ward", "next": "end"}
 
         ``kind`` is ``"step"`` (the default), ``"decision"`` (with ``yes`` and ``no``: the step
         each answer leads to, as its text, its position in the list counting from 0, or
         ``"end"``; an answer left out goes to the next step) or ``"delay"`` (a wait; ``wait``
-        says how long). The rules are those of :func:`qitools.system.check_steps`. This is the ``steps`` argument of
-        :func:`qitools.process_map`.
+        says how long). A step or delay may have a ``next``, given the same way, when the flow
+        does not go on to the step after it (``"end"`` for a second ending, an earlier step for a
+        loop back). The rules are those of :func:`qitools.system.check_steps`. This is the
+        ``steps`` argument of :func:`qitools.process_map`.
     title : str
         What process ("Sepsis: arrival to first antibiotic dose").
     id : str, optional
@@ -863,12 +866,12 @@ class ProcessMap(_Record):
             self.steps = []
 
     def normalised_steps(self) -> list[dict[str, Any]]:
-        """Each step as a dict with ``step``, ``kind`` and (when given) ``yes``, ``no``, ``wait``."""
+        """Each step as a dict with ``step``, ``kind`` and (when given) ``yes``, ``no``, ``next``, ``wait``."""
         out = []
         for item in self.steps if isinstance(self.steps, list) else []:
             if isinstance(item, dict):
                 d = {"step": item.get("step", ""), "kind": item.get("kind") or "step"}
-                d.update({k: item[k] for k in ("yes", "no", "wait") if item.get(k) not in (None, "")})
+                d.update({k: item[k] for k in ("yes", "no", "next", "wait") if item.get(k) not in (None, "")})
             else:
                 d = {"step": item, "kind": "step"}
             out.append(d)

@@ -891,8 +891,9 @@ def check_process_map(pm: Any, project: Any = None) -> list[Problem]:
     """Problems of a process map: steps in the shape :func:`qitools.process_map` draws.
 
     The steps are checked by :func:`qitools.system.check_steps`: text, or
-    ``{"step", "kind", "yes", "no", "wait"}`` with ``yes``/``no`` only on decisions (a step's
-    text, its position counting from 0, or ``"end"``) and ``wait`` only on delays.
+    ``{"step", "kind", "yes", "no", "next", "wait"}`` with ``yes``/``no`` only on decisions,
+    ``next`` only on steps and delays (a step's text, its position counting from 0, or ``"end"``)
+    and ``wait`` only on delays.
     """
     from ..system import check_steps
 

@@ -739,7 +739,7 @@ def _hourglass(x: float, y: float, s: float = 6.0) -> list[tuple[float, float]]:
 class _Edge:
     src: int
     dst: int
-    label: str  # "Yes", "No" or ""
+    label: str  # "Yes", "No" or "" (an ordinary step's or delay's arrow, to the next step or to its "next")
     route: str = ""  # seq, wrap, up, down
     port: str = ""  # top, bottom, right
     lanes: dict[str, Any] = field(default_factory=dict)
@@ -785,8 +785,9 @@ def _process_layout(steps: list[dict[str, Any]], edges: list[dict[str, int]], pe
             yes = group[0] if group[0].label == "Yes" else group[1]
             yes.port = "right"
 
-    # horizontal segments per channel (channel r lies above row r; channel n_rows below the last row)
-    channel_segments: dict[int, list[tuple[float, float, _Edge, str]]] = {}
+    # horizontal segments per channel (channel r lies above row r; channel n_rows below the last row). Each is
+    # given by its two ends: (x, "up" or "down": where the vertical at that end goes), x None for a gutter
+    channel_segments: dict[int, list[tuple[list[tuple[Any, str]], _Edge, str]]] = {}
     left_gutter: list[_Edge] = []
     right_gutter: list[_Edge] = []
 
@@ -794,55 +795,48 @@ def _process_layout(steps: list[dict[str, Any]], edges: list[dict[str, int]], pe
         s = nodes[e.src]
         if e.port == "right":
             return (s.right + nodes[e.src + 1].left) / 2 if s.col < per_row - 1 and e.src + 1 < total else wrap_x
+        t = nodes[e.dst]
+        if e.port == "top" and s.kind != "decision" and (t.row != s.row or t.cx < s.cx):
+            # a step's loop back leaves left of where arrows come in (cx - _ENTRY), so that the two do not cross
+            return s.cx - 3 * _ENTRY
         return s.cx
 
     for e in all_edges:
         s, t = nodes[e.src], nodes[e.dst]
         tx = t.cx - _ENTRY
         if e.route == "wrap":
-            channel_segments.setdefault(s.row + 1, []).append((tx, wrap_x, e, "a"))
+            channel_segments.setdefault(s.row + 1, []).append(([(tx, "down"), (wrap_x, "up")], e, "a"))
         elif e.route == "up":
             ex = exit_x(e)
             if t.row == s.row:
-                channel_segments.setdefault(s.row, []).append((min(ex, tx), max(ex, tx), e, "a"))
+                channel_segments.setdefault(s.row, []).append(([(ex, "down"), (tx, "down")], e, "a"))
             else:
                 left_gutter.append(e)
-                channel_segments.setdefault(s.row, []).append((None, ex, e, "a"))  # type: ignore[arg-type]
-                channel_segments.setdefault(t.row, []).append((None, tx, e, "b"))  # type: ignore[arg-type]
+                channel_segments.setdefault(s.row, []).append(([(None, "up"), (ex, "down")], e, "a"))
+                channel_segments.setdefault(t.row, []).append(([(None, "down"), (tx, "down")], e, "b"))
         elif e.route == "down":
             ex = exit_x(e)
             if t.row == s.row + 1:
-                channel_segments.setdefault(s.row + 1, []).append((min(ex, tx), max(ex, tx), e, "a"))
+                channel_segments.setdefault(s.row + 1, []).append(([(ex, "up"), (tx, "down")], e, "a"))
             else:
                 right_gutter.append(e)
-                channel_segments.setdefault(s.row + 1, []).append((ex, None, e, "a"))  # type: ignore[arg-type]
-                channel_segments.setdefault(t.row, []).append((tx, None, e, "b"))  # type: ignore[arg-type]
+                channel_segments.setdefault(s.row + 1, []).append(([(ex, "up"), (None, "down")], e, "a"))
+                channel_segments.setdefault(t.row, []).append(([(tx, "down"), (None, "up")], e, "b"))
     gutter_l = {id(e): grid_left - 18 - k * _LANE for k, e in enumerate(left_gutter)}
     gutter_r = {id(e): wrap_x + (k + 1) * _LANE for k, e in enumerate(right_gutter)}
 
-    # lanes: the row-end arrow takes the first lane; the rest are packed greedily
+    # lanes (0 the top one of a channel): the row-end arrow comes first and has its lane to itself
     lanes: dict[tuple[int, str], tuple[int, int]] = {}  # (id(edge), part) -> (channel, lane)
     n_lanes: dict[int, int] = {}
     for ch, segs in channel_segments.items():
         resolved = []
-        for lo, hi, e, part in segs:
-            if lo is None:
-                lo = gutter_l[id(e)]
-            if hi is None:
-                hi = gutter_r[id(e)]
-            resolved.append((lo, hi, e, part))
-        resolved.sort(key=lambda s: (s[2].route != "wrap", s[0], s[1]))
-        ends: list[float] = []
-        for lo, hi, e, part in resolved:
-            for k, last in enumerate(ends):
-                if lo > last + 10 and not (k == 0 and any(r[2].route == "wrap" for r in resolved)):
-                    ends[k] = hi
-                    break
-            else:
-                k = len(ends)
-                ends.append(hi)
+        for pins, e, part in segs:
+            gx = gutter_l.get(id(e)) if e.route == "up" else gutter_r.get(id(e))
+            resolved.append(([(gx if x is None else x, d) for x, d in pins], e.route == "wrap"))
+        lane_of = _assign_lanes(resolved)
+        for (_, e, part), k in zip(segs, lane_of):
             lanes[(id(e), part)] = (ch, k)
-        n_lanes[ch] = len(ends)
+        n_lanes[ch] = max(lane_of) + 1
 
     # vertical layout, top down
     row_h = [max(nd.h for nd in nodes if nd.row == r) for r in range(n_rows)]
@@ -921,7 +915,7 @@ def _process_layout(steps: list[dict[str, Any]], edges: list[dict[str, int]], pe
             x0, y0 = s.right, s.cy
             xs, ys = [x0, exit_x(e)], [y0, y0]
         elif e.port == "top":
-            xs, ys = [s.cx], [s.top]
+            xs, ys = [exit_x(e)], [s.top]
         else:
             xs, ys = [s.cx], [s.bottom]
         ch, lane = lanes[(id(e), "a")]
@@ -938,6 +932,8 @@ def _process_layout(steps: list[dict[str, Any]], edges: list[dict[str, int]], pe
         xs += [tx, tx]
         ys += [ly, t.top_at(tx)]
         lay.arrow(xs, ys, colour=_BRANCH)  # in the decisions' blue, so a crossing is not read as a junction
+        if not e.label:  # the jump of an ordinary step or delay (its "next"): an arrow without a label
+            continue
         if e.port == "right":
             _label(lay, e.label, s.right + 3, s.cy + 3, "left", "bottom", m)
         elif e.port == "top":
@@ -945,6 +941,57 @@ def _process_layout(steps: list[dict[str, Any]], edges: list[dict[str, int]], pe
         else:
             _label(lay, e.label, s.cx + 4, s.bottom - 3, "left", "top", m)
     return lay
+
+
+def _assign_lanes(segs: list[tuple[list[tuple[float, str]], bool]], gap: float = 10.0) -> list[int]:
+    """The lane of each horizontal segment of one channel (0 is the top lane).
+
+    A segment is its two ends ``(x, "up" | "down")`` (where the vertical at that end goes) and
+    whether it is the row-end arrow. A vertical that goes up from a segment crosses every
+    segment above it whose run spans its x; so such a segment must lie below, and a segment
+    whose vertical goes down must lie above. These orders are kept whenever they do not
+    contradict one another (when they do, a crossing cannot be avoided in the channel, and the
+    order falls back to left to right). Otherwise segments are packed left to right into the
+    top-most free lane (at least ``gap`` apart along a lane), the row-end arrow first, on a
+    lane of its own.
+    """
+    n = len(segs)
+    span = [(min(x for x, _ in pins), max(x for x, _ in pins)) for pins, _ in segs]
+    above: list[set[int]] = [set() for _ in range(n)]  # above[i]: the segments that must lie above segment i
+    for a, (pins, _) in enumerate(segs):
+        for b in range(n):
+            lo, hi = span[b]
+            for x, d in pins:
+                if b != a and lo + 0.5 < x < hi - 0.5:
+                    (above[b] if d == "up" else above[a]).add(a if d == "up" else b)
+    for a in range(n):
+        for b in [b for b in above[a] if a in above[b]]:  # a crossing either way round: no order
+            above[a].discard(b)
+            above[b].discard(a)
+    key = sorted(range(n), key=lambda i: (not segs[i][1], span[i][0], span[i][1]))
+    lane_of: dict[int, int] = {}
+    taken: list[list[tuple[float, float]]] = []  # per lane, the runs on it
+    wrap_lane = -1
+    todo = list(key)
+    while todo:
+        ready = [i for i in todo if above[i] <= lane_of.keys()]
+        i = ready[0] if ready else min(todo, key=lambda j: len(above[j] - lane_of.keys()))  # a cycle: least broken
+        todo.remove(i)
+        lo, hi = span[i]
+        k = max((lane_of[j] + 1 for j in above[i] if j in lane_of), default=0)
+        while k < len(taken) and (
+            k == wrap_lane
+            or (segs[i][1] and taken[k])
+            or any(not (lo > b + gap or a > hi + gap) for a, b in taken[k])
+        ):
+            k += 1
+        if k == len(taken):
+            taken.append([])
+        taken[k].append((lo, hi))
+        lane_of[i] = k
+        if segs[i][1]:
+            wrap_lane = k
+    return [lane_of[i] for i in range(n)]
 
 
 def _label(lay: _Layout, text: str, x: float, y: float, ha: str, va: str, m: _Measure) -> None:

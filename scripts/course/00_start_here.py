@@ -6,13 +6,14 @@
 #
 # Welcome! This notebook is the front door of the **qitools** course in improvement science. It is
 # written for NHS and social-care staff who want to use data to improve care. Most of you will be
-# clinicians, managers or coaches rather than programmers, and that is fine: you will run and
-# change short pieces of code, never write a program from scratch.
+# clinicians, managers or coaches rather than programmers, and that is fine: in the **clinician
+# core** of the course you run cells, change numbers, read charts, choose answers and call qitools
+# with arguments you are given. You never have to write a program from scratch.
 #
 # | | |
 # |---|---|
 # | **Level** | 1 (foundation) |
-# | **Time** | about 15 minutes |
+# | **Time** | about 20 minutes |
 # | **Prerequisites** | none: no programming or statistics needed |
 # | **Measure used** | falls per 1,000 occupied bed days on Ash ward (example data, `ward_falls`) |
 #
@@ -20,28 +21,48 @@
 # - run a cell in a Jupyter notebook and read its result;
 # - name the three questions of the Model for Improvement;
 # - say which parts of the NHS framework *Developing People – Improving Care* the course serves;
-# - find the module you need, and make your first run chart.
+# - choose your route through the 17 modules (the clinician core, and the analyst extensions);
+# - make your first run chart.
+#
+# Words you do not know are explained in the [glossary](#Glossary) at the end of this notebook.
 
 # %% [markdown]
 # ## 1. How the course works
 #
-# The course is a set of short notebooks, called **modules**. Each takes 15 to 30 minutes and is
-# built around a care measure you will recognise: falls, sepsis, A&E waits, infections, pressure
-# ulcers. Every module has the same shape:
+# The course is a set of notebooks called **modules**, each built around a care measure you will
+# recognise: falls, sepsis, A&E waits, infections, pressure ulcers. Every module has the same shape:
 #
 # - a **header** with its level, time, what you need first, and what you will be able to do;
 # - short **worked examples**: read the sentence, run the cell, look at the result;
-# - a **"try it"** prompt where you change a number and run the cell again;
-# - **key points** to take away and a question to **discuss with your coach**.
+# - **"try it"** prompts where you change a number and run the cell again;
+# - **key points** to take away and a question to **discuss with your coach**;
+# - a link to its graded **exercise** in the `exercises` folder, which checks your answers and gives
+#   hints, never the answer.
+#
+# **Time.** Be generous with yourself: someone new to the subject needs about 30 to 45 minutes to
+# work through a module and another 30 or so for its exercise, so **45 to 90 minutes for a module
+# and its exercise**. Each header gives the time for that module.
 #
 # **Levels.** 1 *foundation*: everyone in an improvement team. 2 *practitioner*: the person who
 # makes the charts for a team. 3 *analyst*: people who advise several teams or build board reports.
+# A module never needs a module of a higher level than its own.
+
+# %% [markdown]
+# ### The clinician core and the analyst extensions
+#
+# Each exercise has two parts:
+#
+# - the **clinician core**: every question can be answered by reading a chart or a table, choosing
+#   an option, filling in a number or a few words, or calling qitools with arguments the question
+#   gives you. No programming is needed;
+# - **analyst extensions** (optional), headed "Analyst extension (optional)": here you write short
+#   functions yourself, for those who will build charts and reports for others. They are graded
+#   apart: your exercise score and your certificate count the core, so skipping them never lowers
+#   them.
 #
 # **In a workshop**, the coach runs a module on the big screen and pauses at the "try it" prompts;
-# **alone**, work through it at your own pace. Most modules end with a link to a graded practice
-# notebook in the course's `exercises` folder, which checks your answers and gives hints. All the
-# data in the course is synthetic (made up, but realistic): no patient is in it, so you can share
-# your notebooks freely.
+# **alone**, work through it at your own pace. All the data in the course is synthetic (made up,
+# but realistic): no patient is in it, so you can share your notebooks freely.
 
 # %% [markdown]
 # ## 2. How to run a cell
@@ -73,16 +94,17 @@ print("Hello! Your notebook is working.")
 # the method used by the IHI and by NHS improvement programmes. It asks three questions, then
 # tests changes in small, fast cycles:
 #
-# | question | what it gives you | module |
+# | question | what it gives you | modules |
 # |---|---|---|
 # | **What are we trying to accomplish?** | an **aim**: how much, by when, for whom | 2 |
-# | **How will we know that a change is an improvement?** | **measures**, charted over time | 2, 4, 5, 7–11 |
-# | **What change can we make that will result in improvement?** | **change ideas** to test | 6 |
+# | **How will we know that a change is an improvement?** | **measures**, charted over time | 2, 4, 5, 7–14 |
+# | **What change can we make that will result in improvement?** | **change ideas**, found by understanding the system, and tested | 3, 6 |
 #
 # The changes are tested with **PDSA cycles**: *Plan* (with a prediction), *Do*, *Study* (compare
 # the result with the prediction), *Act* (adopt, adapt or abandon the change). The second question
-# is where charts come in: most of this course is about telling a real change from the ordinary
-# ups and downs that every measure has.
+# is where charts come in: much of this course is about telling a real change from the ordinary
+# ups and downs that every measure has. Improvement is also about people: module 16 covers the
+# team, patients, and how changes last and spread.
 
 # %% [markdown]
 # ## 4. The NHS framework this course serves
@@ -92,12 +114,13 @@ print("Hello! Your notebook is working.")
 # conditions for continuous improvement. This course works on two of them:
 #
 # - **Condition 3, knowledge of improvement methods and how to use them at all levels**: the
-#   Model for Improvement, run charts, statistical process control (SPC) charts and PDSA cycles,
-#   taught to people who are not statisticians (modules 1–11 and 17).
+#   Model for Improvement, understanding the system, run charts, statistical process control (SPC)
+#   charts, PDSA cycles, and the people side of improvement, taught to people who are not
+#   statisticians (modules 2–12, 16 and 17).
 # - **Condition 5, enabling, supportive and aligned regulation and oversight**, and in particular
 #   its action "balancing measurement for improvement and judgement": why measuring to *learn*
-#   differs from measuring to *judge*, SPC instead of red-amber-green ratings, and funnel plots
-#   instead of league tables (modules 1, 13 and 14).
+#   differs from measuring to *judge*, SPC instead of red-amber-green ratings, funnel plots instead
+#   of league tables, and what targets do to behaviour (modules 1, 13, 14 and 15).
 #
 # The course also supports Condition 4 (easy access to improvement resources, peer learning): it
 # runs offline on an ordinary laptop and works in a workshop or alone.
@@ -105,22 +128,40 @@ print("Hello! Your notebook is working.")
 # %% [markdown]
 # ## 5. The modules
 #
-# | # | module | you will learn to… | level | time |
+# | # | module | you will learn to… | level | time: module + exercise |
 # |---|---|---|---|---|
-# | 1 | [Why measure?](01_why_measure.ipynb) | tell improvement, judgement and research apart; see why RAG ratings and two-point comparisons mislead | 1 | 20 min |
-# | 2 | [Aims and measures](02_aims_and_measures.ipynb) | write an aim; choose outcome, process and balancing measures; define and compute a rate | 1 | 25 min |
-# | 4 | [Run charts](04_run_charts.ipynb) | build a run chart, find its median, annotate changes | 1 | 20 min |
-# | 5 | [Run-chart rules](05_run_chart_rules.ipynb) | apply the IHI and Anhøj rules; see why the trend rule is weak | 2 | 25 min |
-# | 6 | [PDSA cycles](06_pdsa_cycles.ipynb) | plan cycles with predictions, ramp them up, record them, decide adopt/adapt/abandon | 1 | 25 min |
-# | 7 | [Understanding variation](07_variation_xmr.ipynb) | tell common from special causes; build an XmR chart | 2 | 25 min |
-# | 8 | [Choosing the chart](08_choosing_the_chart.ipynb) | pick p, np, u, c or xbar/s charts; handle denominators | 2 | 30 min |
-# | 10 | [Rare events](10_rare_events.ipynb) | chart the days between rare events (g and t charts) | 2 | 20 min |
-# | 11 | [Chart savvy](11_baselines_and_limits.ipynb) | choose baselines, freeze or recalculate limits, handle big denominators and seasons | 3 | 30 min |
-# | 13 | [Making Data Count for boards](13_making_data_count.ipynb) | read variation and assurance icons; rewrite a RAG report as SPC | 2 | 25 min |
-# | 14 | [Comparing units fairly](14_comparing_units.ipynb) | use a funnel plot instead of a league table | 2 | 20 min |
-# | 17 | [Your own data](17_your_own_data.ipynb) | import a messy export, chart it, and write its story (capstone) | 2 | 30 min |
+# | 1 | [Why measure?](01_why_measure.ipynb) | tell improvement, judgement and research apart; see why RAG ratings and two-point comparisons mislead | 1 | 35 + 30 min |
+# | 2 | [Aims and measures](02_aims_and_measures.ipynb) | write an aim; choose outcome, process and balancing measures; define a measure; plan data collection and sampling | 1 | 45 + 35 min |
+# | 3 | [Understanding the system](03_understanding_the_system.ipynb) | map a process and find its delays; draw a fishbone; find the vital few with a Pareto chart; ask 5 whys; stratify | 1 | 40 + 30 min |
+# | 4 | [Run charts](04_run_charts.ipynb) | build a run chart, find its median, use a baseline, annotate changes | 1 | 30 + 30 min |
+# | 5 | [Run-chart rules](05_run_chart_rules.ipynb) | apply the IHI and Anhøj rules; see why the trend rule is weak | 2 | 35 + 30 min |
+# | 6 | [PDSA cycles](06_pdsa_cycles.ipynb) | plan tests with predictions, ramp them up, decide adopt, adapt or abandon | 1 | 35 + 30 min |
+# | 7 | [Understanding variation](07_variation_xmr.ipynb) | tell common from special causes; build an XmR chart | 2 | 40 + 35 min |
+# | 8 | [Choosing the chart](08_choosing_the_chart.ipynb) | chart attribute data with p, np, u and c charts; handle denominators | 2 | 40 + 35 min |
+# | 9 | [Measurement data](09_measurement_data.ipynb) | chart times and other measurements: xbar and s charts, subgroups, I charts of monthly medians | 2 | 35 + 30 min |
+# | 10 | [Rare events](10_rare_events.ipynb) | chart cases between events (g chart) and time between events (t chart) | 2 | 30 + 30 min |
+# | 11 | [Baselines and limits](11_baselines_and_limits.ipynb) | choose baselines; freeze, recalculate or rebase limits; exclude points; handle seasons | 3 | 40 + 35 min |
+# | 12 | [Over-dispersion](12_overdispersion.ipynb) | recognise over-dispersion with big denominators; stratify first; Laney p′ and u′ or an I chart | 3 | 35 + 30 min |
+# | 13 | [Making Data Count for boards](13_making_data_count.ipynb) | read variation and assurance icons; rewrite a RAG report as SPC | 2 | 35 + 30 min |
+# | 14 | [Comparing units fairly](14_comparing_units.ipynb) | use a funnel plot instead of a league table | 3 | 35 + 30 min |
+# | 15 | [Targets and gaming](15_targets_and_gaming.ipynb) | recognise Goodhart's and Campbell's laws and gaming; use balancing measures and risk adjustment | 2 | 35 + 30 min |
+# | 16 | [People and spread](16_people_and_spread.ipynb) | analyse stakeholders; involve patients; plan for sustainability and spread; report with SQUIRE | 1 | 40 + 30 min |
+# | 17 | [Your own data](17_your_own_data.ipynb) | import a messy export, chart it, and write its story (capstone) | 3 | 45 + 45 min |
+
+# %% [markdown]
+# ### Which modules, in which order?
 #
-# New to improvement? Take modules 1, 2 and 4–7 in order. Making charts for a board? Add 8, 11, 13 and 14.
+# - **Everyone in an improvement team (the clinician core, level 1):** modules 1, 2, 3, 4 and 6,
+#   then 16. Do the core questions of each exercise; skip the analyst extensions.
+# - **The person who makes the charts for a team (practitioner, level 2):** add 5, 7, 8, 9, 10, 13
+#   and 15, in that order.
+# - **Analysts who advise several teams or report to boards (level 3):** add 11, 12 and 14, the
+#   analyst extensions of the exercises, and the capstone, 17.
+#
+# **For coaches:** the index of graded exercises, the solutions and the hidden checks are described
+# in `exercises/README.md` and `exercises/coach/README.md`. The hidden checks mark every question as
+# clinician core or analyst extension (`part="analyst"`); the gradebook's exercise percentages,
+# totals and certificates count the core, and the analyst extensions have columns of their own.
 
 # %% [markdown]
 # ## 6. Your first run chart
@@ -142,7 +183,7 @@ import warnings
 import matplotlib.pyplot as plt
 import qitools as qi
 
-plt.rcParams["figure.dpi"] = 80  # small pictures
+plt.rcParams["figure.dpi"] = 100  # sharp enough to project and zoom
 warnings.formatwarning = lambda msg, cat, *args, **kwargs: f"{cat.__name__}: {msg}\n"  # short warnings
 
 # %% [markdown]
@@ -164,6 +205,12 @@ rc = qi.run_chart(ash, x="month", y="falls", n="occupied_bed_days", multiply=100
 rc.plot(figsize=(8, 3.5), annotations=[{"x": "2022-11-01", "label": "Falls bundle"}]);
 
 # %% [markdown]
+# **Chart description:** run chart of Ash ward's falls per 1,000 occupied bed days, April 2021 to
+# March 2024. Until October 2022 the points lie between about 6 and 15, nearly all above the median
+# of 7.7; from November 2022, marked "Falls bundle", they lie between about 2.5 and 10, nearly all
+# below it. The median is a dashed orange line, with the note "runs signal: longest run 12 > 8,
+# 9 crossings < 13" at the top.
+#
 # The dashed orange median says the chart found a **signal**: a pattern that chance alone rarely
 # makes. The numbers behind it are in `rc.summary`. (The first line, `# NBVAL_CHECK_OUTPUT`, is a
 # note for our automatic tests: they check that this result still comes out the same.)
@@ -200,6 +247,8 @@ print(f"signal: {s['runs_signal']}")
 #   PDSA cycles.
 # - This course serves Conditions 3 and 5 of *Developing People – Improving Care*: improvement
 #   skills for everyone, and measuring to learn rather than only to judge.
+# - The **clinician core** of every exercise needs no programming; the **analyst extensions** are
+#   optional and graded apart. Allow 45 to 90 minutes for a module and its exercise.
 # - A **run chart** shows a measure in time order with its median; simple rules tell a real
 #   change from random ups and downs. `qi.run_chart(...)` does the arithmetic; you judge what it
 #   means, with what you know about the ward.
@@ -208,6 +257,61 @@ print(f"signal: {s['runs_signal']}")
 # chart? How often is it counted, and what would an improvement look like?
 #
 # **Next:** [Module 1, Why measure?](01_why_measure.ipynb)
+
+# %% [markdown]
+# ## Glossary
+#
+# The words the course uses, in plain English, with the module that explains each one.
+#
+# - **aim**: what a team is trying to accomplish: how much, by when, for whom (module 2).
+# - **analyst extension**: an optional exercise question in which you write a short function; graded apart from the clinician core.
+# - **annotation**: a note on a chart marking when a change was made (module 4).
+# - **assurance icon**: the Making Data Count icon saying whether a process will meet its target: pass, fail, or hit or miss (modules 1, 13).
+# - **balancing measure**: a measure that watches for harm a change may cause elsewhere (module 2).
+# - **baseline**: the points before a change, used to set the centre line (and limits) that later points are judged against (modules 4, 11).
+# - **c chart, u chart**: control charts for counts of events, with the same (c) or a varying (u) area of opportunity such as bed days (module 8).
+# - **cause and effect diagram** (fishbone, Ishikawa): a picture of the possible causes of a problem, grouped under headings (module 3).
+# - **centre line**: the middle line of a chart: the median on a run chart, usually the mean on a control chart (modules 4, 7).
+# - **common-cause variation**: the ordinary ups and downs of a stable process; reacting to each one is tampering (modules 1, 7).
+# - **control chart** (SPC chart, Shewhart chart): a run chart with control limits, the range the process produces by chance (module 7).
+# - **control limits**: the lines above and below the centre line; points beyond them are signals (module 7).
+# - **crossing**: a place where the line goes from one side of the median to the other (module 5).
+# - **denominator, numerator**: the bottom and the top of a fraction: bed days and falls in "falls per 1,000 bed days" (module 2).
+# - **driver diagram**: a diagram linking an aim to the drivers that affect it and the change ideas to test (module 6).
+# - **false alarm**: a signal that chance alone produced, when nothing changed (module 5).
+
+# %% [markdown]
+# - **family of measures**: an outcome measure, process measures and a balancing measure, looked at together (module 2).
+# - **freeze**: fix the centre line and limits on the baseline and extend them, so later points are judged against it (modules 4, 11).
+# - **funnel plot**: a chart comparing units (trusts, wards) against limits that narrow as units grow, instead of a league table (module 14).
+# - **g chart, t chart**: charts for rare events: the cases between events (g), or the time between them (t) (module 10).
+# - **gaming**: changing what is recorded, or when, to meet a target without improving care (module 15).
+# - **Goodhart's law**: when a measure becomes a target, it ceases to be a good measure (module 15).
+# - **I chart** (XmR chart, individuals chart): a control chart of single values, with limits from the moving ranges (module 7).
+# - **median**: the middle value once the values are sorted; half lie above it and half below (module 4).
+# - **Model for Improvement**: three questions (aim, measures, changes) plus PDSA cycles to test changes (this notebook).
+# - **operational definition**: exactly what to count and how, so that two people counting get the same number (module 2).
+# - **outcome measure, process measure**: what happens to patients; whether the steps of care happen (module 2).
+# - **over-dispersion**: more variation between points than the chart's assumptions allow, common with very large denominators (module 12).
+# - **p chart**: a control chart of proportions (yes/no per patient) whose limits vary with the number of patients (module 8).
+# - **Pareto chart**: bars in order from the biggest category down, with a running total; the first few bars are the **vital few** (module 3).
+# - **part**: a stretch of a chart with its own centre line (and limits), such as before and after a change (modules 4, 11).
+# - **PDSA cycle**: Plan (with a prediction), Do, Study, Act: a small test of a change (module 6).
+
+# %% [markdown]
+# - **process map**: a picture of the steps a patient (or a form, or a sample) goes through, showing where the waits and handovers are (module 3).
+# - **RAG rating**: red, amber or green against a threshold; it cannot tell a real change from chance (module 1).
+# - **ramp**: a series of linked PDSA cycles that grow a change step by step (module 6).
+# - **run**: one or more points in a row on the same side of the median (modules 4, 5).
+# - **run chart**: a line chart of a measure in time order, with its median (module 4).
+# - **sampling**: measuring some of the cases (20 notes a month, say) instead of all of them (module 2).
+# - **signal** (special-cause variation): a pattern chance rarely produces, so look for a cause; false alarms still happen (modules 5, 7).
+# - **stratification**: splitting data into groups (wards, shifts, days) that may behave differently, before charting (modules 2, 3).
+# - **target**: a value a process is asked to reach; drawn on a chart as a goal line (modules 1, 4, 13, 15).
+# - **trend**: several points in a row going up (or down); a weak rule, often a false alarm (module 5).
+# - **useful observation**: a point that is not on the median; the run-chart rules count only these (module 4).
+# - **xbar and s charts**: control charts of the mean and the spread of several measurements per period (module 9).
+# - **5 whys**: asking "why?" again and again to get from a problem to a cause the team can change (module 3).
 
 # %% [markdown]
 # ## Sources

@@ -7,7 +7,7 @@
 # | | |
 # |---|---|
 # | **Level** | 1 (foundation) |
-# | **Time** | about 20 minutes |
+# | **Time** | about 35 minutes, and about 30 minutes for the [exercise](../exercises/01_why_measure.ipynb) |
 # | **Prerequisites** | [Start here](00_start_here.ipynb) (how to run a cell) |
 # | **Measure used** | A&E four-hour performance: % of attendances admitted, transferred or discharged within 4 hours (example data, `ed_four_hour`) |
 #
@@ -29,12 +29,13 @@
 # | question | is our change making things better? | how are we doing against a standard, or against others? | what is true in general? |
 # | who uses it | the team doing the work | boards, regulators, commissioners, the public | the scientific community |
 # | data | "just enough", often small samples, collected often | complete, comparable, risk-adjusted | as much as the study design needs, collected once |
-# | tests | many small sequential tests; the hypothesis changes as you learn | no test: a comparison or a ranking | one fixed hypothesis, "blinded" |
-# | analysis | charts over time (run and SPC charts) | league tables, RAG ratings, targets | statistical tests of significance |
+# | tests | many small sequential tests; the hypothesis changes as you learn | no test: current performance is evaluated | one large test of a fixed hypothesis, blinded or controlled |
+# | analysis | charts over time (run and SPC charts) | no statistical test: a risk-adjusted comparison with a standard or with peers (for example a funnel plot, module 14) | statistical tests of significance |
 #
-# Improvement and judgement are both needed. The trouble starts when judgement's tools (a
-# threshold, a ranking) are used to steer improvement, or when every chance dip is treated as a
-# failure. *Developing People – Improving Care* (NHS Improvement, 2016) asks oversight bodies to
+# Improvement and judgement are both needed. The trouble starts when judgement is done with crude
+# tools (a red-amber-green threshold, a ranking, this month against last) that cannot tell a real
+# difference from chance, when those tools are used to steer improvement, or when every chance dip
+# is treated as a failure. *Developing People – Improving Care* (NHS Improvement, 2016) asks oversight bodies to
 # strike this balance: its Condition 5 includes "balancing measurement for improvement and
 # judgement".
 
@@ -73,7 +74,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import qitools as qi
 
-plt.rcParams["figure.dpi"] = 80  # small pictures
+plt.rcParams["figure.dpi"] = 100  # sharp enough to project and zoom
 warnings.formatwarning = lambda msg, cat, *args, **kwargs: f"{cat.__name__}: {msg}\n"  # short warnings
 
 # %% [markdown]
@@ -88,23 +89,24 @@ t21 = ed[ed["trust"] == "T21"].copy()
 len(t21)
 
 # %% [markdown]
-# The operational standard for 2024/25 was 76% within 4 hours (NHS England operational planning
-# guidance; the NHS Constitution standard is 95%). A typical board report colours each month green
-# if it met 76% and red if it did not, and adds an arrow against the month before. Here is T21's
-# last year, as the board would see it:
+# The operational standard for 2024/25 was **78%** of patients within 4 hours by March 2025 (NHS
+# England operational planning guidance 2024/25; the 2023/24 ambition was 76% by March 2024, and the
+# NHS Constitution standard is 95%). A typical board report colours each month green if it met 78%
+# and red if it did not, and adds an arrow against the month before. Here is T21's last year, as the
+# board would see it:
 
 # %%
-t21["rating"] = np.where(t21["within_4h_pct"] >= 76, "GREEN", "RED")
+t21["rating"] = np.where(t21["within_4h_pct"] >= 78, "GREEN", "RED")
 t21["vs last month"] = np.where(t21["within_4h_pct"].diff() > 0, "up", "down")
 t21[["month", "within_4h_pct", "rating", "vs last month"]].tail(12).round({"within_4h_pct": 1})
 
 # %% [markdown]
-# Read it as a board member would: a strong summer, June the best month ("+5 points, well done"),
-# then a worrying slide to two red months in January and February ("what went wrong? we need an
-# action plan"), then a recovery in March ("the plan worked").
+# Read it as a board member would: a good summer, June the best month ("+5 points, well done"),
+# then seven red months in a row from September, January the worst ("what went wrong? we need an
+# action plan"), and a rise in March ("the plan is working").
 #
 # Every one of those stories is probably wrong. Count the red months and the changes of colour
-# over all four years:
+# over all four years, had every month been judged against 78%:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -120,16 +122,21 @@ print(f"red months: {red} of {len(t21)}; changes of colour: {changes}")
 # by chance alone. Points inside the limits, with no unusual patterns, are **common-cause
 # variation**: the ordinary ups and downs of a stable system. The rules the NHS *Making Data
 # Count* programme uses are chosen with `rules="mdc"`; `improvement="increase"` says higher is
-# better, and `target=76` adds the standard.
+# better, and `target=78` adds the standard.
 
 # %%
 cc = qi.control_chart(t21, x="month", y="within_4h_pct", chart="i", rules="mdc",
-                      improvement="increase", target=76)
+                      improvement="increase", target=78)
 cc.plot(figsize=(8, 3.5), title="T21: % within 4 hours", subtitle="I chart, Making Data Count rules");
 
 # %% [markdown]
+# **Chart description:** I chart of T21's monthly % within 4 hours, April 2021 to March 2025. The
+# 48 grey points wander between about 74% and 81% around a centre line of 77.3%, inside limits of
+# about 72.7% and 81.9%; the 78% target line runs just above the centre line, between the limits.
+# Icons at the top right: common-cause variation, and hit or miss.
+#
 # The chart has no signal: every month is inside the limits and there are no unusual runs. The
-# "best month" and the "slide" are common-cause variation. The numbers:
+# "best month" and the "seven red months" are common-cause variation. The numbers:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -140,10 +147,11 @@ print(cc.icons[["variation", "assurance"]].to_string(index=False))
 # %% [markdown]
 # The two **icons** of *Making Data Count* (module 13) sum it up:
 #
-# - **variation: common cause**: nothing has changed in this process for four years;
-# - **assurance: hit or miss**: the 76% line lies *between* the limits, so this process will meet
-#   the standard in some months and miss it in others, by chance alone. That is why it went red 11
-#   times without anything going wrong, and green 37 times without anything going right.
+# - **variation: common cause**: the latest month shows no evidence of change, and reading the
+#   whole chart, neither does any other month of the four years;
+# - **assurance: hit or miss**: the 78% line lies *between* the limits, so this process will meet
+#   the standard in some months and miss it in others, by chance alone. That is why it went red 35
+#   times without anything going wrong, and green 13 times without anything going right.
 #
 # `cc.explain()` says the same in plain English:
 
@@ -154,7 +162,8 @@ print(cc.explain())
 # So the useful question for the board is not "why is this month red?" but "**our process runs at
 # about 77%, give or take 5 points: what would we have to change in the system to make it
 # reliably better?**" That is a question for improvement, and the answer is a tested change, not
-# an action plan for one bad month.
+# an action plan for one bad month. (Judging people by a line they cannot reliably reach has
+# other costs too: module 15 looks at what targets do to behaviour.)
 
 # %% [markdown]
 # ## 4. Two-point comparisons
@@ -193,16 +202,21 @@ from ipywidgets import interact
 @interact(trust=sorted(ed["trust"].unique()))
 def show_trust(trust="T21"):
     one = ed[ed["trust"] == trust]
-    red = (one["within_4h_pct"] < 76).sum()
+    red = (one["within_4h_pct"] < 78).sum()
     chart = qi.control_chart(one, x="month", y="within_4h_pct", chart="i", rules="mdc",
-                             improvement="increase", target=76)
+                             improvement="increase", target=78)
     chart.plot(figsize=(8, 3.5), title=f"{trust}: % within 4 hours", subtitle=f"red months: {red} of {len(one)}")
     plt.show()
     print(chart.icons[["variation", "assurance"]].to_string(index=False))
 
 # %% [markdown]
-# Try T07 (a real improvement in October 2023: blue points), T19 (always below 76%: assurance
-# "fail", red every month however hard people work) and T23 (above 76% every month: assurance "pass", the standard is met by design).
+# **Chart description:** the same I chart as above for the trust you pick, with its number of red
+# months in the subtitle and its two icons printed below it.
+#
+# Try T07 (a real improvement in October 2023: blue points), T19 (below 78% every month: assurance
+# "fail", red every month however hard people work), T23 (red in only 4 months, but the target is
+# still inside its limits: hit or miss) and T26 (above 78% every month: assurance "pass"; its
+# variation icon reads only the *latest* month, which is low for T26, so read the whole chart).
 
 # %% [markdown]
 # ## Key points
@@ -211,7 +225,8 @@ def show_trust(trust="T21"):
 #   **judgement** compares against standards or other units; **research** seeks general truths.
 #   Each needs its own data and analysis (Solberg et al., 1997).
 # - A **RAG rating** judges each month against a line that has nothing to do with how the process
-#   varies: a stable process near the line flips colour by chance.
+#   varies: a stable process near the line flips colour by chance (T21: red 35 times, green 13
+#   times, with no evidence of change).
 # - A **two-point comparison** cannot separate signal from noise: it hides how much the measure
 #   usually moves.
 # - A chart of the measure over time, with limits, shows what the process is doing. Ask "what
@@ -219,6 +234,8 @@ def show_trust(trust="T21"):
 #
 # **Discuss with your coach:** find a RAG-rated report from your own organisation. For one measure,
 # what decisions have been made after a single red month? What would the chart have said?
+#
+# **Practise:** [exercises/01_why_measure.ipynb](../exercises/01_why_measure.ipynb) (graded, with hints).
 #
 # **Next:** [Module 2, Aims and measures](02_aims_and_measures.ipynb)
 
@@ -231,6 +248,7 @@ def show_trust(trust="T21"):
 # - NHS England / NHS Improvement (2019). *Making Data Count: getting started* and *Making Data
 #   Count: strengthening your decisions* (SPC instead of RAG; variation and assurance icons).
 # - Wheeler DJ (2000). *Understanding Variation: the key to managing chaos*, 2nd ed. SPC Press.
-# - NHS England. *Operational planning guidance 2024/25* (76% four-hour standard); *NHS
-#   Constitution for England* (95%).
+# - NHS England (2023). *2023/24 priorities and operational planning guidance* (76% within 4 hours
+#   by March 2024); NHS England (2024). *2024/25 priorities and operational planning guidance* (78%
+#   by March 2025); *NHS Constitution for England* (95%).
 # - Example data: `ed_four_hour` (synthetic; see `datasets/README.md`).

@@ -1,4 +1,4 @@
-# Source of notebooks/04_run_charts.ipynb: edit this file, then run `python scripts/build_notebooks.py 03`.
+# Source of notebooks/04_run_charts.ipynb: edit this file, then run `python scripts/build_notebooks.py 04`.
 # ruff: noqa: E402, E501, E703, B905 - notebook idioms: imports where first needed, long markdown lines, ";" hides a plot's return value, plain zip() for readers
 
 # %% [markdown]
@@ -7,7 +7,7 @@
 # | | |
 # |---|---|
 # | **Level** | 1 (foundation) |
-# | **Time** | about 20 minutes |
+# | **Time** | about 30 minutes, and about 30 minutes for the [exercise](../exercises/04_run_charts.ipynb) |
 # | **Prerequisites** | [Module 2, Aims and measures](02_aims_and_measures.ipynb) (rates per 1,000 bed days) |
 # | **Measure used** | inpatient falls per 1,000 occupied bed days on Ash ward, a ward for older people (example data, `ward_falls`) |
 #
@@ -36,7 +36,7 @@ import warnings
 import matplotlib.pyplot as plt
 import qitools as qi
 
-plt.rcParams["figure.dpi"] = 80  # small pictures
+plt.rcParams["figure.dpi"] = 100  # sharp enough to project and zoom
 warnings.formatwarning = lambda msg, cat, *args, **kwargs: f"{cat.__name__}: {msg}\n"  # short warnings
 
 # %% [markdown]
@@ -62,13 +62,17 @@ print(f"median of the 36 monthly rates: {ash['rate'].median():.2f} falls per 1,0
 # %% [markdown]
 # Step 4: plot it. `qi.run_chart` does steps 2 to 4 for you: give it the table, the time column
 # (`x`), the count (`y`), the denominator (`n`) and `multiply=1000`. It also applies the run-chart
-# rules of module 4.
+# rules of module 5.
 
 # %%
 rc = qi.run_chart(ash, x="month", y="falls", n="occupied_bed_days", multiply=1000)
 rc.plot(figsize=(8, 3.5));
 
 # %% [markdown]
+# **Chart description:** run chart of Ash ward's monthly falls per 1,000 occupied bed days, April
+# 2021 to March 2024, with the median of all 36 months (7.70) as a dashed orange line: the points lie
+# between about 6 and 15 until October 2022 and between about 2.5 and 10 after it.
+#
 # The median matches the one we computed (`rc.summary` holds it in the column `cl`, for *centre
 # line*):
 
@@ -98,9 +102,10 @@ print(f"median: {ash['rate'].median():.2f} -> {outbreak.median():.2f}")
 #
 # Ash started its falls bundle in November 2022. To judge the months after a change against the
 # months before, fix (**freeze**) the median on the **baseline**, the months before the change, and
-# extend it across the chart: `freeze=` names the last baseline month. The **goal line** (the aim
-# of module 2: 30% fewer falls, 7.8 per 1,000) is `target=`, and **annotations** mark what was done
-# and when. The data's `notes` column already says when the bundle started.
+# extend it across the chart: `freeze=` names the last baseline month. The **goal line** is the aim
+# of module 2 (30% fewer falls on Ash, from 11.1 to 7.8 per 1,000 occupied bed days) and is given
+# with `target=`; **annotations** mark what was done and when. The data's `notes` column already
+# says when the bundle started.
 
 # %%
 rc = qi.run_chart(ash, x="month", y="falls", n="occupied_bed_days", multiply=1000,
@@ -108,9 +113,14 @@ rc = qi.run_chart(ash, x="month", y="falls", n="occupied_bed_days", multiply=100
 rc.plot(figsize=(8, 3.5), title="Ash ward: falls per 1,000 occupied bed days");
 
 # %% [markdown]
-# The baseline median is 11.1. After November 2022 every month but one is below it, and most are
-# below the goal. Module 5 shows how to decide, with rules rather than by eye, that this is a real
-# change. The numbers:
+# **Chart description:** the same run chart with the median frozen on April 2021 to October 2022
+# (11.1, dashed orange: a signal), a dash-dot goal line at 7.8, and a dotted vertical line at
+# November 2022 labelled "Falls bundle starts on Ash and Cedar". After that line every point is
+# below the median.
+#
+# The baseline median is 11.1. From November 2022 all 17 months are below it, and 15 of them are
+# below the goal of 7.8. Module 5 shows how to decide, with rules rather than by eye, that this is a
+# real change. The numbers:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -129,6 +139,11 @@ print(f"signal: {s['runs_signal']}")
 rc2 = qi.run_chart(ash, x="month", y="falls", n="occupied_bed_days", multiply=1000,
                    part=["2022-11-01"], target=7.8)
 rc2.plot(figsize=(8, 3.5), title="Ash ward: before and after the falls bundle");
+
+# %% [markdown]
+# **Chart description:** the run chart in two parts: part 1 (April 2021 to October 2022) with its
+# median at about 11.1, part 2 (from November 2022) with its median at 4.83, both solid black lines
+# (no signal within either part), and the goal line at 7.8 between them. The medians of each part:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -167,6 +182,10 @@ def baseline_explorer(last_baseline_month):
     chart.plot(figsize=(8, 3.5), title=f"Baseline to {last_baseline_month}")
     plt.show()
     print(f"baseline median {chart.summary.loc[0, 'cl']:.2f}")
+
+# %% [markdown]
+# **Chart description:** the run chart of Ash ward with the median frozen at the month the slider
+# names, and that median printed below it. The same three baselines, as numbers:
 
 # %%
 # NBVAL_CHECK_OUTPUT

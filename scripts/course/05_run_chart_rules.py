@@ -1,4 +1,4 @@
-# Source of notebooks/05_run_chart_rules.ipynb: edit this file, then run `python scripts/build_notebooks.py 04`.
+# Source of notebooks/05_run_chart_rules.ipynb: edit this file, then run `python scripts/build_notebooks.py 05`.
 # ruff: noqa: E402, E501, E703, B905 - notebook idioms: imports where first needed, long markdown lines, ";" hides a plot's return value, plain zip() for readers
 
 # %% [markdown]
@@ -7,7 +7,7 @@
 # | | |
 # |---|---|
 # | **Level** | 2 (practitioner) |
-# | **Time** | about 25 minutes |
+# | **Time** | about 35 minutes, and about 30 minutes for the [exercise](../exercises/05_run_chart_rules.ipynb) |
 # | **Prerequisites** | [Module 4, Run charts](04_run_charts.ipynb) |
 # | **Measure used** | % of emergency department patients with sepsis given IV antibiotics within 1 hour, weekly (example data, `sepsis_antibiotics`) |
 #
@@ -48,7 +48,7 @@ import pandas as pd
 import qitools as qi
 from scipy.stats import binom
 
-plt.rcParams["figure.dpi"] = 80  # small pictures
+plt.rcParams["figure.dpi"] = 100  # sharp enough to project and zoom
 warnings.formatwarning = lambda msg, cat, *args, **kwargs: f"{cat.__name__}: {msg}\n"  # short warnings
 
 # %% [markdown]
@@ -70,7 +70,8 @@ for n in [12, 24, 36, 52, 104]:
 #
 # An emergency department measured, each week, the percentage of patients with sepsis given
 # antibiotics within an hour. From October 2022 it tested a screening tool in PDSA cycles (module
-# 9); the tests were small, and the department's figure did not move until February 2023. Here are
+# 6 explains them); the tests were small, and the department's figure did not move until February
+# 2023. Here are
 # the first 44 weeks, to the end of January 2023, with the IHI rules (`rules="ihi"`):
 
 # %%
@@ -81,6 +82,10 @@ ihi = qi.run_chart(before, x="week", y="antibiotics_within_1h", n="sepsis_patien
 ihi.plot(figsize=(8, 3.5), percent=True);
 
 # %% [markdown]
+# **Chart description:** run chart of the weekly percentage given antibiotics within an hour, April
+# 2022 to January 2023 (44 weeks), wandering between about 33% and 75% around a median of 56.4%;
+# the five falling weeks from late December 2022 are orange diamonds labelled "trend".
+#
 # The IHI rules flag a **trend**: five weeks in a row, each lower than the one before. `cc.data`
 # has one column per rule, so we can list the flagged weeks:
 
@@ -124,7 +129,8 @@ print(f"Anhøj: longest run {s['longest_run']} (limit {s['longest_run_max']:.0f}
       f"crossings {s['n_crossings']} (limit {s['n_crossings_min']:.0f})")
 
 # %% [markdown]
-# Module 11 shows how to split this chart into parts at the two changes.
+# Splitting this chart into parts at the two changes (module 4) gives each part its own median;
+# module 11 goes further with baselines and limits.
 
 # %% [markdown]
 # ## 4. Why the trend rule is weak
@@ -197,6 +203,9 @@ def false_alarm_explorer(n_points, shift):
     plt.show()
 
 # %% [markdown]
+# **Chart description:** horizontal bars, one per rule (IHI shift, trend, runs, any IHI rule, Anhøj),
+# each the percentage of 2,000 random charts in which that rule signalled, on a scale of 0 to 100%.
+#
 # With `n_points` = 24 and `shift` = 1, the IHI set signals more often than Anhøj's, but it also
 # signalled in a third of the charts with no shift at all: many of its "detections" are false
 # alarms. And the trend bar hardly moves between `shift` = 0 and 1: the trend rule fires about as
@@ -219,7 +228,7 @@ def false_alarm_explorer(n_points, shift):
 #
 # **Practise:** [exercises/05_run_chart_rules.ipynb](../exercises/05_run_chart_rules.ipynb) (graded, with hints).
 #
-# **Next:** [Module 7, Understanding variation](07_variation_xmr.ipynb)
+# **Next:** [Module 6, PDSA cycles](06_pdsa_cycles.ipynb)
 
 # %% [markdown]
 # ## Sources

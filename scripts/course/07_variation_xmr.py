@@ -1,4 +1,4 @@
-# Source of notebooks/07_variation_xmr.ipynb: edit this file, then run `python scripts/build_notebooks.py 05`.
+# Source of notebooks/07_variation_xmr.ipynb: edit this file, then run `python scripts/build_notebooks.py 07`.
 # ruff: noqa: E402, E501, E703, B905 - notebook idioms: imports where first needed, long markdown lines, ";" hides a plot's return value, plain zip() for readers
 
 # %% [markdown]
@@ -7,7 +7,7 @@
 # | | |
 # |---|---|
 # | **Level** | 2 (practitioner) |
-# | **Time** | about 25 minutes |
+# | **Time** | about 40 minutes (and about 40 minutes for the exercise) |
 # | **Prerequisites** | [Module 4, Run charts](04_run_charts.ipynb) and [Module 5, Run-chart rules](05_run_chart_rules.ipynb) |
 # | **Measure used** | monthly A&E four-hour performance (%) of one trust, T07 (`ed_four_hour`); *C. difficile* infections per 100,000 bed days (`cdiff`) |
 #
@@ -16,7 +16,9 @@
 #   the wrong one;
 # - compute the centre line and limits of an **XmR chart** (individuals and moving ranges) by hand,
 #   and with qitools;
-# - explain why unusually large **moving ranges are screened** before the limits are set.
+# - explain why unusually large **moving ranges are screened** before the limits are set;
+# - read a signal for what it is: a pattern that chance rarely produces, so a reason to look for a
+#   cause, not proof of one.
 
 # %% [markdown]
 # ## 1. Two kinds of variation
@@ -53,7 +55,7 @@ import warnings
 import matplotlib.pyplot as plt
 import qitools as qi
 
-plt.rcParams["figure.dpi"] = 80  # small pictures
+plt.rcParams["figure.dpi"] = 100  # sharp enough to project and zoom
 warnings.formatwarning = lambda msg, cat, *args, **kwargs: f"{cat.__name__}: {msg}\n"  # short warnings
 
 # %%
@@ -110,6 +112,11 @@ cc = qi.control_chart(t07, x="month", y="within_4h_pct", chart="i", freeze="2023
 cc.plot(figsize=(8, 3.5), percent=True, title="T07: % within 4 hours",
         annotations=[{"x": "2023-10-01", "label": "new streaming model"}]);
 
+# %% [markdown]
+# **Chart description:** an I chart of T07's monthly % within 4 hours, April 2021 to March 2025.
+# Until September 2023 the points wander between about 68% and 78% around a centre line of 73%;
+# from October 2023 almost every point is above the upper limit of 80%, coloured as improvement.
+
 # %%
 # NBVAL_CHECK_OUTPUT
 after = cc.data[cc.data["x"] >= "2023-10-01"]
@@ -118,8 +125,17 @@ print(f"in the long run above the centre line: {after['long_run'].sum()}")
 
 # %% [markdown]
 # 16 of the 18 months are above the old upper limit, and all 18 are in one long run above the
-# centre line: a special cause, and a welcome one. The next step (module 11) is to give the new
-# process its own limits.
+# centre line: a **signal** of special-cause variation, and a welcome one. A signal is a pattern
+# that chance alone rarely produces, so it is a reason to look for a cause; it does not prove
+# one. Here the team knows what changed in October 2023; on another chart the cause might be a
+# change in how the data were recorded, or (rarely) nothing at all: every rule fires now and then
+# on a process that has not changed, a **false alarm** (module 5). The next step (module 11) is to
+# give the new process its own limits.
+#
+# The runs are judged with the course's default rules, Anhøj's (module 5): a run on one side of
+# the centre line signals when it is **longer** than round(log₂(n)) + 3 points, for n useful
+# points. With 20 useful points the limit is 7, so 8 in a row signal and 7 do not; *Making Data
+# Count* (module 13) uses a fixed 7 instead.
 #
 # The **moving-range chart** (`chart="mr"`) plots the moving ranges themselves, with an upper limit
 # of 3.27 × MR̄: it shows whether the month-to-month variability is stable. Most teams look at the
@@ -130,8 +146,11 @@ print(f"in the long run above the centre line: {after['long_run'].sum()}")
 #
 # One wild month makes **two** large moving ranges (into it and out of it). They inflate MR̄, widen
 # the limits, and can hide other signals. The fix (Nelson, 1982) is to **screen** the moving
-# ranges: drop those above 3.27 × MR̄ once, then average the rest. qitools does this by default, as
-# the NHS-R *plotthedots* package does.
+# ranges: drop those above 3.27 × MR̄ (the upper limit of the moving-range chart) once, then
+# average the rest. *The Health Care Data Guide* describes this procedure (Provost & Murray, 2011,
+# p. 156); Anhøj & Mohammed trace the idea to Nelson (1982). qitools screens by default, as the
+# R packages qicharts2 and NHS-R *plotthedots* do; the *Making Data Count* spreadsheets do not, so
+# their limits can be a little wider.
 #
 # In February 2023 the trust below had an outbreak of *C. difficile* on one ward. Here is the
 # monthly rate per 100,000 bed days as an I chart, with and without screening:
@@ -178,6 +197,11 @@ def outbreak_explorer(extra_cases):
     plt.show()
 
 # %% [markdown]
+# **Chart description:** two I charts of the monthly *C. difficile* rate side by side, unscreened
+# (left) and screened (right); the February 2023 outbreak is the one point far above both upper
+# limits, and the screened upper limit is lower. Extra cases raise that point and, on the left
+# only, the upper limit.
+# %% [markdown]
 # ## Key points
 #
 # - **Common-cause** variation is the system's own noise; **special causes** come from outside it.
@@ -186,6 +210,9 @@ def outbreak_explorer(extra_cases):
 # - The **XmR (I) chart**: centre line = mean; limits = mean ± 2.66 × the average moving range.
 # - Limits describe what the process *does*, not what anyone wants it to do.
 # - **Screen** the moving ranges so that one wild value does not widen the limits for everyone else.
+# - A **signal** is a pattern chance rarely produces: look for its cause, and remember that false
+#   alarms happen. Under the default (Anhøj) rules, how long a run must be depends on how many
+#   points the chart has.
 #
 # **Discuss with your coach:** think of a time a single bad month led to an investigation or an
 # action plan in your service. Was it common-cause or special-cause variation? How could you tell?
@@ -199,11 +226,14 @@ def outbreak_explorer(extra_cases):
 #
 # - Shewhart WA (1931). *Economic Control of Quality of Manufactured Product.* Van Nostrand.
 # - Provost LP, Murray SK (2011). *The Health Care Data Guide.* Jossey-Bass (ch. 4–5: common and
-#   special causes, the two mistakes, the I chart).
+#   special causes, the two mistakes, the I chart; p. 156: screening the moving ranges).
 # - Mohammed MA, Worthington P, Woodall WH (2008). Plotting basic control charts: tutorial notes for
 #   healthcare practitioners. *Qual Saf Health Care* 17:137–145.
 # - Nelson LS (1982). Control charts for individual measurements. *J Qual Technol* 14(3):172–173
-#   (screening the moving ranges).
+#   (where Anhøj & Mohammed trace the screening of moving ranges).
+# - Anhøj J, Mohammed MA (2024). *Mastering Statistical Process Control Charts in Healthcare*
+#   (online book; chapter on screened I charts).
+# - Anhøj J, Olesen AV (2014). Run charts revisited. *PLoS ONE* 9(11):e113825 (the runs rules).
 # - Deming WE (1986). *Out of the Crisis.* MIT Press (tampering).
 # - NHS England / NHS Improvement (2019). *Making Data Count: getting started* (the XmR chart as
 #   the default; 2.66 × MR̄).

@@ -1,20 +1,21 @@
-# Source of notebooks/08_choosing_the_chart.ipynb: edit this file, then run `python scripts/build_notebooks.py 06`.
+# Source of notebooks/08_choosing_the_chart.ipynb: edit this file, then run `python scripts/build_notebooks.py 08`.
 # ruff: noqa: E402, E501, E703, B905 - notebook idioms: imports where first needed, long markdown lines, ";" hides a plot's return value, plain zip() for readers
 
 # %% [markdown]
-# # Module 8: Choosing the chart
+# # Module 8: Choosing the chart (attribute data)
 #
 # | | |
 # |---|---|
 # | **Level** | 2 (practitioner) |
-# | **Time** | about 30 minutes |
+# | **Time** | about 40 minutes (and about 35 minutes for the exercise) |
 # | **Prerequisites** | [Module 7, Understanding variation](07_variation_xmr.ipynb) (the XmR chart) |
-# | **Measures used** | sepsis antibiotics within 1 hour, % (`sepsis_antibiotics`); falls per 1,000 bed days (`ward_falls`); *C. difficile* cases (`cdiff`); stroke door-to-needle minutes (`door_to_needle`) |
+# | **Measures used** | sepsis antibiotics within 1 hour, % (`sepsis_antibiotics`); falls per 1,000 bed days (`ward_falls`); *C. difficile* cases (`cdiff`) |
 #
 # **Learning objectives.** By the end of this module you will be able to:
 # - tell **measurement**, **classification** and **count** data apart;
-# - choose between the **p, np, u, c, I and xbar/s** charts, using the denominator (the **area of
-#   opportunity**);
+# - choose between the **p, np, u and c** charts for **attribute data** (classifications and
+#   counts), using the denominator (the **area of opportunity**), and know when to go to module 9
+#   (measurements) or module 10 (rare events) instead;
 # - explain why the limits of p and u charts move up and down with the denominator;
 # - walk through a **chart chooser** and check its suggestion against your own judgement.
 
@@ -27,14 +28,15 @@
 #
 # | kind of data | what each value is | example | chart |
 # |---|---|---|---|
-# | **measurement** (continuous) | a time, a weight, a score: one per period | median wait in a week | **I** (XmR) |
-# | | several per period (one per patient) | door-to-needle minutes of each stroke patient | **xbar and s** |
+# | **measurement** (continuous) | a time, a weight, a score: one per period | median wait in a week | **I** (XmR): module 7 |
+# | | several per period (one per patient) | door-to-needle minutes of each stroke patient | **xbar and s**, or an I chart of the period's median: module 9 |
 # | **classification** (yes/no) | patients who had something, out of patients | given antibiotics within 1 hour, out of all with sepsis | **p** (varying n), **np** (same n every period) |
 # | **count** | events that can happen more than once, in an **area of opportunity** (bed days, a month of a whole trust) | falls per 1,000 bed days | **u** (area varies), **c** (area about the same) |
-# | rare events | time or cases *between* events | days between pressure ulcers | **g**, **t** (module 10) |
+# | rare events | *cases* between events, or *time* between events | operations between infections; days between pressure ulcers | **g** (cases), **t** (time): module 10 |
 #
 # The test for classification: the numerator can never be larger than the denominator, because
 # each patient either has the outcome or not. A patient can fall twice, so falls are counts.
+# Classifications and counts together are called **attribute data**: this module is about them.
 #
 # Run the setup cell.
 
@@ -46,7 +48,7 @@ import warnings
 import matplotlib.pyplot as plt
 import qitools as qi
 
-plt.rcParams["figure.dpi"] = 80  # small pictures
+plt.rcParams["figure.dpi"] = 100  # sharp enough to project and zoom
 warnings.formatwarning = lambda msg, cat, *args, **kwargs: f"{cat.__name__}: {msg}\n"  # short warnings
 
 # %% [markdown]
@@ -61,6 +63,11 @@ sepsis = qi.datasets.load("sepsis_antibiotics")
 p = qi.control_chart(sepsis, x="week", y="antibiotics_within_1h", n="sepsis_patients", chart="p",
                      multiply=100, part=["2023-02-06", "2023-07-03"])
 p.plot(figsize=(8, 3.5), percent=True, title="Sepsis: % given antibiotics within 1 hour");
+
+# %% [markdown]
+# **Chart description:** a p chart of the weekly % of sepsis patients given antibiotics within
+# an hour, April 2022 to March 2024, in three parts whose centre lines step up from about 56% to
+# 74% to 88%; the limits zig-zag from week to week, and no point is beyond them.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -90,6 +97,11 @@ u = qi.control_chart(ash, x="month", y="falls", n="occupied_bed_days", chart="u"
                      part=["2022-11-01"])
 u.plot(figsize=(8, 3.5), title="Ash ward: falls per 1,000 occupied bed days");
 
+# %% [markdown]
+# **Chart description:** a u chart of Ash ward's monthly falls per 1,000 occupied bed days, April
+# 2021 to March 2024, in two parts: a centre line of about 11 until October 2022 and about 5
+# from November 2022; the limits move a little with the bed days, and no point is beyond them.
+
 # %%
 # NBVAL_CHECK_OUTPUT
 print(u.summary[["part", "n_obs", "cl", "sigma_signals", "runs_signal"]].round(2).to_string(index=False))
@@ -106,6 +118,11 @@ print(u.summary[["part", "n_obs", "cl", "sigma_signals", "runs_signal"]].round(2
 cdiff = qi.datasets.load("cdiff")
 c = qi.control_chart(cdiff, x="month", y="cases", chart="c")
 c.plot(figsize=(8, 3.5), title="C. difficile cases per month");
+
+# %% [markdown]
+# **Chart description:** a c chart of monthly *C. difficile* cases, April 2021 to March 2024,
+# around a centre line of about 6 with straight limits; one point, February 2023, is far above
+# the upper limit.
 
 # %% [markdown]
 # Let us compare with the u chart of the same data per 100,000 bed days, which allows for the
@@ -125,33 +142,7 @@ for name, chart in [("c chart", c), ("u chart", u_cdiff)]:
 # when it does not.
 
 # %% [markdown]
-# ## 5. Xbar and s charts: several measurements per period
-#
-# Each stroke patient given clot-busting treatment (thrombolysis) has a **door-to-needle time**, in
-# minutes. With about nine patients a month, we can chart each month's **average** (the **xbar**
-# chart) and the **spread** within the month (the **s** chart, of standard deviations). Give one row
-# per patient; the rows with the same `x` form the month's subgroup. A new pathway started in
-# October 2022.
-
-# %%
-dtn = qi.datasets.load("door_to_needle")
-xbar = qi.control_chart(dtn, x="month", y="door_to_needle_min", chart="xbar", part=["2022-10-01"])
-xbar.plot(figsize=(8, 3.5), title="Door-to-needle time: monthly mean (minutes)");
-
-# %%
-# NBVAL_CHECK_OUTPUT
-s_chart = qi.control_chart(dtn, x="month", y="door_to_needle_min", chart="s", part=["2022-10-01"])
-for name, chart in [("xbar", xbar), ("s", s_chart)]:
-    print(name, chart.summary[["part", "cl", "sigma_signals", "runs_signal"]].round(1).to_string(index=False), sep="\n")
-
-# %% [markdown]
-# The average fell from about 66 to 46 minutes and the spread from 26 to 19, each part stable.
-# Why not an I chart of each patient? Door-to-needle times are **skewed**: most are short, a few
-# very long. An I chart of individual patients would flag the long tail as "special" when it is the
-# usual shape of the process. Averages of several patients are much closer to symmetrical.
-
-# %% [markdown]
-# ## 6. A chart chooser
+# ## 5. A chart chooser
 #
 # The questions above fit in a few lines of code. Read the function: it *is* the chart-selection
 # guide.
@@ -159,14 +150,16 @@ for name, chart in [("xbar", xbar), ("s", s_chart)]:
 # %%
 def choose_chart(data_type, per_period="one", same_size=False):
     """The chart-selection questions (Provost & Murray 2011, ch. 5) as code."""
-    if data_type == "measurement":
-        return "xbar and s" if per_period == "several" else "i (XmR)"
+    if data_type == "measurement":  # modules 7 and 9
+        if per_period == "one":
+            return "i (XmR)"
+        return "xbar and s" if per_period == "a few" else "i chart of each period's median (module 9)"
     if data_type == "classification":  # each patient has it or not: numerator <= denominator
         return "np (or p)" if same_size else "p"
     if data_type == "count":  # events that can happen more than once
         return "c (or u)" if same_size else "u"
     if data_type == "rare events":
-        return "g or t: days or cases between events (module 10)"
+        return "g for cases between events, t for time between events (module 10)"
     raise ValueError(f"unknown data type {data_type!r}")
 
 # %% [markdown]
@@ -177,7 +170,7 @@ def choose_chart(data_type, per_period="one", same_size=False):
 print("sepsis, % within 1 hour:", choose_chart("classification"))
 print("falls per 1,000 bed days:", choose_chart("count"))
 print("C. difficile cases a month:", choose_chart("count", same_size=True))
-print("door-to-needle minutes:", choose_chart("measurement", per_period="several"))
+print("stroke door-to-needle minutes, about 9 a month:", choose_chart("measurement", per_period="a few"))
 
 # %% [markdown]
 # qitools has a chart chooser too, `qi.suggest_chart`, which answers the questions from the data
@@ -203,7 +196,7 @@ print("C. difficile:", qi.suggest_chart(cdiff, x="month", y="cases").chart)
 from ipywidgets import interact
 
 interact(choose_chart, data_type=["measurement", "classification", "count", "rare events"],
-         per_period=["one", "several"], same_size=False);
+         per_period=["one", "a few", "hundreds"], same_size=False);
 
 # %% [markdown]
 # **Try it:** which chart for (a) the number of complaints a month; (b) % of discharge letters
@@ -211,15 +204,16 @@ interact(choose_chart, data_type=["measurement", "classification", "count", "rar
 #
 # <details><summary><b>Answers</b></summary>(a) counts: a c chart if the service's size is steady,
 # otherwise a u chart per 1,000 contacts; (b) classification: a p chart; (c) measurements, several
-# per month: xbar and s charts (a run chart of the monthly median is a fine start).</details>
+# per month, but so many (300) that xbar limits would be far too narrow and flag ordinary months:
+# an I chart of the monthly median (module 9 shows why).</details>
 
 # %% [markdown]
 # ## Key points
 #
 # - Ask first **what each value is**: a measurement, a yes/no per patient (classification), or a
 #   count of events in an area of opportunity.
-# - **p** for proportions of patients, **u** for rates per unit of exposure, **c** when the area of
-#   opportunity is steady, **I** for one measurement per period, **xbar and s** for several.
+# - **p** (or **np**) for proportions of patients, **u** for rates per unit of exposure, **c** when
+#   the area of opportunity is steady; measurements go to modules 7 and 9, rare events to module 10.
 # - p and u chart limits **follow the denominator**: wider for small periods, narrower for big ones.
 # - A chart chooser guesses; you know how the data were collected.
 #
@@ -228,7 +222,7 @@ interact(choose_chart, data_type=["measurement", "classification", "count", "rar
 #
 # **Practise:** [exercises/08_choosing_the_chart.ipynb](../exercises/08_choosing_the_chart.ipynb) (graded, with hints).
 #
-# **Next:** [Module 10, Rare events](10_rare_events.ipynb)
+# **Next:** [Module 9, Measurement data](09_measurement_data.ipynb)
 
 # %% [markdown]
 # ## Sources
@@ -237,7 +231,7 @@ interact(choose_chart, data_type=["measurement", "classification", "count", "rar
 #   Shewhart chart; figure 5.1).
 # - Mohammed MA, Worthington P, Woodall WH (2008). Plotting basic control charts: tutorial notes for
 #   healthcare practitioners. *Qual Saf Health Care* 17:137–145.
-# - Montgomery DC (2013). *Introduction to Statistical Quality Control*, 7th ed. Wiley (ch. 6–7:
-#   xbar and s, p, np, c and u charts).
-# - Example data: `sepsis_antibiotics`, `ward_falls`, `cdiff`, `door_to_needle` (synthetic; see
+# - Montgomery DC (2013). *Introduction to Statistical Quality Control*, 7th ed. Wiley (ch. 7:
+#   p, np, c and u charts).
+# - Example data: `sepsis_antibiotics`, `ward_falls`, `cdiff` (synthetic; see
 #   `datasets/README.md`).

@@ -1,21 +1,20 @@
-# Source of notebooks/11_baselines_and_limits.ipynb: edit this file, then run `python scripts/build_notebooks.py 08`.
+# Source of notebooks/11_baselines_and_limits.ipynb: edit this file, then run `python scripts/build_notebooks.py 11`.
 # ruff: noqa: E402, E501, E703, B905 - notebook idioms: imports where first needed, long markdown lines, ";" hides a plot's return value, plain zip() for readers
 
 # %% [markdown]
-# # Module 11: Chart savvy
+# # Module 11: Baselines and limits
 #
 # | | |
 # |---|---|
 # | **Level** | 3 (analyst) |
-# | **Time** | about 30 minutes |
-# | **Prerequisites** | [Module 7, Understanding variation](07_variation_xmr.ipynb) and [Module 8, Choosing the chart](08_choosing_the_chart.ipynb) |
-# | **Measures used** | falls per 1,000 bed days on Ash ward (`ward_falls`); *C. difficile* per 100,000 bed days (`cdiff`); A&E four-hour performance of 30 trusts (`ed_four_hour`); staff sickness absence (`staff_sickness`) |
+# | **Time** | about 40 minutes (and about 40 minutes for the exercise) |
+# | **Prerequisites** | [Module 7, Understanding variation](07_variation_xmr.ipynb), [Module 8, Choosing the chart](08_choosing_the_chart.ipynb) and [Module 9, Measurement data](09_measurement_data.ipynb) |
+# | **Measures used** | falls per 1,000 bed days on Ash ward (`ward_falls`); *C. difficile* per 100,000 bed days (`cdiff`); staff sickness absence (`staff_sickness`) |
 #
 # **Learning objectives.** By the end of this module you will be able to:
-# - choose a **baseline**, and decide when to **freeze** limits and when to **recalculate** them in a
-#   new **part**;
+# - choose a **baseline**, and say when its limits are only **trial limits**;
+# - decide when to **freeze** limits and when to **recalculate** them in a new **part**;
 # - leave a known special cause out of the limits with **exclude**;
-# - recognise **over-dispersion** in big denominators and use **Laney's p′ chart**;
 # - recognise **seasonality** and avoid reacting to it as if it were new.
 
 # %% [markdown]
@@ -37,7 +36,7 @@ import warnings
 import matplotlib.pyplot as plt
 import qitools as qi
 
-plt.rcParams["figure.dpi"] = 80  # small pictures
+plt.rcParams["figure.dpi"] = 100  # sharp enough to project and zoom
 warnings.formatwarning = lambda msg, cat, *args, **kwargs: f"{cat.__name__}: {msg}\n"  # short warnings
 
 # %% [markdown]
@@ -59,6 +58,12 @@ frozen = qi.control_chart(ash, x="month", y="falls", n="occupied_bed_days", char
 frozen.plot(figsize=(8, 3.5), title="Ash: limits frozen on the baseline (to Oct 2022)");
 
 # %% [markdown]
+# **Chart description:** a u chart of Ash ward's falls per 1,000 bed days, April 2021 to March
+# 2024, with the centre line (about 11) and limits of the first 19 months extended to the end;
+# from October 2022 every point is below the centre line, a long run of 18 coloured as
+# improvement, but none is below the lower limit.
+
+# %% [markdown]
 # The rebased chart (module 8 drew it) has a part from November 2022. The numbers of both:
 
 # %%
@@ -73,13 +78,21 @@ print(rebased.summary[["part", "cl", "sigma_signals", "runs_signal"]].round(2).t
 # part is stable: falls now run at about 4.8 per 1,000 bed days instead of 11.1. When **not** to
 # start a new part: after a single point beyond a limit, without a known cause, or to make a chart
 # "look stable".
+#
+# `explain()` reads a frozen chart with its caveats: the frozen limits describe the **old**
+# process, 19 points make them trial limits, and an assurance reading against a target on those
+# limits is flagged, because they no longer describe the process now.
+
+# %%
+print(qi.control_chart(ash, x="month", y="falls", n="occupied_bed_days", chart="u", multiply=1000,
+                       freeze="2022-10-01", improvement="decrease", target=8).explain())
 
 # %% [markdown]
 # ### Explore: what if the baseline ended here?
 #
 # Move the end of the baseline. While it stays before November 2022 little changes. Once the
 # baseline takes in months *after* the change, the centre line drops and the signal weakens: the
-# improvement is being absorbed into "normal". The cell after the widget prints three cases.
+# improvement is being absorbed into "normal".
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -94,6 +107,11 @@ def baseline_explorer(last_baseline_month):
                              multiply=1000, freeze=last_baseline_month, improvement="decrease")
     chart.plot(figsize=(8, 3.5), title=f"Limits frozen on Apr 2021 to {last_baseline_month}")
     plt.show()
+
+# %% [markdown]
+# **Chart description:** the frozen u chart of Ash ward, redrawn for the chosen end of the
+# baseline; as the end moves past November 2022 the centre line drops towards the new level and
+# the run below it shortens. The next cell prints the numbers for three ends.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -120,50 +138,13 @@ for exclude in [None, ["2023-02-01"]]:
     print(f"exclude={exclude}: centre {s['cl']:.2f}, points beyond the limits {s['sigma_signals']}")
 
 # %% [markdown]
-# The usual process runs at 18.7 infections per 100,000 bed days, not 20.5. Exclude only points you
-# can explain, and say so on the chart.
+# The usual process runs at 18.7 infections per 100,000 bed days, not 20.5. The outbreak month is
+# still drawn and still beyond the limits: `exclude=` changes what the limits are computed from,
+# not what is judged. Exclude only points you can explain (here, a known outbreak), and say so on
+# the chart; excluding points because they are inconvenient hides real variation.
 
 # %% [markdown]
-# ## 4. Big denominators: over-dispersion and Laney's p′ chart
-#
-# A p chart's limits shrink as n grows (module 8). With 9,000 A&E attendances a month they are
-# very tight, and real month-to-month variation from many small causes (staffing, flu, the
-# weather) is far bigger than the binomial model behind the p chart allows. This is
-# **over-dispersion**, and it makes the p chart flag months that are perfectly ordinary (Mohammed
-# et al., 2013). Laney's **p′ chart** (`chart="pp"`) measures the extra variation between months
-# and widens the limits by that much (Laney, 2002). Here are all 30 trusts, both ways:
-
-# %%
-# NBVAL_CHECK_OUTPUT
-ed = qi.datasets.load("ed_four_hour")
-ed["within_4h"] = ed["attendances"] - ed["breaches"]
-for chart_type in ["p", "pp"]:
-    chart = qi.control_chart(ed, x="month", y="within_4h", n="attendances", chart=chart_type,
-                             multiply=100, facet="trust")
-    share = 100 * chart.data["sigma_signal"].mean()
-    print(f"{chart_type:2} chart: {share:.0f}% of the 1,440 months are beyond the limits")
-
-# %% [markdown]
-# Over half of all months are "special" on the p chart: an alarm that cries wolf this often is
-# useless. On the p′ chart about 2% are: 14 of them at T07 (its real improvement), and most of the
-# rest in deep winters (December to February).
-# One trust, both ways:
-
-# %%
-t01 = ed[ed["trust"] == "T01"]
-fig, axes = plt.subplots(1, 2, figsize=(10, 3.2), sharey=True)
-for ax, chart_type in zip(axes, ["p", "pp"]):
-    chart = qi.control_chart(t01, x="month", y="within_4h", n="attendances", chart=chart_type, multiply=100)
-    chart.plot(ax=ax, percent=True, title=f"T01, {chart_type} chart", subtitle="", label_signals=False)
-plt.show()
-
-# %% [markdown]
-# `qi.suggest_chart` checks for this: with large denominators and over-dispersion it suggests `pp`
-# (or `up` for rates). A rule of thumb: if most points of a p or u chart are outside the limits,
-# suspect over-dispersion before you suspect the process.
-
-# %% [markdown]
-# ## 5. Seasonality
+# ## 4. Seasonality
 #
 # Some measures have a yearly rhythm: A&E waits and staff sickness rise every winter. Here is
 # sickness absence in six directorates, as I charts:
@@ -172,6 +153,11 @@ plt.show()
 sickness = qi.datasets.load("staff_sickness")
 sick = qi.control_chart(sickness, x="month", y="sickness_absence_pct", chart="i", facet="directorate")
 sick.plot(facet_cols=3, figsize=(10, 4.5), title="Sickness absence (%), by directorate");
+
+# %% [markdown]
+# **Chart description:** six small I charts of monthly sickness absence (%), one per directorate,
+# April 2021 to March 2024; in every one the line rises each winter and falls each summer, with
+# winter points above the upper limit and summer points below the lower limit.
 
 # %% [markdown]
 # Every directorate signals. But look at *when*: the months of the points beyond the limits.
@@ -198,13 +184,12 @@ print("below the lower limit:", dict(sorted(low.items())))
 # %% [markdown]
 # ## Key points
 #
-# - Limits from fewer than about 20 points are **trial limits**; a baseline should be stable and,
-#   for seasonal measures, cover a whole year.
-# - **Freeze** limits while testing changes; start a new **part** only after a sustained signal with
-#   a known cause.
-# - **Exclude** a point from the limits only when you can explain it, and say so.
-# - With big denominators, most points outside a p or u chart's limits means **over-dispersion**: use
-#   Laney's **p′/u′** charts.
+# - Limits from fewer than about 20 points are **trial limits** (12 is *Making Data Count*'s
+#   minimum); a baseline should be stable and, for seasonal measures, cover a whole year.
+# - **Freeze** limits while testing changes: frozen limits describe the **old** process. Start a
+#   new **part** only after a sustained signal with a known cause.
+# - **Exclude** a point from the limits only when you can explain it, and say so: it is still
+#   plotted and judged.
 # - **Seasonal** signals are real but recurring: plan for them rather than react to them.
 #
 # **Discuss with your coach:** pick a chart from a report in your organisation. Where does its
@@ -212,18 +197,13 @@ print("below the lower limit:", dict(sorted(low.items())))
 #
 # **Practise:** [exercises/11_baselines_and_limits.ipynb](../exercises/11_baselines_and_limits.ipynb) (graded, with hints).
 #
-# **Next:** [Module 6, PDSA cycles](06_pdsa_cycles.ipynb)
+# **Next:** [Module 12, Over-dispersion](12_overdispersion.ipynb)
 
 # %% [markdown]
 # ## Sources
 #
 # - Provost LP, Murray SK (2011). *The Health Care Data Guide.* Jossey-Bass (ch. 6: baselines,
 #   trial limits, freezing and revising limits).
-# - Laney DB (2002). Improved control charts for attributes. *Quality Engineering* 14(4):531–537.
-# - Mohammed MA, Panesar JS, Laney DB, Wilson R (2013). Statistical process control charts for
-#   attribute data involving very large sample sizes: a review of problems and solutions. *BMJ Qual
-#   Saf* 22:362–368.
 # - NHS England / NHS Improvement (2019). *Making Data Count: strengthening your decisions*
 #   (recalculating limits; minimum points).
-# - Example data: `ward_falls`, `cdiff`, `ed_four_hour`, `staff_sickness` (synthetic; see
-#   `datasets/README.md`).
+# - Example data: `ward_falls`, `cdiff`, `staff_sickness` (synthetic; see `datasets/README.md`).

@@ -238,13 +238,18 @@ class TestWidgetModule:
                 """([sel, index, before]) => {
                   const cell = document.querySelectorAll(sel)[index];
                   const img = cell && cell.querySelector('.jp-OutputArea-output img');
-                  return !!img && img.getAttribute('src') !== before;
+                  // the explorer draws its chart, then prints the median: wait for both, or the
+                  // text is read between the two (a race a busy machine loses)
+                  const out = cell && cell.querySelector('.jp-OutputArea');
+                  return !!img && img.getAttribute('src') !== before && !!out && out.innerText.includes('baseline median');
                 }""",
                 arg=[f"{CURRENT} .jp-CodeCell", index, before["src"]],
                 timeout=STEP_MS,
             )
         except Exception as exc:
-            raise AssertionError("moving the slider did not redraw the chart within 30 s") from exc
+            raise AssertionError(
+                f"moving the slider did not redraw the chart and its median within {STEP_MS / 1000:.0f} s"
+            ) from exc
         assert readout.inner_text() != before["readout"], "the slider's value did not change"
         assert "baseline median" in cell.locator(".jp-OutputArea").first.inner_text()
         cell.screenshot(path=str(artifacts / "module03_slider_after.png"))

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from qitools.cli import SUBCOMMANDS, main
+from qitools.grading import load_hidden_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "exercises" / "coach" / "source"
@@ -37,7 +38,11 @@ class TestGradeCommand:
         assert main(["grade", str(tmp_path / "subs"), "--hidden", str(HIDDEN), "--out", str(out)]) == 0
         text = capsys.readouterr()
         assert f"Gradebook written to {out}: 1 learner, 1 notebook" in text.out
-        assert "sam: 0 of 5 points (0%)" in text.out and "[1/1] sam – 04_run_charts: 0/5" in text.err
+        # exercise 4's points, from its hidden checks: the core counts for the score; the progress line counts all
+        hidden = load_hidden_dir(HIDDEN)["04_run_charts"][1]
+        core = sum(q.points for q in hidden.questions if q.part == "core")
+        assert f"sam: 0 of {core:g} points (0%)" in text.out
+        assert f"[1/1] sam – 04_run_charts: 0/{hidden.max_points:g}" in text.err
         assert out.read_text(encoding="utf-8-sig").startswith("learner,4.1,4.2")
 
     def test_hidden_folder_needed(self, tmp_path, monkeypatch, capsys):

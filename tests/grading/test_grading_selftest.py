@@ -1,7 +1,7 @@
 """Grader self-tests with real learner processes (the slow part: two batches, two notebooks at a time).
 
 1. Every solution source scores 100% and every learner copy 0%, without errors, in ONE batch.
-2. Crafted bad submissions of exercise 7 (endless loops, an exception, deleted cells, wrong types,
+2. Crafted bad submissions of exercise 10 (endless loops, an exception, deleted cells, wrong types,
    a syntax error, a renamed file, a loop that ignores interrupts, a kernel that dies, a file that
    is not a notebook) are graded in one batch that always carries on, each with its problem named.
 
@@ -75,7 +75,7 @@ def test_gradebook_rows(course_book):
 
 
 # ------------------------------------------------------------------------------------------------
-# Crafted bad submissions (exercise 7: a function, a chart, a multiple choice)
+# Crafted bad submissions (exercise 10: a function (analyst 10.7), a chart (10.2), a multiple choice (10.3))
 # ------------------------------------------------------------------------------------------------
 
 
@@ -176,7 +176,8 @@ def crafted(tmp_path_factory):
 
 
 def _scores(row):
-    return (row["10.1"], row["10.2"], row["10.3"])
+    """(the function question, the chart question, the multiple-choice question) of exercise 10."""
+    return (row["10.7"], row["10.2"], row["10.3"])
 
 
 def test_the_batch_carries_on_and_reports_progress(crafted):
@@ -192,11 +193,11 @@ def test_the_batch_carries_on_and_reports_progress(crafted):
         ("good", (1.0, 1.0, 1.0), ""),
         ("renamed", (1.0, 1.0, 1.0), ""),
         ("infinite_loop", (1.0, 1.0, 1.0), f"(while True:) was still running after {CELL_TIMEOUT} s and was stopped"),
-        ("function_loops", (0.0, 0.0, 1.0), "(def days_between(dates):) was still running after"),
+        ("function_loops", (0.0, 1.0, 1.0), "(def days_between(dates):) was still running after"),
         ("exception", (1.0, 1.0, 1.0), "(1 / 0) stopped with ZeroDivisionError: division by zero"),
         ("deleted_cells", (1.0, 1.0, 0.0), "stopped with NameError: name 'above_upper_limit' is not defined"),
         ("wrong_types", (0.0, 0.0, 0.0), ""),
-        ("syntax_error", (0.0, 0.0, 1.0), "(def days_between(dates)) stopped with SyntaxError"),
+        ("syntax_error", (0.0, 1.0, 1.0), "(def days_between(dates)) stopped with SyntaxError"),
         ("stubborn", (0.0, 0.0, 0.0), f"(import time) was still running after {CELL_TIMEOUT} s and did not stop when "
                                       "interrupted, so the notebook was stopped there"),
         ("kernel_dies", (0.0, 0.0, 0.0), "the Python kernel stopped while running cell"),
@@ -216,10 +217,10 @@ def test_each_crafted_submission(crafted, learner, scores, problem):
 def test_what_the_coach_is_told(crafted):
     _, rows, _, _ = crafted
     assert "10.3 no `above_upper_limit` in the notebook" in rows["deleted_cells"]["notes"]
-    assert "10.1 the check did not finish within the time limit" in rows["function_loops"]["notes"]
+    assert "10.7 the check did not finish within the time limit" in rows["function_loops"]["notes"]
     notes = rows["wrong_types"]["notes"]
     assert (
-        "10.1 Expected a function" in notes
+        "10.7 Expected a function" in notes
         and "10.2 Expected a chart result" in notes
         and "10.3 Expected one answer" in notes
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import warnings
 
 import matplotlib
 import numpy as np
@@ -149,7 +150,35 @@ class TestSameVerdicts:
                 ax.axhline(6.5 if draw != "mean" else 6.5 + 0.01)
                 ax.annotate("change", (2, 6.0))
             assert checks.judge("run_chart_drawing", roundtrip(ax), data) == checks.judge("run_chart_drawing", ax, data)
+            for at in (2, 3):  # where the change is marked: the annotation points at x = 2
+                kw = {"at": at}
+                assert checks.judge("run_chart_drawing", roundtrip(ax), data, **kw) == checks.judge(
+                    "run_chart_drawing", ax, data, **kw
+                )
             plt.close(fig)
+
+    def test_axes_of_a_qitools_chart_with_an_annotation(self):
+        import matplotlib.pyplot as plt
+
+        data = [7.9, 8.6, 7.2, 9.1, 8.2, 7.6, 8.8, 7.4, 8.2, 9.9, 7.8, 8.5, 6.1, 5.4, 6.6, 5.2]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            rc = qi.run_chart(x=list(range(1, 17)), y=data, freeze=12)
+        ax = rc.plot(annotations=[{"x": 13, "label": "Bundle starts"}])
+        for at in (13, 15):
+            kw = {"baseline": 12, "at": at}
+            got = checks.judge("run_chart_drawing", roundtrip(ax), data, **kw)
+            assert got == checks.judge("run_chart_drawing", ax, data, **kw)
+            assert got.status == ("right" if at == 13 else "wrong")
+        plt.close("all")
+
+    def test_text_positions_from_the_learner_are_only_numbers(self):
+        sent = {"__qitools__": "axes", "lines": [], "collections": 0, "texts": 2, "text_at": [["x", None], [3, True]]}
+        ax = decode(sent)
+        assert [t.get_position()[0] for t in ax.texts] == [None, 3.0]
+        assert not hasattr(ax.texts[1], "xy")
+        old = decode({"__qitools__": "axes", "lines": [], "collections": 0, "texts": 1})  # no positions sent
+        assert len(ax.texts) == 2 and old.texts[0].get_position() == (None, 0.0)
 
     def test_values_and_lists(self):
         for answer in (8.2, np.float64(8.2), "8.2", [8.2], ..., None):

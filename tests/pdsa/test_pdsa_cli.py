@@ -237,6 +237,17 @@ def test_fishbone_and_process_map(tmp_path, capsys, project):
     assert code == 0 and "CE1 saved (version 2)" in out
     code, _, err = run(capsys, "fishbone", path, "--effect", "x", "--cause", "no category")
     assert code == 2 and "has no category" in err
+    code, out, _ = run(capsys, "process-map", path, "--title", "Two endings", "--step", "Patient wakes",
+                       "--step", "decision: Needs the toilet? | no: Settles back to sleep",
+                       "--step", "delay: Wait for a nurse | 6 minutes", "--step", "Helped to the toilet | next: end",
+                       "--step", "Settles back to sleep | next: Patient wakes")  # fmt: skip
+    assert code == 0 and "process map PM2 saved (version 1): 5 steps" in out
+    assert qi.pdsa.open(path, readonly=True).load().process_map("PM2").steps[3:] == [
+        {"step": "Helped to the toilet", "kind": "step", "next": "end"},
+        {"step": "Settles back to sleep", "kind": "step", "next": "Patient wakes"},
+    ]
+    code, _, err = run(capsys, "process-map", path, "--step", "Patient wakes", "--step", "Settles | next: patient wake")
+    assert code == 2 and "goes to 'patient wake', which is not the text of any step. Did you mean 'Patient wakes'" in err
     code, _, err = run(capsys, "process-map", path, "--step", "decision: Ready? | maybe: x")
     assert code == 2 and "'maybe: x' is not understood" in err
     report = tmp_path / "r.md"

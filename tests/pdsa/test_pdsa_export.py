@@ -27,6 +27,34 @@ class TestJSON:
         loaded = qi.pdsa.load_json(path)
         assert loaded == project and loaded.source == str(path)
 
+    def test_round_trip_keeps_a_process_map_with_next(self, project, tmp_path):
+        steps = [
+            "Patient arrives in ED",
+            {"step": "Needs a ward bed?", "kind": "decision", "no": "Discharge letter written"},
+            {"step": "Waiting for a ward bed", "kind": "delay", "wait": "4 to 12 hours"},
+            {"step": "Bed ready?", "kind": "decision", "yes": "Moves to the ward"},
+            {"step": "Bed manager chases the ward", "next": 2},  # a loop back, by position
+            {"step": "Moves to the ward", "next": "end"},  # the first ending
+            {"step": "Discharge letter written", "next": "Patient leaves"},  # the step after it, said by its text
+            "Patient leaves",
+        ]
+        project.add(qi.pdsa.ProcessMap(steps, title="ED"))
+        text = qi.pdsa.to_json(project)
+        assert json.loads(text)["process_maps"][-1]["steps"][4] == {"step": "Bed manager chases the ward", "next": 2}
+        again = qi.pdsa.load_json(text)
+        assert again == project and again.process_maps[-1].steps == steps
+        with qi.pdsa.open(tmp_path / "t.pdsa") as s:  # and through the store (SQLite)
+            s.add_project(again)
+            stored = s.load()
+        assert stored == project and stored.process_maps[-1].steps == steps
+        # the report lists where a step goes when it has a "next"
+        qi.pdsa.report(stored, tmp_path / "r.md")
+        md = (tmp_path / "r.md").read_text(encoding="utf-8")
+        assert "5. Bed manager chases the ward — then → step 3 (Waiting for a ward bed)" in md
+        assert "6. Moves to the ward — then → end" in md
+        assert "7. Discharge letter written — then → Patient leaves" in md
+        assert "3. Wait: Waiting for a ward bed (4 to 12 hours)\n" in md
+
     def test_round_trip_keeps_odd_values(self, project):
         c = project.cycle("C1")
         c.objective = 'Ünïcødé, "quotes", commas, tabs\tand\nnew lines; =SUM(A1)'

@@ -439,6 +439,23 @@ class TestSystemDiagrams:
         qi.cause_effect_diagram(ce.effect, ce.categories)
         qi.process_map(pm.steps)
 
+    def test_a_process_map_with_two_endings_and_a_loop(self, project):
+        pm = qi.pdsa.ProcessMap(
+            [
+                "Patient arrives",
+                {"step": "Sepsis screen positive?", "kind": "decision", "no": "Routine triage"},
+                {"step": "Wait for a doctor", "kind": "delay", "wait": "45 minutes"},
+                {"step": "First dose", "next": "end"},
+                {"step": "Routine triage", "next": "end"},
+                {"step": "Repeat the screen", "next": 1},
+            ],
+        )
+        problems_found = problems(pm, project)
+        assert problems_found == []
+        assert pm.normalised_steps()[3] == {"step": "First dose", "kind": "step", "next": "end"}
+        with pytest.warns(qi.QIToolsWarning, match=r"reaches step 5 \('Repeat the screen'\)"):
+            qi.process_map(pm.steps)  # a step cut off is drawn, with a warning (not a record problem)
+
     @pytest.mark.parametrize(
         ("effect", "categories", "words"),
         [
@@ -471,6 +488,10 @@ class TestSystemDiagrams:
             ([{"kind": "delay"}], "has no 'step' key"),
             ([3], "must be text or a dict"),
             ([{"step": "Ready?", "kind": "decision"}], "without a 'yes' or 'no' branch"),
+            ([{"step": "Ready?", "kind": "decision", "no": "end", "next": "end"}], "is a decision with a 'next'"),
+            (["Ward bed", {"step": "x", "next": "Ward bd"}], "goes to 'Ward bd', which is not the text of any step. "
+                                                             "Did you mean 'Ward bed'?"),
+            (["a", {"step": "x", "next": 1}], "goes back to the step itself"),
         ],
     )
     def test_process_map_errors(self, project, steps, words):

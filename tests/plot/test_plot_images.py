@@ -1,4 +1,4 @@
-"""Image comparison of four reference charts, so that a change in appearance fails the tests.
+"""Image comparison of reference charts, so that a change in appearance fails the tests.
 
 The baselines in ``tests/plot/baseline/`` were made with pytest-mpl (``--mpl-generate-path``) and
 checked by eye; see ``tests/plot/conftest.py`` for how the comparison runs with and without ``--mpl``.
@@ -172,6 +172,21 @@ ED_STEPS = [
 ]
 
 
+# two endings ("Moves to the ward" goes to the end) and a loop back from an ordinary step ("next")
+ED_TWO_ENDINGS = [
+    "Patient arrives in ED",
+    "Assessed by ED doctor",
+    {"step": "Needs a ward bed?", "kind": "decision", "no": "Discharge letter written"},
+    {"step": "Waiting for a ward bed", "kind": "delay", "wait": "4 to 12 hours"},
+    {"step": "Moves to the ward", "next": "end"},
+    "Discharge letter written",
+    {"step": "Pharmacy makes up medicines", "kind": "delay", "wait": "1 to 2 hours"},
+    {"step": "Medicines correct?", "kind": "decision", "yes": "Goes home"},
+    {"step": "Pharmacist corrects the prescription", "next": "Pharmacy makes up medicines"},
+    "Goes home",
+]
+
+
 @_compare("pareto_chart_other.png")
 def test_pareto_chart_with_vital_few_and_other(image_check):
     """Pareto chart: bars descending, cumulative line to 100 %, 80 % cut, vital few dark, the tail in 'Other'."""
@@ -194,4 +209,15 @@ def test_process_map_decisions_and_delays(image_check):
     """Process map: 12 steps in 3 rows, a forward jump and a loop back (blue), two delays with their waits."""
     with image_check.style():
         ax = qi.process_map(ED_STEPS, title="Emergency department: arrival to leaving")
+    return image_check(ax.figure)
+
+
+@_compare("process_map_two_endings.png")
+def test_process_map_two_endings_and_a_loop_back(image_check):
+    """Process map with "next": a second ending (blue arrow to End, none on to the next step) and a loop back
+    from an ordinary step through the left gutter; the decisions' branches as before."""
+    with image_check.style():
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            ax = qi.process_map(ED_TWO_ENDINGS, title="Emergency department: admitted or sent home")
     return image_check(ax.figure)

@@ -340,6 +340,186 @@ class TestProcessMap:
             qi.process_map(STEPS_12, ax="not an axes")
 
 
+# two endings (README): admitted patients leave the map at "Moves to the ward", the others go home
+TWO_ENDINGS = [
+    "Patient arrives in ED",
+    "Assessed by ED doctor",
+    {"step": "Needs a ward bed?", "kind": "decision", "no": "Discharge letter written"},
+    {"step": "Waiting for a ward bed", "kind": "delay", "wait": "4 to 12 hours"},
+    {"step": "Moves to the ward", "next": "end"},
+    "Discharge letter written",
+    {"step": "Pharmacy makes up medicines", "kind": "delay", "wait": "1 to 2 hours"},
+    "Goes home",
+]
+# a loop back from a delay, and a second ending
+OBS_LOOP = [
+    "Observations taken",
+    {"step": "Early warning score 5 or more?", "kind": "decision", "no": "Repeat in 4 hours"},
+    "Doctor reviews within 30 minutes",
+    {"step": "Escalation plan written", "next": "end"},
+    {"step": "Repeat in 4 hours", "kind": "delay", "wait": "4 hours", "next": "Observations taken"},
+]
+BLACK, BLUE = "black", "blue"
+
+
+def _arrows(ax) -> set[tuple[str, str, str]]:
+    """(from, to, colour) of every arrow drawn, read from the artists: an arrow is a line that starts on
+    the outline box of one shape and ends (at its head) on another's; a shape is named by the text inside it."""
+    from matplotlib.colors import to_hex
+    from matplotlib.patches import Polygon
+
+    from qitools.plot.system import _BRANCH, _LINE
+
+    kinds = {"qi-process-step", "qi-process-decision", "qi-process-delay", "qi-process-terminal"}
+    labels = [(t.get_position(), _plain(t.get_text())) for t in ax.texts if t.get_gid() in kinds]
+    shapes = []
+    for p in ax.patches:
+        if isinstance(p, Polygon) and p.get_zorder() == 2:  # shapes (arrow heads and hourglasses lie above)
+            xy = p.get_xy()
+            box = (xy[:, 0].min(), xy[:, 1].min(), xy[:, 0].max(), xy[:, 1].max())
+            inside = [name for (x, y), name in labels if box[0] < x < box[2] and box[1] < y < box[3]]
+            assert len(inside) == 1, inside
+            shapes.append((box, inside[0]))
+    assert len(shapes) == len(labels)
+
+    def on(x: float, y: float) -> str:
+        hits = [name for (x0, y0, x1, y1), name in shapes if x0 - 1 <= x <= x1 + 1 and y0 - 1 <= y <= y1 + 1]
+        assert len(hits) == 1, (x, y, hits)
+        return hits[0]
+
+    colour = {to_hex(_LINE): BLACK, to_hex(_BRANCH): BLUE}
+    out = set()
+    for line in ax.lines:
+        xs, ys = line.get_xdata(), line.get_ydata()
+        out.add((on(xs[0], ys[0]), on(xs[-1], ys[-1]), colour[to_hex(line.get_color())]))
+    assert len(out) == len(ax.lines)  # no arrow drawn twice
+    return out
+
+
+def _crossings(ax, lines=None) -> int:
+    """How many times a horizontal run of one arrow cuts through a vertical run of another (of ``lines``)."""
+    runs = []
+    for k, line in enumerate(ax.lines if lines is None else lines):
+        xs, ys = line.get_xdata(), line.get_ydata()
+        runs += [(k, xs[i], ys[i], xs[i + 1], ys[i + 1]) for i in range(len(xs) - 1)]
+    n = 0
+    for a, ax0, ay0, ax1, ay1 in runs:
+        for b, bx0, by0, bx1, by1 in runs:
+            if a != b and ay0 == ay1 and bx0 == bx1:  # a horizontal, b vertical
+                lo, hi = sorted((ax0, ax1))
+                blo, bhi = sorted((by0, by1))
+                n += int(lo + 0.5 < bx0 < hi - 0.5 and blo + 0.5 < ay0 < bhi - 0.5)
+    return n
+
+
+class TestProcessMapNext:
+    """Arrows go where the steps say: to the step after, to a decision's "yes"/"no", or to a step's "next"."""
+
+    def test_the_arrows_of_decisions_are_where_the_branches_say(self):
+        ax = qi.process_map(STEPS_12)
+        s = [x if isinstance(x, str) else x["step"] for x in STEPS_12]
+        flow = {("Start", s[0]), *zip(s[:4], s[1:5]), *zip(s[5:8], s[6:9]), *zip(s[9:], [*s[10:], "End"])}
+        expected = {(a, b, BLACK) for a, b in flow}
+        expected |= {("Needs resuscitation?", "Seen by ED doctor", BLUE),  # "yes"
+                     ("Needs resuscitation?", "Wait for a doctor", BLACK),  # "no": the step after it
+                     ("Results complete?", "Blood tests and X-ray", BLUE),  # "no": a loop back
+                     ("Results complete?", "Treatment plan agreed", BLACK)}  # fmt: skip
+        assert _arrows(ax) == expected
+
+    def test_two_endings(self):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            ax = qi.process_map(TWO_ENDINGS)
+        assert _arrows(ax) == {
+            ("Start", "Patient arrives in ED", BLACK),
+            ("Patient arrives in ED", "Assessed by ED doctor", BLACK),
+            ("Assessed by ED doctor", "Needs a ward bed?", BLACK),
+            ("Needs a ward bed?", "Waiting for a ward bed", BLACK),  # "yes": the step after it
+            ("Needs a ward bed?", "Discharge letter written", BLUE),  # "no"
+            ("Waiting for a ward bed", "Moves to the ward", BLACK),
+            ("Moves to the ward", "End", BLUE),  # "next": "end" -- and no arrow on to "Discharge letter written"
+            ("Discharge letter written", "Pharmacy makes up medicines", BLACK),
+            ("Pharmacy makes up medicines", "Goes home", BLACK),
+            ("Goes home", "End", BLACK),  # the last step, to the end
+        }
+        # only decisions' arrows are labelled; one End oval with two arrows into it
+        assert sorted(t.get_text() for t in ax.texts if t.get_gid() == "qi-process-branch") == ["No", "Yes"]
+        assert [t.get_text() for t in ax.texts if t.get_gid() == "qi-process-terminal"] == ["Start", "End"]
+
+    def test_a_loop_back_from_a_delay(self):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            ax = qi.process_map(OBS_LOOP)
+        assert _arrows(ax) == {
+            ("Start", "Observations taken", BLACK),
+            ("Observations taken", "Early warning score 5 or more?", BLACK),
+            ("Early warning score 5 or more?", "Doctor reviews within 30 minutes", BLACK),  # "yes"
+            ("Early warning score 5 or more?", "Repeat in 4 hours", BLUE),  # "no"
+            ("Doctor reviews within 30 minutes", "Escalation plan written", BLACK),
+            ("Escalation plan written", "End", BLUE),  # "next": "end", not on to "Repeat in 4 hours"
+            ("Repeat in 4 hours", "Observations taken", BLUE),  # "next": a loop back, not on to the end
+        }
+
+    @pytest.mark.parametrize("per_row", [None, 2, 3, 4, 9])
+    def test_next_to_a_later_or_an_earlier_row_and_any_row_length(self, per_row):
+        # a skip ahead, a second ending, a decision's loop back and a step's loop back to the first step
+        steps = ["a", {"step": "b", "next": "e"}, "c", {"step": "d", "kind": "delay", "wait": "1 day", "next": "end"},
+                 "e", {"step": "f?", "kind": "decision", "yes": "c"}, {"step": "g", "next": "a"}]  # fmt: skip
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # every step and the end are reached
+            ax = qi.process_map(steps, per_row=per_row)
+        assert _arrows(ax) == {
+            ("Start", "a", BLACK), ("a", "b", BLACK), ("b", "e", BLUE), ("c", "d", BLACK), ("d", "End", BLUE),
+            ("e", "f?", BLACK), ("f?", "c", BLUE), ("f?", "g", BLACK), ("g", "a", BLUE),
+        }  # fmt: skip
+        assert _overlaps(ax, 100) == []
+        assert _text_vs_shapes(ax) == []
+
+    @pytest.mark.parametrize("dpi", [60, 100, 200])
+    def test_no_text_overlaps(self, dpi):
+        for steps in (TWO_ENDINGS, OBS_LOOP):
+            ax = qi.process_map(steps, title="Two endings")
+            assert _overlaps(ax, dpi) == []
+            assert _outside_figure(ax) == []
+            assert _text_vs_shapes(ax) == []
+            _check_fonts_and_math(ax)
+
+    def test_a_loop_back_leaves_clear_of_the_arrow_coming_in(self):
+        # "Repeat in 4 hours" has an arrow in from above ("No") and its loop back out through its top:
+        # the loop leaves left of where the other comes in, so they do not cross at the shape
+        ax = qi.process_map(OBS_LOOP)
+        lines = {(_arrow_ends(ax, line)): line for line in ax.lines}
+        into = lines[("Early warning score 5 or more?", "Repeat in 4 hours")]
+        out = lines[("Repeat in 4 hours", "Observations taken")]
+        assert out.get_xdata()[0] < into.get_xdata()[-1] - 20
+        assert _crossings(ax, [into, out]) == 0
+
+    def test_lanes_avoid_a_crossing_when_they_can(self):
+        # decisions only: the "No" to the end and the row-end arrow share the channel under the first row;
+        # with "No" on the upper lane nothing crosses (the greedy packing of before crossed them)
+        steps = [{"step": "Consent given?", "kind": "decision", "no": "end"}, "Bloods taken", "Cannula in", "Scan"]
+        ax = qi.process_map(steps, per_row=5)
+        assert _crossings(ax) == 0
+        assert _arrows(ax) >= {("Consent given?", "End", BLUE), ("Scan", "End", BLACK)}
+
+
+def _arrow_ends(ax, line) -> tuple[str, str]:
+    kinds = {"qi-process-step", "qi-process-decision", "qi-process-delay", "qi-process-terminal"}
+    from matplotlib.patches import Polygon
+
+    xs, ys = line.get_xdata(), line.get_ydata()
+    names = []
+    for x, y in ((xs[0], ys[0]), (xs[-1], ys[-1])):
+        for p in ax.patches:
+            if isinstance(p, Polygon) and p.get_zorder() == 2:
+                xy = p.get_xy()
+                if xy[:, 0].min() - 1 <= x <= xy[:, 0].max() + 1 and xy[:, 1].min() - 1 <= y <= xy[:, 1].max() + 1:
+                    names += [_plain(t.get_text()) for t in ax.texts if t.get_gid() in kinds
+                              and xy[:, 0].min() < t.get_position()[0] < xy[:, 0].max()
+                              and xy[:, 1].min() < t.get_position()[1] < xy[:, 1].max()]  # fmt: skip
+    return tuple(names)
+
+
 class TestAltText:
     """Saved with qitools.plot.save, each drawing carries a plain-English description (for screen readers)."""
 

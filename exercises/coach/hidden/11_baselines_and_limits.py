@@ -1,14 +1,10 @@
-"""Hidden checks for exercise 11, Chart savvy (coach material: do not give to learners)."""
+"""Hidden checks for exercise 11, Baselines and limits (coach material: do not give to learners)."""
 
 from qitools import checks
 from qitools.grading.hidden import HiddenChecks
 
-hidden = HiddenChecks("11_baselines_and_limits", title="Chart savvy", minutes=30)
+hidden = HiddenChecks("11_baselines_and_limits", title="Baselines and limits", minutes=40)
 
-ATTENDANCES = [2010000, 1985000, 2120000, 2080000, 2150000, 2090000,
-               2200000, 2170000, 2050000, 2110000, 1990000, 2060000]  # fmt: skip
-WITHIN_4H = [1491420, 1451035, 1585760, 1501760, 1582400, 1569590,
-             1603800, 1614480, 1471900, 1546630, 1486530, 1493500]  # fmt: skip
 MONTHS = [f"{2023 + i // 12}-{i % 12 + 1:02d}" for i in range(30)]
 
 
@@ -19,15 +15,32 @@ def _(answers):
 
 @hidden.question("11.2")
 def _(answers):
-    key = checks.make_key("11.2", "2024-07")
-    return checks.judge("choice", answers["new_limits_from"], key, qid="11.2", options=MONTHS)
+    return checks.judge("choice", answers["limits_are"], checks.make_key("11.2", "b"), qid="11.2", options="abcd")
 
 
 @hidden.question("11.3")
 def _(answers):
-    return checks.judge("overdispersion", answers["sigma_z"], WITHIN_4H, ATTENDANCES)
+    return checks.judge("chart_options", answers["cc_excluded"], chart="i", n_points=30, baseline=12,
+                        excluded=["2023-10"])  # fmt: skip
 
 
 @hidden.question("11.4")
 def _(answers):
-    return checks.judge("choice", answers["what_sigma_z_means"], checks.make_key("11.4", "a"), qid="11.4", options="abcd")
+    key = checks.make_key("11.4", "2024-07")
+    return checks.judge("choice", answers["new_limits_from"], key, qid="11.4", options=MONTHS)
+
+
+@hidden.question("11.5")
+def _(answers):
+    return checks.judge("chart_options", answers["cc_parts"], chart="i", n_points=30, excluded=["2023-10"],
+                        parts_from=["2024-07"])  # fmt: skip (the learner's check cell uses the hashed key)
+
+
+@hidden.question("11.6")
+def _(answers):
+    return checks.judge("choice", answers["seasonal"], checks.make_key("11.6", "a"), qid="11.6", options="abcd")
+
+
+@hidden.question("11.7")
+def _(answers):
+    return checks.judge("choice", answers["frozen_limits"], checks.make_key("11.7", "c"), qid="11.7", options="abcd")

@@ -13,6 +13,9 @@ boards_and_funnels.py   assurance, funnel_limits, outside_funnel
 own_data.py             tidy_table
 choices.py              choice, choices, chart_type (and make_key, the hashed keys)
 targets_and_people.py   order (and order_keys), ratio, suppressed, written (answers the coach marks)
+foundation.py           vital_few, chart_settings
+shewhart.py             screened_xmr_limits, p_limits_at, outside_p_limits, gaps_between,
+                        cases_between, subgroup_medians, chart_options (modules 7-12)
 ======================  ===========================================================================
 
 A judge never prints and keeps no state. It gets the learner's answer (a value, a table, a chart
@@ -35,6 +38,7 @@ from .aims_and_pdsa import _judge_aim, _judge_pdsa_cycle, _judge_pdsa_ramp
 from .attribute_charts import _judge_days_between, _judge_overdispersion, _judge_p_limits
 from .boards_and_funnels import _judge_assurance, _judge_funnel_limits, _judge_outside_funnel
 from .choices import _judge_chart_type, _judge_choice, _judge_choices
+from .foundation import _judge_chart_settings, _judge_vital_few
 from .measures import _judge_proportion, _judge_rate
 from .own_data import _judge_tidy_table
 from .run_charts import (
@@ -45,6 +49,7 @@ from .run_charts import (
     _judge_runs,
 )
 from .targets_and_people import _judge_order, _judge_ratio, _judge_suppressed, _judge_written
+from .shewhart import JUDGES as _SHEWHART_JUDGES
 from .variation import _judge_moving_ranges, _judge_points_outside, _judge_xmr_limits
 
 __all__ = ["judge"]
@@ -121,7 +126,7 @@ _JUDGES: dict[str, tuple[Callable[..., Verdict], tuple[str, str]]] = {
     )),
     "pdsa_ramp": (_judge_pdsa_ramp, (
         "Start tiny, then grow each cycle.",
-        "Multiply the scale by at most five from one cycle to the next, ending at the full scale.",
+        "Make the first test very small, never shrink, and end at the full scale the question gives.",
     )),
     "assurance": (_judge_assurance, (
         "Where does the target lie: beyond both limits, between them, or beyond the wrong one?",
@@ -167,7 +172,16 @@ _JUDGES: dict[str, tuple[Callable[..., Verdict], tuple[str, str]]] = {
         "What kind of data is it: classification (yes/no), counts, or measurements?",
         "For counts, ask: is the area of opportunity the same every time?",
     )),
+    "vital_few": (_judge_vital_few, (
+        "Sort the categories from the largest count down and add up their percentages as you go.",
+        "Stop at the first category that takes the running total (cumulative %) to the cut or past it.",
+    )),
+    "chart_settings": (_judge_chart_settings, (
+        "Use exactly the function and the arguments the question gives.",
+        "Compare each argument of your call with the question: the data, chart=, and each setting.",
+    )),
 }  # fmt: skip
+_JUDGES.update(_SHEWHART_JUDGES)  # modules 7-12: screened limits, one point's p limits, gaps, chart options
 
 
 def judge(kind: str, answer: Any, *args: Any, **kwargs: Any) -> Verdict:

@@ -131,13 +131,17 @@ def _judge_pdsa_ramp(answer: Any, *, final: int, ratio: float = 5.0) -> Verdict:
     if scales[0] > 5:
         mistake = "scale_jump"
         problems.append("The first cycle should be very small.")
-    if any(b > a * ratio for a, b in zip(scales, scales[1:], strict=False)):
-        mistake = "scale_jump"
-        problems.append("One cycle grows too much compared with the one before it.")
     if any(b < a for a, b in zip(scales, scales[1:], strict=False)):
         problems.append("The scale should not shrink from one cycle to the next in this ramp.")
     if scales[-1] < final:
         problems.append("The ramp should end by testing at the full scale given in the question.")
-    if not problems:
-        return _right("Small, fast tests first, growing as confidence grows.")
-    return _wrong(" ".join(problems), mistake=mistake)
+    if problems:
+        return _wrong(" ".join(problems), mistake=mistake)
+    # "about five times a step" is a rule of thumb (Langley et al. 2009 scale tests by the degree of
+    # belief, the cost of failure and readiness): a bigger step is advice, never a wrong answer.
+    if any(b > a * ratio for a, b in zip(scales, scales[1:], strict=False)):
+        return _right(
+            f"Small first, then bigger. One step grows more than about {ratio:g} times: fine if your belief in "
+            "the change is high, a failure would be cheap and people are ready; otherwise test in between."
+        )
+    return _right("Small, fast tests first, growing as confidence grows.")

@@ -2,7 +2,7 @@
 
 p-chart limits are p̄ ± 3 √(p̄(1 − p̄)/nᵢ), cut at 0 and 1 (Montgomery, §7.2); sigma-z is the
 average moving range of the p-chart z-scores divided by 1.128 (Laney 2002); the days between
-events are worked out from sorted dates (the t chart of exercise 7).
+events are worked out from sorted dates (the t chart of exercise 10).
 """
 
 from __future__ import annotations

@@ -189,7 +189,23 @@ def _judge_longest_run_max(answer: Any) -> Verdict:
     return _wrong(detail, score=right / len(ns))
 
 
-def _judge_run_chart_drawing(answer: Any, data: Any, *, baseline: int | None = None, annotations: int = 1) -> Verdict:
+def _text_at(answer: Any, at: float) -> bool:
+    """Some text or annotation of the Axes is written (or points) at x = ``at`` (within half a step)."""
+    for text in answer.texts:
+        if text is None:
+            continue
+        for x in (getattr(text, "xy", (None,))[0], text.get_position()[0]):
+            try:
+                if x is not None and abs(float(x) - float(at)) <= 0.5:
+                    return True
+            except (TypeError, ValueError):
+                continue
+    return False
+
+
+def _judge_run_chart_drawing(
+    answer: Any, data: Any, *, baseline: int | None = None, annotations: int = 1, at: float | None = None
+) -> Verdict:
     if _is_blank(answer):
         return _unanswered()
     if not hasattr(answer, "get_lines") or not hasattr(answer, "texts"):
@@ -228,8 +244,10 @@ def _judge_run_chart_drawing(answer: Any, data: Any, *, baseline: int | None = N
         problems.append("The horizontal line is not at the median of the baseline.")
     else:
         problems.append("There is no horizontal centre line at the median (ax.axhline draws one).")
-    if len(answer.texts) >= annotations:
+    if len(answer.texts) >= annotations and (at is None or _text_at(answer, at)):
         score += 0.2
+    elif len(answer.texts) >= annotations:
+        problems.append("No note is written at the point where the change started: put the annotation there.")
     else:
         problems.append(f"Add at least {annotations} annotation (ax.annotate or ax.text) marking the change.")
     if not problems:

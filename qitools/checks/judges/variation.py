@@ -1,4 +1,4 @@
-"""Judges of XmR (I) charts (exercise 5, Understanding variation): moving ranges, limits, signals.
+"""Judges of XmR (I) charts (exercise 7, Understanding variation): moving ranges, limits, signals.
 
 XmR limits are the mean ± 2.66 × the average moving range (Wheeler; Making Data Count); 3/1.128
 and 3·√π/2 are accepted too. A point exactly on a limit is not a signal.

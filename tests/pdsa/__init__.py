@@ -1,0 +1,1 @@
+"""Tests of qitools.pdsa (a package, so its conftest.py does not clash with another folder's)."""
