@@ -75,9 +75,10 @@ class TestWhatALearnerProcessIsGiven:
         home = workspace.new_home()
         argv, env, bargs = workspace.command(home, info_fd=None)
         # Paths inside the sandbox (where a mount appears: "--bind SRC DEST") name the learner's own
-        # view, not the host's: a checkout under /tmp must not make the private /tmp look like a leak.
+        # view (and --setenv values the learner's own settings), not the host's: a checkout under /tmp
+        # must not make the private /tmp look like a leak.
         mounts = bargs.decode().split("\0")
-        two = {"--bind", "--ro-bind", "--ro-bind-try", "--bind-try", "--symlink"}
+        two = {"--bind", "--ro-bind", "--ro-bind-try", "--bind-try", "--symlink", "--setenv"}
         one = {"--tmpfs", "--dir", "--proc", "--dev", "--chdir"}
         inside = {i + 2 for i, w in enumerate(mounts) if w in two} | {i + 1 for i, w in enumerate(mounts) if w in one}
         words = [*argv, *env.values(), *(w for i, w in enumerate(mounts) if i not in inside)]
