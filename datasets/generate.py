@@ -995,6 +995,59 @@ def build_caesarean_ssi(rng: np.random.Generator) -> tuple[pd.DataFrame, dict[st
     return df, facts
 
 
+
+# ------------------------------------------------------------------------------------------------
+# ed_time_in_department (module 15, targets and gaming)
+# ------------------------------------------------------------------------------------------------
+EDT_START = "2022-04-01"
+EDT_MONTHS = 24
+EDT_REGIME_MONTH = 13  # 1-based: April 2023, the trust's four-hour performance regime starts
+EDT_SAMPLE = 300  # attendances drawn at random each month for the audit
+EDT_ADMITTED = 0.30  # share of attendances admitted to hospital
+EDT_MEDIAN = {"admitted": 260.0, "discharged": 150.0}  # minutes in the department, before the regime
+EDT_LOG_SD = 0.5
+EDT_PULL = (240, 360, 0.65)  # from the regime on: stays that would end in (240, 360] minutes ...
+EDT_PULL_TO = (225, 239)  # ... end instead between 3 h 45 m and 3 h 59 m, with this probability
+EDT_REATTEND = (0.07, 0.45)  # discharged: re-attendance within 7 days, usual / when moved out early
+EDT_SHORT_STAY = (0.20, 0.70)  # admitted: home within 24 hours, usual / when admitted to stop the clock
+
+
+def build_ed_time(rng: np.random.Generator) -> tuple[pd.DataFrame, dict[str, Any]]:
+    months = _months(EDT_START, EDT_MONTHS)
+    k = EDT_MONTHS * EDT_SAMPLE
+    month = np.repeat(months, EDT_SAMPLE)
+    number = np.repeat(np.arange(1, EDT_MONTHS + 1), EDT_SAMPLE)
+    admitted = rng.random(k) < EDT_ADMITTED
+    median = np.where(admitted, EDT_MEDIAN["admitted"], EDT_MEDIAN["discharged"])
+    natural = np.clip(np.round(np.exp(np.log(median) + rng.normal(0, EDT_LOG_SD, k))), 10, 1439)
+    low, high, share = EDT_PULL
+    pulled = (number >= EDT_REGIME_MONTH) & (natural > low) & (natural <= high) & (rng.random(k) < share)
+    minutes = np.where(pulled, rng.integers(EDT_PULL_TO[0], EDT_PULL_TO[1] + 1, k), natural).astype(int)
+    reattended = rng.random(k) < np.where(pulled, EDT_REATTEND[1], EDT_REATTEND[0])
+    short_stay = rng.random(k) < np.where(pulled, EDT_SHORT_STAY[1], EDT_SHORT_STAY[0])
+    df = pd.DataFrame(
+        {
+            "month": month,
+            "minutes": minutes,
+            "disposition": np.where(admitted, "admitted", "discharged"),
+            "reattended_7d": pd.Series(reattended, dtype=object).where(~admitted, None),
+            "short_stay": pd.Series(short_stay, dtype=object).where(admitted, None),
+        }
+    )
+    facts = {
+        "regime_start": str(months[EDT_REGIME_MONTH - 1].date()),
+        "regime_month_number": EDT_REGIME_MONTH,
+        "sample_per_month": EDT_SAMPLE,
+        "window_minutes": list(EDT_PULL_TO),
+        "pulled_from_minutes": [low, high],
+        "pull_probability": share,
+        "median_minutes_before": {k_: v for k_, v in EDT_MEDIAN.items()},
+        "reattend_7d_usual": EDT_REATTEND[0],
+        "short_stay_usual": EDT_SHORT_STAY[0],
+    }
+    return df, facts
+
+
 # ------------------------------------------------------------------------------------------------
 # The catalogue
 # ------------------------------------------------------------------------------------------------
@@ -1014,6 +1067,7 @@ SEEDS = {
     "falls_incidents": 1,
     "ct_waits": 5,
     "caesarean_ssi": 15,
+    "ed_time_in_department": 2,
 }
 
 DATASETS: list[Dataset] = [
@@ -1312,7 +1366,7 @@ DATASETS: list[Dataset] = [
         basis="NHS Digital 'Emergency readmissions to hospital within 30 days of discharge' "
         "(Compendium indicator I02040, previously NHS Outcomes Framework 3b): about 12-15% in "
         "England in recent years. Funnel plots: Spiegelhalter DJ (2005) Stat Med 24:1185-1202.",
-        use="funnel plots versus league tables (module 12, and the balancing-measurement theme)",
+        use="funnel plots versus league tables (module 14), and the balancing-measurement theme (modules 1 and 15)",
         build=build_readmissions,
     ),
     Dataset(
@@ -1347,7 +1401,7 @@ DATASETS: list[Dataset] = [
         basis="The layout follows typical exports from ward dashboards and reporting tools in NHS "
         "trusts (titles above the table, grouped headers, formatted numbers, totals); the numbers "
         "are those of ward_falls.",
-        use="the own-data lesson: reading a team's export (module 13)",
+        use="the own-data lesson: reading a team's export, the capstone (module 17)",
         build=build_messy,
         files=["team_export_messy.csv", "team_export_messy.xlsx"],
         raw=True,
@@ -1509,6 +1563,65 @@ DATASETS: list[Dataset] = [
         "The g chart: Benneyan JC (2001) Health Care Manag Sci 4:305-318.",
         use="cases between rare events: the g chart (module 10)",
         build=build_caesarean_ssi,
+    ),
+    Dataset(
+        name="ed_time_in_department",
+        title="A&E time in department before and after a four-hour regime",
+        description="An audit sample of 300 A&E attendances a month at one trust over 24 months: minutes "
+        "in the department, admitted or discharged, re-attendance within 7 days and short-stay admissions; "
+        "a four-hour performance regime from month 13 (gaming: departures bunch just before 4 hours).",
+        seed=SEEDS["ed_time_in_department"],
+        period="April 2022 to March 2024 (24 months)",
+        grain="one row per sampled attendance (300 a month, 7200 rows)",
+        columns=[
+            Col("month", "date", "first day of the month", "Month of arrival."),
+            Col(
+                "minutes",
+                "int",
+                "minutes",
+                "Time in the department: from arrival to admission, transfer or discharge (the four-hour clock).",
+            ),
+            Col("disposition", "str", "category", "'admitted' (to a hospital bed or assessment unit) or 'discharged'."),
+            Col(
+                "reattended_7d",
+                "bool",
+                "true/false",
+                "Discharged patients: an unplanned re-attendance within 7 days (blank for admitted patients).",
+            ),
+            Col(
+                "short_stay",
+                "bool",
+                "true/false",
+                "Admitted patients: discharged from hospital within 24 hours of admission (blank for discharged "
+                "patients).",
+            ),
+        ],
+        suggested_chart="p charts of the monthly share within 4 hours, of departures in the 15 minutes before "
+        "4 hours, and of the balancing measures, with a part from April 2023; histograms of minutes before and after",
+        example='qi.control_chart(df.assign(within_4h=df.minutes < 240, patients=1), x="month", y="within_4h", '
+        'n="patients", chart="p", multiply=100, part=["2023-04-01"])',
+        story="Each month the audit draws 300 attendances at random. Time in the department is skewed "
+        "(lognormal: median about 4 h 20 m for admitted patients, 2 h 30 m for discharged; 30% admitted), "
+        "and nothing about how patients are assessed and treated changes in the two years. From April "
+        "2023 (month 13) the trust runs a four-hour performance regime (daily breach reports, a breach "
+        "coordinator, the four-hour figure in managers' objectives): 65% of the patients whose stay would "
+        "have ended between 4 h and 6 h are moved out of the department between 3 h 45 m and 3 h 59 m "
+        "instead: discharged (and 45% of them come back within 7 days, against 7% of other discharged "
+        "patients) or admitted to stop the clock (70% of them go home within 24 hours, against 20% of "
+        "other admissions). The share within 4 hours rises from about 70% to about 83%; the departures "
+        "in the 15 minutes before 4 hours rise from about 4% to about 16% (a spike in the histogram); "
+        "the median time in the department does not change; re-attendances and short-stay admissions "
+        "rise. A p chart of each with a part from April 2023 has two stable parts, the baseline (months "
+        "1-12) alone is stable, and a run chart of all 24 months signals for each.",
+        basis="Time in department and the four-hour standard: NHS England 'A&E Attendances and Emergency "
+        "Admissions' statistics (about 70-75% within 4 hours in 2022-2024; about 30% of type 1 "
+        "attendances admitted). The spike of departures just before 4 hours: Locker TE, Mason SM (2005) "
+        "BMJ 330:1188-9; Mason S et al. (2012) Ann Emerg Med 59:341-9 ('hitting the target but missing "
+        "the point?'). Re-attendance within 7 days was one of the A&E clinical quality indicators "
+        "(Department of Health, 2010: about 5% expected); zero-day (short-stay) emergency admissions: "
+        "NHS Digital Hospital Episode Statistics.",
+        use="targets and gaming: Goodhart's and Campbell's laws, balancing measures (module 15)",
+        build=build_ed_time,
     ),
 ]
 

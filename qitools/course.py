@@ -14,7 +14,8 @@ command line. The JupyterHub workshop (``qitools hub``) gives every learner this
 home folder.
 
 What goes in is decided by an **allow-list**, never by leaving things out: top-level
-``NN_name.ipynb`` files of ``notebooks/`` and ``exercises/``, ``exercises/README.md``, and the data
+``NN_name.ipynb`` files of ``notebooks/`` (and its ``glossary.ipynb``) and ``exercises/``,
+``exercises/README.md``, and the data
 files named in ``datasets/catalogue.json`` (with the catalogue and ``datasets/README.md``). So the
 coach folder (``exercises/coach/``: solutions and hidden checks) can never be included, whatever
 is added to it. Each exercise notebook is also checked to be a learner copy (no solution markers,
@@ -50,6 +51,8 @@ MANIFEST = ".qitools-course.json"
 
 #: A course notebook or exercise: two digits, an underscore, a lower-case name.
 _NOTEBOOK_NAME = re.compile(r"^\d\d_[a-z0-9_]+\.ipynb$")
+#: The teaching notebooks: the modules, and the glossary they link to.
+_TEACHING_NAME = re.compile(r"^(\d\d_[a-z0-9_]+|glossary)\.ipynb$")
 #: A data file named in the catalogue: a plain file name.
 _DATA_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.(csv|xlsx|json)$")
 
@@ -191,7 +194,7 @@ def course_files() -> list[CourseFile]:
     """
     dirs = _source_dirs()
     files = [CourseFile("README.md", None)]
-    notebooks = _plain_files(dirs["notebooks"], _NOTEBOOK_NAME)
+    notebooks = _plain_files(dirs["notebooks"], _TEACHING_NAME)
     files += [CourseFile(f"notebooks/{p.name}", p) for p in notebooks]
 
     exercises = _plain_files(dirs["exercises"], _NOTEBOOK_NAME)

@@ -672,24 +672,37 @@ def _chance_note(n_units: int, level: float) -> str:
     return f"about {expected:.1f} of {n_units} would be outside the {_f._level_percent(level)} limits by chance alone"
 
 
-def _od_sentence(fp: FunnelPlot, row: pd.Series) -> str:
+def _spread(row: pd.Series) -> bool:
+    """Over-dispersion clearly present: phi above the 95% point of chi-squared(k - 1) / k (Spiegelhalter 2005)."""
     from scipy.stats import chi2
 
+    phi, k = float(row["phi"]), int(row["n_units"])
+    return bool(np.isfinite(phi) and k > 1 and k * phi > chi2.ppf(0.95, k - 1))
+
+
+def _od_sentence(fp: FunnelPlot, row: pd.Series) -> str:
     p = fp.params
-    phi, tau2, k = float(row["phi"]), float(row["tau2"]), int(row["n_units"])
+    phi, tau2 = float(row["phi"]), float(row["tau2"])
     if not np.isfinite(phi):
         return "Over-dispersion could not be estimated here."
-    spread = k > 1 and k * phi > chi2.ppf(0.95, k - 1)
+    spread = _spread(row)
     text = (
         f"Over-dispersion: phi = {_num(phi, 3)} (about 1 when units differ only by chance; "
         f"{'well above 1' if spread else 'not clearly above 1'} here)."
     )
+    finding = (
+        " That is a finding in itself: the units differ from each other far more than chance explains. Ask why "
+        "they differ (case mix, how services are organised, how the data are recorded)."
+    )
+    judgement = (
+        "Widening the limits is a judgement that this spread is acceptable (for example, case mix the data do "
+        "not measure); it can also hide unwarranted variation (Spiegelhalter 2005)."
+    )
     if p["overdispersion"] is None and spread:
         text += (
-            " The units vary more than chance alone explains, so limits that allow only for chance flag too many "
-            "of them. If that extra spread is expected (case mix, coding), pass overdispersion='additive' "
-            "(a between-unit variance, tau2) or 'multiplicative' to widen the limits; then a unit outside is "
-            "unusual even allowing for it."
+            finding + " Limits that allow only for chance flag most of them. To ask instead which units differ "
+            "by more than units usually differ, pass overdispersion='additive' (a between-unit variance, tau2) or "
+            "'multiplicative'. " + judgement
         )
     elif p["overdispersion"] is not None and bool(row["adjusted"]):
         how = (
@@ -697,7 +710,10 @@ def _od_sentence(fp: FunnelPlot, row: pd.Series) -> str:
             if p["overdispersion"] == "additive"
             else f"by sqrt(phi) = {_num(np.sqrt(phi), 3)}"
         )
-        text += f" The limits were widened for it ({p['overdispersion']}, {how})."
+        text += (
+            f" The limits were widened for it ({p['overdispersion']}, {how}), so they show which units differ by "
+            "more than units usually differ." + (finding if spread else "") + " " + judgement
+        )
     elif p["overdispersion"] is not None:
         text += " phi is not above 1, so the limits were not widened."
     return text
@@ -721,6 +737,7 @@ def _one_funnel(fp: FunnelPlot, d: pd.DataFrame, row: pd.Series) -> list[str]:
         f"{k} units compared with a target of {_num(float(row['target']))} ({_target_phrase(fp)}); each unit's "
         f"limits depend on its size n, so a small unit needs a bigger difference to stand out."
     ]
+    widened = p["overdispersion"] is not None and bool(row["adjusted"])
     outer = d[d["outside"].isin([f"above {widest}", f"below {widest}"])]
     inner = d[d["outside"].notna() & ~d.index.isin(outer.index)]
     if len(outer):
@@ -731,10 +748,19 @@ def _one_funnel(fp: FunnelPlot, d: pd.DataFrame, row: pd.Series) -> list[str]:
             parts.append(f"above: {_names(hi)}")
         if len(lo):
             parts.append(f"below: {_names(lo)}")
+        how_far = (
+            "they differ by more than units usually differ"
+            if widened
+            else "such a difference is very unlikely to be chance alone"
+        )
         paras.append(
             f"{len(outer)} unit{'s are' if len(outer) != 1 else ' is'} beyond the {widest} limits "
-            f"({'; '.join(parts)}): such a difference is very unlikely to be chance alone. Look at how those units "
-            f"work (and at their data) before judging them."
+            f"({'; '.join(parts)}): {how_far}. Look at how those units work (and at their data) before judging them."
+        )
+    elif widened:
+        paras.append(
+            f"No unit is beyond the {widest} limits, which were widened for over-dispersion: no unit differs by more "
+            "than units usually differ. That does not make the units alike (see over-dispersion below)."
         )
     else:
         paras.append(f"No unit is beyond the {widest} limits: nothing here shows a unit truly different from the rest.")
@@ -746,11 +772,18 @@ def _one_funnel(fp: FunnelPlot, d: pd.DataFrame, row: pd.Series) -> list[str]:
                 f"({_names(inner['unit'])}): worth a look, not a verdict ({_chance_note(k, levels[0])})."
             )
     paras.append(_od_sentence(fp, row))
-    paras.append(
-        "What not to conclude: a unit inside the funnel is not shown to be 'average' or 'fine', only not shown "
-        "to differ; and ranking the units (a league table) would turn this mostly random variation into an order "
-        "that will not repeat next year (see qi.league_table)."
-    )
+    if _spread(row):
+        paras.append(
+            "What not to conclude: a unit inside the funnel is not shown to be 'average' or 'fine', only not shown "
+            "to differ by more than these limits allow; and ranking the units (a league table) would not say which "
+            "differences are real or why they arise (see qi.league_table)."
+        )
+    else:
+        paras.append(
+            "What not to conclude: a unit inside the funnel is not shown to be 'average' or 'fine', only not shown "
+            "to differ; and ranking the units (a league table) would turn this mostly random variation into an "
+            "order that will not repeat next year (see qi.league_table)."
+        )
     return paras
 
 

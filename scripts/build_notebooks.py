@@ -11,6 +11,7 @@ Usage (from the repository root)::
 
     python scripts/build_notebooks.py                 # every source, written and executed
     python scripts/build_notebooks.py 03 04            # only the modules whose names start so
+    python scripts/build_notebooks.py glossary         # the course glossary (text only)
     python scripts/build_notebooks.py --no-execute     # write the notebooks without outputs
 
 Edit the sources, not the .ipynb files: the next build overwrites them. Execution uses nbclient
@@ -92,9 +93,48 @@ def build(source: Path) -> nbformat.NotebookNode:
     return nb
 
 
+def _client_class() -> type:
+    """nbclient's NotebookClient, minus a hang: it sometimes never sees the reply to a cell that made
+    a widget (jupyter/nbclient#312, open) and waited out the whole cell time limit (about 1 build in
+    3 of a module with an interact() explorer), though the kernel had finished and said so on IOPub.
+    Here, once IOPub has said the cell is done, a missing reply is waited for 10 s, then made up from
+    the cell's own outputs (an error output makes it an error, so the build still stops on errors)."""
+    import asyncio
+    import time
+    from queue import Empty
+
+    from jupyter_core.utils import ensure_async
+    from nbclient import NotebookClient
+
+    class Client(NotebookClient):  # type: ignore[misc]
+        async def _async_poll_for_reply(self, msg_id, cell, timeout, task_poll_output_msg, task_poll_kernel_alive):
+            deadline = None if timeout is None else time.monotonic() + timeout
+            done_since = None
+            while True:
+                try:
+                    msg = await ensure_async(self.kc.shell_channel.get_msg(timeout=1))
+                except Empty:
+                    if task_poll_output_msg.done():
+                        done_since = done_since or time.monotonic()
+                        if time.monotonic() - done_since > 10:
+                            task_poll_kernel_alive.cancel()
+                            errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+                            content = {"status": "error", **{k: errors[0][k] for k in ("ename", "evalue", "traceback")}} if errors else {"status": "ok"}
+                            return {"parent_header": {"msg_id": msg_id}, "header": {}, "content": content}
+                    if deadline is not None and time.monotonic() > deadline:
+                        return await super()._async_poll_for_reply(msg_id, cell, 0.001, task_poll_output_msg, task_poll_kernel_alive)
+                    continue
+                if msg["parent_header"].get("msg_id") == msg_id:
+                    await asyncio.wait_for(task_poll_output_msg, self.iopub_timeout)
+                    task_poll_kernel_alive.cancel()
+                    return msg
+
+    return Client
+
+
 def execute(nb: nbformat.NotebookNode, timeout: int = 300) -> None:
     """Run the notebook in ``notebooks/`` with this environment's python3 kernel (outputs in place)."""
-    from nbclient import NotebookClient
+    NotebookClient = _client_class()
 
     client = NotebookClient(
         nb,
@@ -125,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help="build only sources whose file name starts with one of these")
     parser.add_argument("--no-execute", action="store_true", help="write the notebooks without running them")
     args = parser.parse_args(argv)
-    sources = sorted(SOURCES.glob("[0-9][0-9]_*.py"))
+    sources = sorted(SOURCES.glob("[0-9][0-9]_*.py")) + sorted(SOURCES.glob("glossary.py"))
     if args.names:
         sources = [s for s in sources if any(s.name.startswith(n) for n in args.names)]
     if not sources:

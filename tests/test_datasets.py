@@ -55,6 +55,7 @@ NAMES = [
     "falls_incidents",
     "ct_waits",
     "caesarean_ssi",
+    "ed_time_in_department",
 ]
 
 #: Files in datasets/ that generate.py does not write.
@@ -636,6 +637,68 @@ class TestReadmissionsStory:
         worst_ten = df.loc[rate.sort_values(ascending=False).index[:10], "trust"]
         assert sum(t not in high for t in worst_ten) >= 3
         assert 0.12 < df["readmissions"].sum() / df["discharges"].sum() < 0.15
+
+
+class TestEdTimeInDepartmentStory:
+    """A four-hour regime from April 2023: departures bunch just before 4 hours; balancing measures rise."""
+
+    @pytest.fixture(scope="class")
+    def df(self):
+        df = qi.datasets.load("ed_time_in_department")
+        start = pd.Timestamp(_facts("ed_time_in_department")["regime_start"])
+        return df.assign(after=df["month"] >= start, within_4h=df["minutes"] < 240, patients=1)
+
+    def test_an_audit_sample_of_attendances(self, df):
+        assert df.groupby("month").size().eq(_facts("ed_time_in_department")["sample_per_month"]).all()
+        assert df["month"].nunique() == 24 and set(df["disposition"]) == {"admitted", "discharged"}
+        assert 0.25 < (df["disposition"] == "admitted").mean() < 0.35
+        admitted = df["disposition"] == "admitted"
+        assert df.loc[admitted, "reattended_7d"].isna().all() and df.loc[~admitted, "reattended_7d"].notna().all()
+        assert df.loc[~admitted, "short_stay"].isna().all() and df.loc[admitted, "short_stay"].notna().all()
+
+    def test_departures_bunch_just_before_four_hours(self, df):
+        """The spike (Locker & Mason 2005): the 15 minutes before 240 fill up, the 15 after empty."""
+        before, after = df[~df["after"]], df[df["after"]]
+        last15 = [d["minutes"].between(225, 239).mean() for d in (before, after)]
+        first15 = [d["minutes"].between(240, 254).mean() for d in (before, after)]
+        assert 0.02 < last15[0] < 0.07 and last15[1] > 0.12
+        assert first15[1] < first15[0] / 2
+        # a spike, not a shift of the whole distribution: the 15 minutes before the window do not change
+        earlier = [d["minutes"].between(210, 224).mean() for d in (before, after)]
+        assert abs(earlier[1] - earlier[0]) < 0.015
+
+    def test_target_hit_but_typical_wait_unchanged(self, df):
+        within = df.groupby("after")["within_4h"].mean()
+        assert 0.66 < within[False] < 0.74 and 0.79 < within[True] < 0.87
+        median = df.groupby("after")["minutes"].median()
+        assert abs(median[True] - median[False]) <= 6
+        twelve_hours = df.groupby("after")["minutes"].apply(lambda m: (m >= 720).mean())
+        assert abs(twelve_hours[True] - twelve_hours[False]) < 0.01
+
+    @pytest.mark.parametrize(
+        "measure, who",
+        [("within_4h", None), ("last15", None), ("reattended_7d", "discharged"), ("short_stay", "admitted")],
+    )
+    def test_each_measure_shifts_at_the_regime(self, df, measure, who):
+        d = df.assign(last15=df["minutes"].between(225, 239))
+        if who:
+            d = d[d["disposition"] == who]
+        rc = _quiet(qi.run_chart, d, x="month", y=measure, n="patients")
+        assert bool(rc.summary["runs_signal"].iloc[0])
+        start = _facts("ed_time_in_department")["regime_start"]
+        cc = _quiet(qi.control_chart, d, x="month", y=measure, n="patients", chart="p", part=[start])
+        assert not cc.summary["runs_signal"].any() and cc.summary["sigma_signals"].eq(0).all()
+        assert cc.summary["cl"].iloc[1] > cc.summary["cl"].iloc[0]
+        base = _quiet(qi.control_chart, d[~d["after"]], x="month", y=measure, n="patients", chart="p")
+        assert not base.summary["runs_signal"].iloc[0] and base.summary["sigma_signals"].iloc[0] == 0
+
+    def test_balancing_measures_match_the_planted_rates(self, df):
+        facts = _facts("ed_time_in_department")
+        before = df[~df["after"]]
+        discharged = before[before["disposition"] == "discharged"]["reattended_7d"].astype(float).mean()
+        admitted = before[before["disposition"] == "admitted"]["short_stay"].astype(float).mean()
+        assert abs(discharged - facts["reattend_7d_usual"]) < 0.02
+        assert abs(admitted - facts["short_stay_usual"]) < 0.03
 
 
 class TestMessyExportStory:

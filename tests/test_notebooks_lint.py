@@ -74,10 +74,19 @@ def _output_text(cell: dict) -> str:
 ids = [p.stem for p in PATHS]
 
 
+#: The course's modules (issues 17 and 18): the index 00, then modules 01 to 17, one notebook each.
+COURSE = {
+    0: "00_start_here", 1: "01_why_measure", 2: "02_aims_and_measures", 3: "03_understanding_the_system",
+    4: "04_run_charts", 5: "05_run_chart_rules", 6: "06_pdsa_cycles", 7: "07_variation_xmr",
+    8: "08_choosing_the_chart", 9: "09_measurement_data", 10: "10_rare_events", 11: "11_baselines_and_limits",
+    12: "12_overdispersion", 13: "13_making_data_count", 14: "14_comparing_units", 15: "15_targets_and_gaming",
+    16: "16_people_and_spread", 17: "17_your_own_data",
+}  # fmt: skip
+
+
 def test_the_course_is_complete():
-    """00 (the index) and the modules of the curriculum are all there, numbered from 00 (gaps are being filled)."""
-    numbers = sorted(int(p.name[:2]) for p in PATHS)
-    assert numbers[:3] == [0, 1, 2] and len(set(numbers)) == len(numbers), f"found {numbers}"
+    """The index (00) and every module 01-17 are there, one notebook each, with the course's names."""
+    assert [p.stem for p in PATHS] == [COURSE[k] for k in range(18)], f"found {[p.stem for p in PATHS]}"
 
 
 @pytest.mark.parametrize("path", PATHS, ids=ids)
@@ -205,10 +214,10 @@ class TestOutputs:
 
 @pytest.mark.parametrize("path", PATHS, ids=ids)
 def test_links_lead_somewhere(path):
-    """Relative links to other notebooks (modules, exercises) point at files that exist."""
+    """Relative links to other notebooks (modules, exercises) and pages (the glossary) point at files that exist."""
     for text in _markdown(_load(path)):
-        for target in re.findall(r"\]\(([^)#:]+\.ipynb)\)", text):
-            assert (path.parent / target).resolve().exists(), f"{path.name} links to a missing notebook {target}"
+        for target in re.findall(r"\]\(([^)#:]+\.(?:ipynb|md))(?:#[^)]*)?\)", text):
+            assert (path.parent / target).resolve().exists(), f"{path.name} links to a missing file {target}"
 
 
 def test_index_lists_every_module():
@@ -234,6 +243,26 @@ def test_notebook_matches_its_source(path):
     assert committed == built, (
         f"{path.name} differs from its source: run python scripts/build_notebooks.py {path.stem[:2]}"
     )
+
+
+GLOSSARY = NOTEBOOKS / "glossary.ipynb"
+
+
+def test_glossary_matches_its_source_and_its_links_work():
+    """notebooks/glossary.ipynb (text only) is the build of scripts/course/glossary.py; its links resolve."""
+    source = SOURCES / "glossary.py"
+    built = _builder().parse(source.read_text(encoding="utf-8"))
+    nb = _load(GLOSSARY)
+    assert [(c["cell_type"], _source(c)) for c in nb["cells"]] == built, (
+        "glossary.ipynb differs from its source: run python scripts/build_notebooks.py glossary"
+    )
+    assert all(c["cell_type"] == "markdown" for c in nb["cells"])
+    text = "\n".join(_markdown(nb))
+    for target in re.findall(r"\]\(([^)#:]+\.ipynb)(?:#[^)]*)?\)", text):
+        assert (NOTEBOOKS / target).exists(), f"glossary.ipynb links to a missing notebook {target}"
+    terms = [t for t in re.findall(r"^- \*\*(.+?)\*\*", text, re.MULTILINE) if not t[0].isdigit()]
+    assert len(terms) >= 60
+    assert terms == sorted(terms, key=str.lower), "keep the glossary in alphabetical order"
 
 
 class TestBuilder:

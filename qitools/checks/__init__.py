@@ -59,6 +59,7 @@ from .cells import (
     longest_run_max,
     median,
     moving_ranges,
+    order,
     outside_funnel,
     overdispersion,
     p_limits,
@@ -67,9 +68,12 @@ from .cells import (
     points_outside,
     proportion,
     rate,
+    ratio,
     run_chart_drawing,
+    suppressed,
     tidy_table,
     useful_points,
+    written,
     vital_few,
     xmr_limits,
 )
@@ -84,6 +88,7 @@ from .cells_shewhart import (
 )
 from .judges import judge
 from .judges.choices import make_key
+from .judges.targets_and_people import order_keys
 from .mistakes import MISTAKES
 from .reporting import Progress, begin, reset, results, summary
 from .verdict import Verdict
@@ -98,6 +103,7 @@ __all__ = [
     "results",
     "judge",
     "make_key",
+    "order_keys",
     "choice",
     "choices",
     "chart_type",
@@ -123,6 +129,10 @@ __all__ = [
     "funnel_limits",
     "outside_funnel",
     "tidy_table",
+    "order",
+    "ratio",
+    "suppressed",
+    "written",
     "vital_few",
     "chart_settings",
     # modules 7-12 (cells_shewhart.py)

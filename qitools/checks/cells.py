@@ -37,6 +37,10 @@ __all__ = [
     "tidy_table",
     "vital_few",
     "chart_settings",
+    "order",
+    "ratio",
+    "suppressed",
+    "written",
 ]
 
 
@@ -1065,3 +1069,150 @@ def chart_settings(qid, answer, *, chart, n_points=None, keys=None, hints=None, 
     Right ✓ – question 4.3. Made with the settings the question asks for.
     """
     _check("chart_settings", qid, answer, chart=chart, n_points=n_points, keys=keys, hints=hints, **settings)
+
+
+def order(qid, answer, keys, *, options=None, hints=None) -> None:
+    """Check a list put in order (the sections of a report, the steps of a method).
+
+    Parameters
+    ----------
+    qid : str
+        The question number.
+    answer : list
+        The learner's items (letters or names), first to last.
+    keys : list of str
+        One key per position: :func:`order_keys` of the right order.
+    options : sequence, optional
+        The allowed items; anything else is reported.
+    hints : str or (str, str), optional
+        The nudge and the pointer.
+
+    Returns
+    -------
+    None
+        Prints the verdict: how many items are in the right place (never which order is right). A
+        list in exactly the reverse order is a named mistake.
+
+    Examples
+    --------
+    >>> from qitools import checks
+    >>> checks.reset()
+    >>> keys = checks.order_keys("16.6", ["b", "c", "a"])
+    >>> checks.order("16.6", ["b", "a", "c"], keys, options="abc")
+    Not yet ✗ – question 16.6. 1 of 3 are in the right place.
+       Hint 1 of 2: Which comes first? Put that one first in your list, then ask the same of the rest.
+    >>> checks.order("16.6", ["B", "c", "a"], keys, options="abc")
+    Right ✓ – question 16.6.
+    """
+    _check("order", qid, answer, keys, question=str(qid), options=options, hints=hints)
+
+
+def ratio(qid, answer, numerator, denominator, *, hints=None) -> None:
+    """Check a ratio of two totals, such as observed / expected deaths (a standardised ratio).
+
+    Parameters
+    ----------
+    qid : str
+        The question number.
+    answer : float
+        The learner's ratio (typed rounded answers are accepted).
+    numerator, denominator : number or list of numbers
+        The observed and expected counts (lists are added up first).
+    hints : str or (str, str), optional
+        The nudge and the pointer.
+
+    Returns
+    -------
+    None
+        Prints the verdict. Mistakes recognised: the division the wrong way up, a percentage.
+
+    Examples
+    --------
+    >>> from qitools import checks
+    >>> checks.reset()
+    >>> checks.ratio("15.5", 0.8, [30, 50], [40, 60])
+    Right ✓ – question 15.5. Above 1: more than expected for these patients; below 1: fewer.
+    >>> checks.ratio("15.5", 1.25, [30, 50], [40, 60])  # doctest: +ELLIPSIS
+    Not yet ✗ – question 15.5.
+       Common mistake – the division the wrong way up: ...
+       Hint 1 of 2: Divide the total observed by the total expected.
+    """
+    _check("ratio", qid, answer, numerator, denominator, hints=hints)
+
+
+def suppressed(qid, answer, original, *, threshold=5, hints=None) -> None:
+    """Check a table made safe to share: counts from 1 to ``threshold - 1`` hidden, every other count kept.
+
+    Parameters
+    ----------
+    qid : str
+        The question number.
+    answer : pandas.DataFrame
+        The learner's table (as :func:`qitools.suppress_small_counts` returns it: small counts
+        replaced by text such as ``"<5"``).
+    original : dict of list
+        The count columns that must be suppressed, with their original counts: ``{column: counts}``.
+    threshold : int, default 5
+        Counts below this (and above 0) must be hidden.
+    hints : str or (str, str), optional
+        The nudge and the pointer.
+
+    Returns
+    -------
+    None
+        Prints the verdict. Small counts still shown is a named mistake; counts of ``threshold`` or
+        more hidden or changed are wrong too. Zeros may be shown or hidden.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import qitools as qi
+    >>> from qitools import checks
+    >>> checks.reset()
+    >>> table = pd.DataFrame({"month": [1, 2, 3], "harm": [0, 3, 12]})
+    >>> checks.suppressed("17.5", table, {"harm": [0, 3, 12]})  # doctest: +ELLIPSIS
+    Not yet ✗ – question 17.5. 1 small count is still shown.
+       Common mistake – small numbers shared: ...
+    >>> checks.suppressed("17.5", qi.suppress_small_counts(table, ["harm"]), {"harm": [0, 3, 12]})
+    Right ✓ – question 17.5. Counts from 1 to 4 hidden, the rest kept: safe to share.
+    """
+    _check("suppressed", qid, answer, original, threshold=threshold, hints=hints)
+
+
+def written(qid, answer, *, parts=None, min_words=20, hints=None) -> None:
+    """Record a written answer for the coach: a reflection, a project's story (coach-marked, no auto points).
+
+    The check only says whether the answer has been written: text (or a dict of texts, one per part)
+    with at least ``min_words`` words in each part. It never judges the content: the coach reads the
+    answer in the learner's notebook and marks it with the rubric in ``exercises/coach/README.md``,
+    and the hidden check gives it no automatic points.
+
+    Parameters
+    ----------
+    qid : str
+        The question number.
+    answer : str or dict of str
+        The learner's text, or one text per part.
+    parts : list of str, optional
+        The keys the dict must have (one text each); omitted, the answer is one text.
+    min_words : int, default 20
+        The fewest words in each part.
+    hints : str or (str, str), optional
+        The nudge and the pointer.
+
+    Returns
+    -------
+    None
+        Prints whether the answer is complete, and that the coach will mark it.
+
+    Examples
+    --------
+    >>> from qitools import checks
+    >>> checks.reset()
+    >>> checks.written("16.7", {"what": "We tested a falls bundle.", "next": ...}, parts=["what", "next"], min_words=3)
+    Not yet ✗ – question 16.7. 1 of 2 parts written (at least 3 words each).
+       Hint 1 of 2: Write your own words in the quotes, replacing the ... of every part.
+    >>> checks.written("16.7", "We tested a falls bundle on two wards.", min_words=5)
+    Right ✓ – question 16.7. Recorded for your coach (8 words). This answer earns no automatic points: your coach reads it and marks it with the rubric.
+    """
+    _check("written", qid, answer, parts=parts, min_words=min_words, hints=hints)

@@ -49,7 +49,7 @@ def screened_xmr_limits(qid, answer, data, *, hints=None) -> None:
     >>> checks.reset()
     >>> values = [14, 16, 13, 15, 17, 14, 15, 29, 16, 14, 13, 15]
     >>> checks.screened_xmr_limits("7.4", (15.92, 5.03, 26.80), values)  # doctest: +ELLIPSIS
-    ❌ Question 7.4: not right yet.
+    Not yet ✗ – question 7.4.
        Common mistake – limits from unscreened moving ranges: ...
     """
     _check("screened_xmr_limits", qid, answer, data, hints=hints)
@@ -82,7 +82,7 @@ def p_limits_at(qid, answer, events, n, *, point, hints=None) -> None:
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.p_limits_at("8.2", (0.4048, 0.8619), [30, 45, 20], [50, 60, 40], point=3)
-    ✅ Question 8.2: right. This point's own n sets how wide its limits are.
+    Right ✓ – question 8.2. This point's own n sets how wide its limits are.
     """
     _check("p_limits_at", qid, answer, events, n, point=point, hints=hints)
 
@@ -111,7 +111,7 @@ def outside_p_limits(qid, answer, labels, events, n, *, hints=None) -> None:
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.outside_p_limits("12.1", ["Jan", "Feb"], ["Jan", "Feb", "Mar"], [900, 800, 820], [1000, 1000, 1000])
-    ✅ Question 12.1: right. With denominators this big, a p chart's limits are very narrow.
+    Right ✓ – question 12.1. With denominators this big, a p chart's limits are very narrow.
     """
     _check("outside_p_limits", qid, answer, labels, events, n, hints=hints)
 
@@ -141,7 +141,7 @@ def gaps_between(qid, answer, dates, *, hints=None) -> None:
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.gaps_between("10.1", [36, 44], ["2023-02-14", "2023-01-09", "2023-03-30"])
-    ✅ Question 10.1: right. One gap fewer than events, each the later date minus the earlier.
+    Right ✓ – question 10.1. One gap fewer than events, each the later date minus the earlier.
     """
     _check("gaps_between", qid, answer, dates, hints=hints)
 
@@ -170,7 +170,7 @@ def cases_between(qid, answer, event_cases, *, hints=None) -> None:
     >>> from qitools import checks
     >>> checks.reset()
     >>> checks.cases_between("10.4", [29, 7], [12, 41, 48])  # doctest: +ELLIPSIS
-    ❌ Question 10.4: not right yet.
+    Not yet ✗ – question 10.4.
        Common mistake – counting an event case as a case between: ...
     """
     _check("cases_between", qid, answer, event_cases, hints=hints)
@@ -205,7 +205,7 @@ def subgroup_medians(qid, answer, periods, values, *, hints=None) -> None:
     >>> def monthly_medians(months, values):
     ...     return [statistics.median([v for m, v in zip(months, values) if m == k]) for k in sorted(set(months))]
     >>> checks.subgroup_medians("9.5", monthly_medians, [1, 1, 2, 2, 2], [3, 5, 7, 8, 20])
-    ✅ Question 9.5: right. One median per period, in time order, even when the rows are not.
+    Right ✓ – question 9.5. One median per period, in time order, even when the rows are not.
     """
     _check("subgroup_medians", qid, answer, periods, values, hints=hints)
 
@@ -254,10 +254,10 @@ def chart_options(qid, answer, *, chart, n_points, baseline=None, excluded=(), p
     >>> y = [5, 7, 6, 8, 4, 6, 7, 15, 6, 8, 3, 2, 3, 4]
     >>> cc = qi.control_chart(y=y, chart="i", freeze=10, exclude=[8])
     >>> checks.chart_options("11.4", cc, chart="i", n_points=14, baseline=10, excluded=[8])
-    ✅ Question 11.4: right. Made with the settings the question asks for.
+    Right ✓ – question 11.4. Made with the settings the question asks for.
     >>> checks.chart_options("11.4", qi.control_chart(y=y, chart="i", freeze=10), chart="i", n_points=14,
     ...                      baseline=10, excluded=[8])
-    ❌ Question 11.4: not right yet. Check the points left out of the limits (exclude=).
+    Not yet ✗ – question 11.4. Check the points left out of the limits (exclude=).
        Hint 1 of 2: Use exactly the function and the arguments the question gives.
     """
     verdict = judge("chart_options", answer, chart=chart, n_points=n_points, baseline=baseline, excluded=excluded,

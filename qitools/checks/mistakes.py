@@ -315,8 +315,59 @@ MISTAKES: dict[str, tuple[str, str]] = {
     ),
     "variation_assurance_mixed": (
         "variation and assurance mixed up",
-        "The variation icon says whether the process has changed (special or common cause); the "
-        "assurance icon says whether the target will be met reliably.",
+        "The variation icon reads the latest point only: special cause (improvement or concern) or "
+        "common cause there, so read the whole chart for earlier signals. The assurance icon says "
+        "whether the target will be met reliably: pass when both limits lie on the good side of it, "
+        "fail when both lie on the bad side, hit or miss when it lies between them.",
+    ),
+    "icon_is_whole_chart": (
+        "reading the variation icon as a verdict on the whole chart",
+        "The variation icon summarises the latest point only. A grey (common cause) icon can sit on a "
+        "chart full of earlier signals (an outbreak, a seasonal pattern): read the whole chart.",
+    ),
+    "fixed_rule_false_alarm": (
+        "one signal on a long chart taken as proof",
+        "Rules with a fixed run length (7 in a row) fire more often the longer the chart: on a long "
+        "chart of a stable process one such signal is quite likely by chance. Look for a cause, and "
+        "see whether the pattern lasts, before acting.",
+    ),
+    "overdispersion_dismissed": (
+        "treating over-dispersion as a nuisance",
+        "A dispersion ratio (phi) far above 1 is a finding: the units differ from each other far more "
+        "than chance explains. Widening the limits is a judgement that this spread is acceptable, and "
+        "it can hide unwarranted variation: first ask why the units differ.",
+    ),
+    "small_numbers_shared": (
+        "small numbers shared",
+        "Counts from 1 to 4 about patients can identify them: suppress them (shown as '<5') before a "
+        "table leaves the team, and suppress the rates made from them too.",
+    ),
+    "gaming_missed": (
+        "gaming taken for improvement",
+        "When a target is what matters, the numbers can improve without care improving: look at the "
+        "whole distribution (a spike just inside the target), the typical wait, and the balancing "
+        "measures before calling it an improvement.",
+    ),
+    "blame_not_system": (
+        "blaming people for what the system rewards",
+        "Gaming and hidden problems grow where people fear blame. Berwick (2013) asks leaders to "
+        "abandon blame as a tool, use targets with caution, and ask what in the system made the "
+        "behaviour sensible.",
+    ),
+    "balancing_not_guard": (
+        "a measure that cannot show the harm",
+        "A balancing measure watches where the pressure of the target could push harm: what happens to "
+        "the patients just inside the target, elsewhere in the system or later. A measure that moves "
+        "with the target itself cannot show it.",
+    ),
+    "crude_comparison": (
+        "comparing crude rates of different patients",
+        "Units that treat older or sicker patients have more deaths (or readmissions) for the same "
+        "quality of care. Compare observed with expected for their case mix (risk adjustment).",
+    ),
+    "order_reversed": (
+        "the order reversed",
+        "Your list is in exactly the reverse order: which comes first?",
     ),
     "rag_thinking": (
         "judging one month against the target",

@@ -24,7 +24,7 @@
 # - choose your route through the 17 modules (the clinician core, and the analyst extensions);
 # - make your first run chart.
 #
-# Words you do not know are explained in the [glossary](#Glossary) at the end of this notebook.
+# Words you do not know are explained in the course [glossary](glossary.ipynb).
 
 # %% [markdown]
 # ## 1. How the course works
@@ -261,57 +261,9 @@ print(f"signal: {s['runs_signal']}")
 # %% [markdown]
 # ## Glossary
 #
-# The words the course uses, in plain English, with the module that explains each one.
-#
-# - **aim**: what a team is trying to accomplish: how much, by when, for whom (module 2).
-# - **analyst extension**: an optional exercise question in which you write a short function; graded apart from the clinician core.
-# - **annotation**: a note on a chart marking when a change was made (module 4).
-# - **assurance icon**: the Making Data Count icon saying whether a process will meet its target: pass, fail, or hit or miss (modules 1, 13).
-# - **balancing measure**: a measure that watches for harm a change may cause elsewhere (module 2).
-# - **baseline**: the points before a change, used to set the centre line (and limits) that later points are judged against (modules 4, 11).
-# - **c chart, u chart**: control charts for counts of events, with the same (c) or a varying (u) area of opportunity such as bed days (module 8).
-# - **cause and effect diagram** (fishbone, Ishikawa): a picture of the possible causes of a problem, grouped under headings (module 3).
-# - **centre line**: the middle line of a chart: the median on a run chart, usually the mean on a control chart (modules 4, 7).
-# - **common-cause variation**: the ordinary ups and downs of a stable process; reacting to each one is tampering (modules 1, 7).
-# - **control chart** (SPC chart, Shewhart chart): a run chart with control limits, the range the process produces by chance (module 7).
-# - **control limits**: the lines above and below the centre line; points beyond them are signals (module 7).
-# - **crossing**: a place where the line goes from one side of the median to the other (module 5).
-# - **denominator, numerator**: the bottom and the top of a fraction: bed days and falls in "falls per 1,000 bed days" (module 2).
-# - **driver diagram**: a diagram linking an aim to the drivers that affect it and the change ideas to test (module 6).
-# - **false alarm**: a signal that chance alone produced, when nothing changed (module 5).
-
-# %% [markdown]
-# - **family of measures**: an outcome measure, process measures and a balancing measure, looked at together (module 2).
-# - **freeze**: fix the centre line and limits on the baseline and extend them, so later points are judged against it (modules 4, 11).
-# - **funnel plot**: a chart comparing units (trusts, wards) against limits that narrow as units grow, instead of a league table (module 14).
-# - **g chart, t chart**: charts for rare events: the cases between events (g), or the time between them (t) (module 10).
-# - **gaming**: changing what is recorded, or when, to meet a target without improving care (module 15).
-# - **Goodhart's law**: when a measure becomes a target, it ceases to be a good measure (module 15).
-# - **I chart** (XmR chart, individuals chart): a control chart of single values, with limits from the moving ranges (module 7).
-# - **median**: the middle value once the values are sorted; half lie above it and half below (module 4).
-# - **Model for Improvement**: three questions (aim, measures, changes) plus PDSA cycles to test changes (this notebook).
-# - **operational definition**: exactly what to count and how, so that two people counting get the same number (module 2).
-# - **outcome measure, process measure**: what happens to patients; whether the steps of care happen (module 2).
-# - **over-dispersion**: more variation between points than the chart's assumptions allow, common with very large denominators (module 12).
-# - **p chart**: a control chart of proportions (yes/no per patient) whose limits vary with the number of patients (module 8).
-# - **Pareto chart**: bars in order from the biggest category down, with a running total; the first few bars are the **vital few** (module 3).
-# - **part**: a stretch of a chart with its own centre line (and limits), such as before and after a change (modules 4, 11).
-# - **PDSA cycle**: Plan (with a prediction), Do, Study, Act: a small test of a change (module 6).
-
-# %% [markdown]
-# - **process map**: a picture of the steps a patient (or a form, or a sample) goes through, showing where the waits and handovers are (module 3).
-# - **RAG rating**: red, amber or green against a threshold; it cannot tell a real change from chance (module 1).
-# - **ramp**: a series of linked PDSA cycles that grow a change step by step (module 6).
-# - **run**: one or more points in a row on the same side of the median (modules 4, 5).
-# - **run chart**: a line chart of a measure in time order, with its median (module 4).
-# - **sampling**: measuring some of the cases (20 notes a month, say) instead of all of them (module 2).
-# - **signal** (special-cause variation): a pattern chance rarely produces, so look for a cause; false alarms still happen (modules 5, 7).
-# - **stratification**: splitting data into groups (wards, shifts, days) that may behave differently, before charting (modules 2, 3).
-# - **target**: a value a process is asked to reach; drawn on a chart as a goal line (modules 1, 4, 13, 15).
-# - **trend**: several points in a row going up (or down); a weak rule, often a false alarm (module 5).
-# - **useful observation**: a point that is not on the median; the run-chart rules count only these (module 4).
-# - **xbar and s charts**: control charts of the mean and the spread of several measurements per period (module 9).
-# - **5 whys**: asking "why?" again and again to get from a problem to a cause the team can change (module 3).
+# The words the course uses, in plain English, with the module that explains each one, are in the
+# [course glossary](glossary.ipynb): aim, baseline, control limits, funnel plot, Goodhart's law,
+# operational definition, Pareto chart, PDSA cycle, run, signal and about 60 more.
 
 # %% [markdown]
 # ## Sources

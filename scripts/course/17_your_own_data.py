@@ -1,4 +1,4 @@
-# Source of notebooks/17_your_own_data.ipynb: edit this file, then run `python scripts/build_notebooks.py 12`.
+# Source of notebooks/17_your_own_data.ipynb: edit this file, then run `python scripts/build_notebooks.py 17`.
 # ruff: noqa: E402, E501, E703, B905 - notebook idioms: imports where first needed, long markdown lines, ";" hides a plot's return value, plain zip() for readers
 
 # %% [markdown]
@@ -6,18 +6,21 @@
 #
 # | | |
 # |---|---|
-# | **Level** | 2 (practitioner) |
-# | **Time** | about 30 minutes, then as long as your own data needs |
-# | **Prerequisites** | [Module 4, Run charts](04_run_charts.ipynb), [Module 8, Choosing the chart](08_choosing_the_chart.ipynb) and [Module 11, Chart savvy](11_baselines_and_limits.ipynb) |
+# | **Level** | 3 (analyst): it brings together the practitioner modules and module 11's baselines |
+# | **Time** | about 45 minutes, and 45 for its exercise; then as long as your own data needs |
+# | **Prerequisites** | [Module 4, Run charts](04_run_charts.ipynb), [Module 8, Choosing the chart](08_choosing_the_chart.ipynb), [Module 11, Baselines and limits](11_baselines_and_limits.ipynb) and [Module 16, People and spread](16_people_and_spread.ipynb) (telling the story) |
 # | **Measure used** | falls per 1,000 occupied bed days on Ash and Cedar wards, as a ward dashboard exports them (`team_export_messy`); then a measure of your own |
 #
 # **Learning objectives.** By the end of this module you will be able to:
 # - read a **messy export** (titles, two header lines, UK dates, "1,444" and "93%", totals) into a
 #   tidy table, and check it against the export's own totals;
 # - **choose** the chart, find a long enough **baseline**, and **interpret** the chart;
-# - **share** the result safely (small numbers suppressed) and write its **story** for your team or
-#   board;
+# - **share** the result safely (**small numbers suppressed**) and write its **story** for your team
+#   or board, in the order a SQUIRE report uses (module 16);
 # - do all of this again with **your own data**.
+#
+# The words this module uses (baseline, small-number suppression, capstone, ...) are explained in the
+# course [glossary](glossary.ipynb).
 
 # %% [markdown]
 # ## The six steps
@@ -36,7 +39,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import qitools as qi
 
-plt.rcParams["figure.dpi"] = 80  # small pictures
+plt.rcParams["figure.dpi"] = 100  # sharp enough to project and zoom
 warnings.formatwarning = lambda msg, cat, *args, **kwargs: f"{cat.__name__}: {msg}\n"  # short warnings
 
 # %% [markdown]
@@ -140,6 +143,13 @@ cc = qi.control_chart(falls, x="month", y="falls", n="bed_days", chart="u", mult
 cc.plot(figsize=(8, 3.5), title="Ash and Cedar: falls per 1,000 occupied bed days",
         annotations=[{"x": "2022-11-01", "label": "falls bundle"}]);
 
+# %% [markdown]
+# **Chart description:** u chart of Ash and Cedar's falls per 1,000 occupied bed days, April 2021
+# to March 2024, in two parts split at a dashed line labelled "falls bundle" (November 2022). Part 1:
+# points between about 5 and 14 around a centre line of 10.3, limits about 2.4 and 18.2. Part 2:
+# points between about 2 and 8 around 4.7, limits 0 and about 10.1. All points are grey: no signal
+# inside either part.
+
 # %%
 # NBVAL_CHECK_OUTPUT
 print(cc.summary[["part", "n_obs", "cl", "lcl", "ucl", "sigma_signals", "runs_signal"]].round(2).to_string(index=False))
@@ -176,14 +186,27 @@ def split_explorer(chart, new_part_from):
     plt.show()
 
 # %% [markdown]
+# **Chart description:** the falls chart (u chart or run chart, as you choose) with its second part
+# starting at the month you pick on the slider.
+
+# %% [markdown]
 # ## Step 6: share it, and write the story
 #
 # Before a table leaves the team, **suppress small counts** so that no patient can be recognised
-# (NHS statistical disclosure practice). Falls with harm are small numbers:
+# (NHS statistical disclosure practice: counts from 1 to 4 are shown as "<5"). Falls with harm are
+# small numbers. `qi.suppress_small_counts` takes the table and the count columns to suppress
+# (and, with `also=`, the rates made from them, which would give the counts away):
 
 # %%
+# NBVAL_CHECK_OUTPUT
 shareable = qi.suppress_small_counts(df[["month", "falls", "falls_with_harm"]], ["falls_with_harm"])
-shareable.head(4)
+print(shareable.head(6).to_string(index=False))
+print("months suppressed:", (shareable["falls_with_harm"] == "<5").sum(), "of", len(shareable))
+
+# %% [markdown]
+# A chart's HTML report does the same with `suppress_small=True`:
+# `qi.chart_report(cc, "falls_report.html", suppress_small=True)` writes a report you can send,
+# with the chart, its reading and a data table whose counts from 1 to 4 show as "<5".
 
 # %% [markdown]
 # Then write the **story**: the chart, and a few sentences that answer the Model for Improvement's
@@ -202,6 +225,22 @@ shareable.head(4)
 # > six wards, starting with Beech (the highest rate).
 #
 # **Try it:** double-click this cell and rewrite the story in your own words, or for your own data.
+
+# %% [markdown]
+# ### How your coach marks a story
+#
+# The exercise asks you to write the story of a chart; your coach marks it with this rubric (each
+# line 0 = missing, 1 = partly there, 2 = clear and right; 12 in all, and "ready to share" at 9 or
+# more with no 0):
+#
+# | | the story... |
+# |---|---|
+# | **aim** | says how much, by when, for whom (module 2) |
+# | **measure** | defines the measure (what is counted, out of what, from which source) and says which chart and why (modules 2 and 8) |
+# | **change** | says what was changed and how it was tested (PDSA cycles, when) (module 6) |
+# | **chart** | reads the chart by its rules (signal or not, the baseline, parts or frozen limits) without claiming more than it shows (modules 5, 7 and 11) |
+# | **next** | says how the gain will be held and spread, with a process or balancing measure (modules 2, 15 and 16) |
+# | **shared safely** | suppresses small numbers and is written in plain words for its readers (this module) |
 
 # %% [markdown]
 # ## Now with your own data
@@ -226,12 +265,14 @@ shareable.head(4)
 # - Start with a run chart; choose the control chart from the kind of data.
 # - A chart needs a **baseline**: with too few "before" points a real change may not show. Ask for
 #   more data rather than splitting the chart by eye.
-# - Suppress small counts before sharing, and tell the story: aim, measure, change, chart, next.
+# - **Suppress small counts** before sharing (`qi.suppress_small_counts`, or `suppress_small=True`
+#   in a report), and tell the story: aim, measure, change, chart, next. Your coach marks it with
+#   the rubric above.
 #
 # **Discuss with your coach:** bring your own chart and story. What does the chart show, what do
 # you think caused it, and what will you test next?
 #
-# **Practise:** [exercises/17_your_own_data.ipynb](../exercises/17_your_own_data.ipynb) (graded, with hints).
+# **Practise:** [exercises/17_your_own_data.ipynb](../exercises/17_your_own_data.ipynb) (graded, with hints; your story is marked by your coach).
 #
 # **This is the last module.** Well done! Go back to [Start here](00_start_here.ipynb) for the list
 # of modules, or to the `exercises` folder to practise.
@@ -244,4 +285,6 @@ shareable.head(4)
 # - Perla RJ, Provost LP, Murray SK (2011). The run chart. *BMJ Qual Saf* 20:46–51.
 # - NHS Digital. *Statistical disclosure control* guidance for published health statistics
 #   (suppressing small numbers).
+# - Ogrinc G, Davies L, Goodman D, et al. (2016). SQUIRE 2.0: revised publication guidelines.
+#   *BMJ Qual Saf* 25:986–992 (the order of the story).
 # - Example data: `team_export_messy` and `ward_falls` (synthetic; see `datasets/README.md`).

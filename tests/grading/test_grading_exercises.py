@@ -28,10 +28,10 @@ def _begin_questions(nb) -> list[str]:
 
 
 def test_one_exercise_per_module():
-    """Every teaching module after the index has its graded exercise, with the same number."""
+    """Every module 1-17 has exactly one graded exercise with the same number, and no exercise lacks a module."""
     modules = sorted(int(p.name[:2]) for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb") if p.name[:2] != "00")
-    missing = sorted(set(modules) - {int(n[:2]) for n in NAMES} - {1})  # module 1: graded exercise to come
-    assert missing == [], f"modules without a graded exercise: {missing}"
+    assert modules == list(range(1, 18)), f"the course's modules are 01-17; found {modules}"
+    assert [int(n[:2]) for n in NAMES] == list(range(1, 18)), f"one exercise per module 1-17; found {NAMES}"
     assert sorted(p.stem for p in EXERCISES.glob("*.ipynb")) == NAMES
 
 

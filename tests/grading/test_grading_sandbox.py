@@ -74,7 +74,14 @@ class TestWhatALearnerProcessIsGiven:
     def test_no_argument_or_setting_leads_to_the_course_folder(self, workspace, tmp_path):
         home = workspace.new_home()
         argv, env, bargs = workspace.command(home, info_fd=None)
-        words = [*argv, *env.values(), *bargs.decode().split("\0")]
+        # Paths inside the sandbox (where a mount appears: "--bind SRC DEST") name the learner's own
+        # view (and --setenv values the learner's own settings), not the host's: a checkout under /tmp
+        # must not make the private /tmp look like a leak.
+        mounts = bargs.decode().split("\0")
+        two = {"--bind", "--ro-bind", "--ro-bind-try", "--bind-try", "--symlink", "--setenv"}
+        one = {"--tmpfs", "--dir", "--proc", "--dev", "--chdir"}
+        inside = {i + 2 for i, w in enumerate(mounts) if w in two} | {i + 1 for i, w in enumerate(mounts) if w in one}
+        words = [*argv, *env.values(), *(w for i, w in enumerate(mounts) if i not in inside)]
         course = [str(ROOT / "exercises"), str(ROOT / "exercises" / "coach"), str(HIDDEN)]
         assert not [w for w in words if any(c.startswith(w.rstrip("/") + "/") or c == w for c in course if w)]
         if workspace.isolation.sandboxed:

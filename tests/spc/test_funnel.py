@@ -435,6 +435,40 @@ class TestFunnelPlotResult:
         fp = qi.funnel_plot(unit=_units(30), y=rng.binomial(n, p), n=n, overdispersion="additive")
         assert "The limits were widened for it (additive, tau2 = " in str(fp.explain())
 
+    def test_explain_reads_overdispersion_as_a_finding(self, rng):
+        """Issue 17 item 4: a large phi IS the finding (units differ greatly); widening the limits is a
+        judgement that the spread is acceptable and can hide unwarranted variation (Spiegelhalter 2005)."""
+        n = rng.integers(5_000, 20_000, 30)
+        y = rng.binomial(n, rng.normal(0.9, 0.02, 30))
+        plain = str(qi.funnel_plot(unit=_units(30), y=y, n=n).explain())
+        assert "That is a finding in itself: the units differ from each other far more than chance explains" in plain
+        assert "Ask why they differ" in plain and "which units differ by more than units usually differ" in plain
+        assert "a judgement that this spread is acceptable" in plain and "hide unwarranted variation" in plain
+        assert "Spiegelhalter 2005" in plain and "mostly random variation" not in plain
+        widened = str(qi.funnel_plot(unit=_units(30), y=y, n=n, overdispersion="additive").explain())
+        assert "That is a finding in itself" in widened and "hide unwarranted variation" in widened
+        assert "which units differ by more than units usually differ" in widened
+        assert "nothing here shows a unit truly different" not in widened
+        if "No unit is beyond the 99.8% limits" in widened:
+            assert "no unit differs by more than units usually differ. That does not make the units alike" in widened
+        multiplicative = str(qi.funnel_plot(unit=_units(30), y=y, n=n, overdispersion="multiplicative").explain())
+        assert "by sqrt(phi) = " in multiplicative and "That is a finding in itself" in multiplicative
+
+    def test_explain_widened_limits_with_an_outlier(self, rng):
+        """A unit beyond widened limits differs by more than units usually differ (not 'beyond chance')."""
+        n = np.full(30, 10_000)
+        p = rng.normal(0.9, 0.01, 30)
+        p[4] = 0.6  # far beyond what units usually differ
+        fp = qi.funnel_plot(unit=_units(30), y=rng.binomial(n, p), n=n, overdispersion="additive")
+        text = str(fp.explain())
+        assert "'U04'" in text and "they differ by more than units usually differ" in text
+
+    def test_explain_chance_only_spread_is_not_called_a_finding(self):
+        n = [200] * 8
+        y = [20, 22, 18, 21, 19, 24, 20, 17]
+        text = str(qi.funnel_plot(unit=_units(8), y=y, n=n, overdispersion="additive").explain())
+        assert "That is a finding in itself" not in text and "mostly random variation" in text
+
     def test_explain_faceted_overview_and_one_facet(self):
         df = pd.DataFrame({"f": np.repeat(["a", "b"], 4), "u": _units(8), "y": [5, 6, 5, 30, 5, 5, 6, 5], "n": 50})
         fp = qi.funnel_plot(df, unit="u", y="y", n="n", facet="f")

@@ -1,5 +1,7 @@
 """Hidden checks for exercise 14, Comparing units fairly (coach material: do not give to learners)."""
 
+import random
+
 from qitools import checks
 from qitools.grading.hidden import HiddenChecks
 
@@ -17,21 +19,44 @@ def _(answers):
 
 @hidden.question("14.2")
 def _(answers):
-    verdict = checks.judge("funnel_limits", answers["funnel_limits"])
-    if not verdict.right:
-        return verdict
-    fn = answers["funnel_limits"]
-    lower, upper = fn(0.07, 123, 2.58)  # a fresh case: 99% limits for a small unit
-    half = 2.58 * (0.07 * 0.93 / 123) ** 0.5
-    return abs(lower - (0.07 - half)) < 1e-9 and abs(upper - (0.07 + half)) < 1e-9
+    return checks.judge("outside_funnel", answers["outside_998"], TRUSTS, READMISSIONS, DISCHARGES, z=3.09)
 
 
 @hidden.question("14.3")
 def _(answers):
-    return checks.judge("outside_funnel", answers["outside_998"], TRUSTS, READMISSIONS, DISCHARGES, z=3.09)
+    key = checks.make_key("14.3", "d")
+    return checks.judge("choice", answers["league_table_reading"], key, qid="14.3", options="abcd")
 
 
 @hidden.question("14.4")
 def _(answers):
-    key = checks.make_key("14.4", "b")
-    return checks.judge("choice", answers["league_table_reading"], key, qid="14.4", options="abcd")
+    keys = {"beyond_chance": checks.make_key("14.4", 27, "beyond_chance"),
+            "beyond_widened": checks.make_key("14.4", 0, "beyond_widened")}
+    return checks.judge("choices", answers["dispersion"], keys, qid="14.4")
+
+
+@hidden.question("14.5")
+def _(answers):
+    key = checks.make_key("14.5", "b")
+    return checks.judge("choice", answers["overdispersion_reading"], key, qid="14.5", options="abcd")
+
+
+@hidden.question("14.6", part="analyst")
+def _(answers):
+    verdict = checks.judge("funnel_limits", answers["funnel_limits"])
+    if not verdict.right:
+        return verdict
+    # fresh units: the learner's function must give the same limits on other sizes and levels
+    rng = random.Random(14)
+    fn = answers["funnel_limits"]
+    cases = [(round(rng.uniform(0.02, 0.5), 3), rng.randint(20, 20_000), rng.choice([1.96, 3.09])) for _ in range(5)]
+    results = [fn(p0, n, z) for p0, n, z in cases]  # all the calls first: one round with the learner's process
+    right = 0
+    for (p0, n, z), result in zip(cases, results):
+        half = z * (p0 * (1 - p0) / n) ** 0.5
+        try:
+            low, high = result
+            right += abs(low - (p0 - half)) < 1e-9 and abs(high - (p0 + half)) < 1e-9
+        except (TypeError, ValueError):
+            pass  # not a (lower, upper) pair
+    return right / len(cases)

@@ -12,6 +12,7 @@ aims_and_pdsa.py        aim, pdsa_cycle, pdsa_ramp
 boards_and_funnels.py   assurance, funnel_limits, outside_funnel
 own_data.py             tidy_table
 choices.py              choice, choices, chart_type (and make_key, the hashed keys)
+targets_and_people.py   order (and order_keys), ratio, suppressed, written (answers the coach marks)
 foundation.py           vital_few, chart_settings
 shewhart.py             screened_xmr_limits, p_limits_at, outside_p_limits, gaps_between,
                         cases_between, subgroup_medians, chart_options (modules 7-12)
@@ -47,6 +48,7 @@ from .run_charts import (
     _judge_run_chart_drawing,
     _judge_runs,
 )
+from .targets_and_people import _judge_order, _judge_ratio, _judge_suppressed, _judge_written
 from .shewhart import JUDGES as _SHEWHART_JUDGES
 from .variation import _judge_moving_ranges, _judge_points_outside, _judge_xmr_limits
 
@@ -149,6 +151,22 @@ _JUDGES: dict[str, tuple[Callable[..., Verdict], tuple[str, str]]] = {
     "choices": (_judge_choices, (
         "Not all are right yet: re-read the definitions above.",
         "Go through the items one at a time against the definitions.",
+    )),
+    "order": (_judge_order, (
+        "Which comes first? Put that one first in your list, then ask the same of the rest.",
+        "Go back to the module's list of the parts, in order, and compare yours with it item by item.",
+    )),
+    "ratio": (_judge_ratio, (
+        "Divide the total observed by the total expected.",
+        "Add up each column first, then divide once: observed on top.",
+    )),
+    "suppressed": (_judge_suppressed, (
+        "Which counts could identify a patient? Those are the ones to hide before sharing.",
+        "qi.suppress_small_counts(table, [the count columns]) shows counts from 1 to 4 as '<5'.",
+    )),
+    "written": (_judge_written, (
+        "Write your own words in the quotes, replacing the ... of every part.",
+        "A few sentences for each part: what, why and what next.",
     )),
     "chart_type": (_judge_chart_type, (
         "What kind of data is it: classification (yes/no), counts, or measurements?",
