@@ -312,3 +312,34 @@ def test_every_figure_has_a_chart_description(path):
         assert not any(c["cell_type"] == "code" for c in between), (
             f"{path.name}, cell {i}: put the chart description directly after the figure, before the next code cell"
         )
+
+
+def _header_field(path: Path, field: str) -> str:
+    first = json.loads(path.read_text(encoding="utf-8"))["cells"][0]
+    m = re.search(rf"\*\*{field}\*\* \| ([^|\n]*)\|", "".join(first["source"]))
+    return m.group(1).strip() if m else ""
+
+
+def _curriculum_table() -> dict[str, tuple[str, str]]:
+    """README's curriculum table: module number -> (level, "module + exercise" minutes)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d\d) \| `[^`]+` \| [^|]+ \| (\d) \| ([^|]+?) min \|", text, flags=re.M)
+    return {num: (level, minutes.strip()) for num, level, minutes in rows}
+
+
+def test_the_readme_curriculum_table_agrees_with_the_modules_and_exercises():
+    """Levels and times are promised in three places (README, module header, exercise header): one truth."""
+    table = _curriculum_table()
+    modules = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert sorted(table) == [p.name[:2] for p in modules], "the README table lists every module once"
+    for path in modules:
+        num = path.name[:2]
+        level, minutes = table[num]
+        assert _header_field(path, "Level").startswith(level), f"{path.name}: level differs from the README"
+        module_minutes = re.findall(r"\d+", _header_field(path, "Time"))
+        said = re.findall(r"\d+", minutes)
+        assert module_minutes[: len(said)] == said, f"{path.name}: time {module_minutes} vs README {minutes}"
+        if num == "00":
+            continue
+        exercise = SOURCES / f"{path.stem.replace('_xmr', '')}.ipynb"
+        assert re.findall(r"\d+", _header_field(exercise, "Time"))[:1] == said[1:], f"{exercise.name}: time"
