@@ -172,47 +172,15 @@ def control_chart(
            cl     lcl     ucl
     0  0.2313  0.0524  0.4102
     """
+    options = dict(
+        x=x, y=y, n=n, chart=chart, part=part, freeze=freeze, exclude=exclude, multiply=multiply, cl=cl,
+        target=target, facet=facet, rules=rules, improvement=improvement, screen_mr=screen_mr, agg=agg, notes=notes,
+    )  # fmt: skip
     if data is not None and _is_dask(data):  # beyond one machine: the engine per partition (qitools.scale)
         from .scale import control_chart_dask
 
-        return control_chart_dask(
-            data,
-            x=x,
-            y=y,
-            n=n,
-            chart=chart,
-            part=part,
-            freeze=freeze,
-            exclude=exclude,
-            multiply=multiply,
-            cl=cl,
-            target=target,
-            facet=facet,
-            rules=rules,
-            improvement=improvement,
-            screen_mr=screen_mr,
-            agg=agg,
-            notes=notes,
-        )
-    result = compute(
-        data,
-        x=x,
-        y=y,
-        n=n,
-        chart=chart,
-        part=part,
-        freeze=freeze,
-        exclude=exclude,
-        multiply=multiply,
-        cl=cl,
-        target=target,
-        facet=facet,
-        rules=rules,
-        improvement=improvement,
-        screen_mr=screen_mr,
-        agg=agg,
-        notes=notes,
-    )
+        return control_chart_dask(data, **options)
+    result = compute(data, **options)
     return ControlChart(
         chart=result.chart, data=result.data, summary=result.summary, params=result.params, icons_table=result.icons
     )

@@ -884,7 +884,7 @@ def _leq(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def check_chart_result(cc: Any, case: Case, out: Outcome) -> None:
     d = cc.data
-    y, cl = d["y"].to_numpy(dtype=float), d["cl"].to_numpy(dtype=float)
+    cl = d["cl"].to_numpy(dtype=float)
     lcl, ucl = d["lcl"].to_numpy(dtype=float), d["ucl"].to_numpy(dtype=float)
     if cc.chart != "run":
         ok = _finite(lcl, cl, ucl)

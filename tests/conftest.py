@@ -128,3 +128,83 @@ def assert_limits_close(ours, ref, cl, rtol_halfwidth, atol=0.0, err_msg=""):
 def _assert_limits_close_fixture():
     """The :func:`assert_limits_close` helper, as a fixture for the test modules."""
     return assert_limits_close
+
+
+# ------------------------------------------------------------------------------------------------
+# qitools as a user installs it: a wheel, built once per session, in a fresh virtual environment
+
+
+class InstalledWheel:
+    """A wheel built from a copy of the source and installed into a fresh venv (see the fixture)."""
+
+    def __init__(self, wheel: Path, env: Path, python: Path, elsewhere: Path) -> None:
+        self.wheel, self.env, self.python, self.elsewhere = wheel, env, python, elsewhere
+
+    def run(self, code: str) -> str:
+        """Run ``code`` with the venv's Python in a folder outside the source; return its last line."""
+        import os
+        import subprocess
+
+        clean_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+        probe = subprocess.run(
+            [str(self.python), "-c", code], cwd=self.elsewhere, capture_output=True, text=True, timeout=300,
+            check=False, env=clean_env,
+        )  # fmt: skip
+        assert probe.returncode == 0, probe.stderr
+        return probe.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="session")
+def installed_wheel(tmp_path_factory) -> InstalledWheel:
+    """qitools built as a wheel and installed (qitools from the wheel, its dependencies from here).
+
+    The source copy includes ``exercises/coach/`` so that tests can show the wheel leaves it out.
+    The dependencies (numpy, pandas, ...) come from the environment running the tests, whatever
+    Python it was made from: a venv's ``system_site_packages`` would reach the *base* interpreter's
+    site-packages instead, which has pandas only on some machines. A ``.pth`` line adds this
+    environment's site-packages as a plain path; its own ``.pth`` files (an editable install of
+    qitools among them) are not processed, so the checkout stays out of reach.
+    """
+    import os
+    import shutil
+    import subprocess
+    import sysconfig
+    import venv
+
+    root = tmp_path_factory.mktemp("wheel")
+    src, wheels, env, elsewhere = (root / d for d in ("src", "wheels", "venv", "elsewhere"))
+    src.mkdir()
+    elsewhere.mkdir()
+    repo = Path(__file__).resolve().parents[1]
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build", "dist", ".venv", ".ipynb_checkpoints")
+    for item in ("pyproject.toml", "README.md", "qitools", "datasets", "notebooks", "exercises"):
+        if (repo / item).is_dir():
+            shutil.copytree(repo / item, src / item, ignore=ignore)
+        else:
+            shutil.copy2(repo / item, src / item)
+
+    def pip_wheel(*extra: str) -> subprocess.CompletedProcess:
+        cmd = [sys.executable, "-m", "pip", "wheel", str(src), "--no-deps", "-q", "-w", str(wheels), *extra]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
+
+    built = pip_wheel()
+    if built.returncode != 0:  # offline: build with the setuptools already installed, if it can
+        built = pip_wheel("--no-build-isolation")
+    assert built.returncode == 0, f"pip wheel failed:\n{built.stdout}\n{built.stderr}"
+    (wheel,) = wheels.glob("qitools-*.whl")
+
+    venv.EnvBuilder(system_site_packages=False, with_pip=False, clear=True).create(env)
+    python = env / ("Scripts" if os.name == "nt" else "bin") / ("python.exe" if os.name == "nt" else "python")
+    target_site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, timeout=60, check=True,
+    ).stdout.strip()  # fmt: skip
+    ours = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
+    Path(target_site, "_qitools_test_deps.pth").write_text("\n".join(sorted(ours)) + "\n", encoding="utf-8")
+    install = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--ignore-installed",
+         "--no-index", "-q", str(wheel)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert install.returncode == 0, f"pip install failed:\n{install.stdout}\n{install.stderr}"
+    return InstalledWheel(wheel, env, python, elsewhere)

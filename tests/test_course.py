@@ -15,13 +15,8 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
-import sysconfig
-import venv
 import zipfile
 from pathlib import Path
 
@@ -295,37 +290,10 @@ print(json.dumps(out))
 """
 
 
-def copy_source(dest: Path) -> None:
-    """The files a build needs (with the coach folder, to show it is left out), without caches or a venv."""
-    ignore = shutil.ignore_patterns(
-        "__pycache__", "*.pyc", "*.egg-info", "build", "dist", ".venv", ".ipynb_checkpoints"
-    )
-    for item in ("pyproject.toml", "README.md", "qitools", "datasets", "notebooks", "exercises"):
-        src = ROOT / item
-        if src.is_dir():
-            shutil.copytree(src, dest / item, ignore=ignore)
-        else:
-            shutil.copy2(src, dest / item)
-
-
 @pytest.mark.slow
 class TestWheel:
-    def test_wheel_ships_the_learner_course_and_no_coach_file(self, tmp_path):
-        src, wheels, env, elsewhere = (tmp_path / d for d in ("src", "wheels", "venv", "elsewhere"))
-        src.mkdir()
-        elsewhere.mkdir()
-        copy_source(src)
-        assert (src / "exercises" / "coach" / "source").is_dir()
-
-        def pip_wheel(*extra: str) -> subprocess.CompletedProcess:
-            cmd = [sys.executable, "-m", "pip", "wheel", str(src), "--no-deps", "-q", "-w", str(wheels), *extra]
-            return subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
-
-        built = pip_wheel()
-        if built.returncode != 0:  # offline: build with the setuptools already installed
-            built = pip_wheel("--no-build-isolation")
-        assert built.returncode == 0, f"pip wheel failed:\n{built.stdout}\n{built.stderr}"
-        (wheel,) = wheels.glob("qitools-*.whl")
+    def test_wheel_ships_the_learner_course_and_no_coach_file(self, installed_wheel):
+        wheel, env = installed_wheel.wheel, installed_wheel.env
 
         with zipfile.ZipFile(wheel) as zf:
             names = zf.namelist()
@@ -345,28 +313,7 @@ class TestWheel:
             | {"qitools/_exercises/README.md"}
         )
 
-        # qitools from the wheel; its dependencies from this environment (see tests/test_datasets.py)
-        venv.EnvBuilder(system_site_packages=False, with_pip=False, clear=True).create(env)
-        python = env / ("Scripts" if os.name == "nt" else "bin") / ("python.exe" if os.name == "nt" else "python")
-        target_site = subprocess.run(
-            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-            capture_output=True, text=True, timeout=60, check=True,
-        ).stdout.strip()  # fmt: skip
-        ours = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
-        Path(target_site, "_qitools_test_deps.pth").write_text("\n".join(sorted(ours)) + "\n", encoding="utf-8")
-        install = subprocess.run(
-            [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--ignore-installed",
-             "--no-index", "-q", str(wheel)],
-            capture_output=True, text=True, timeout=300, check=False,
-        )  # fmt: skip
-        assert install.returncode == 0, f"pip install failed:\n{install.stdout}\n{install.stderr}"
-        clean_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-        probe = subprocess.run(
-            [str(python), "-c", _PROBE], cwd=elsewhere, capture_output=True, text=True, timeout=300, check=False,
-            env=clean_env,
-        )  # fmt: skip
-        assert probe.returncode == 0, probe.stderr
-        out = json.loads(probe.stdout.strip().splitlines()[-1])
+        out = json.loads(installed_wheel.run(_PROBE))
         for folder in out["dirs"].values():
             assert Path(folder).resolve().is_relative_to(env.resolve()), out["dirs"]
         assert set(out["zip"]) == expected_dests()

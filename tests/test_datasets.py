@@ -19,13 +19,9 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
-import os
-import shutil
 import subprocess
 import sys
-import sysconfig
 import textwrap
-import venv
 import warnings
 import zipfile
 from pathlib import Path
@@ -968,76 +964,17 @@ _WHEEL_PROBE = textwrap.dedent(
 )
 
 
-def _copy_source(dest: Path) -> None:
-    """The files a build needs, without caches, build leftovers or a local venv."""
-    ignore = shutil.ignore_patterns(
-        "__pycache__", "*.pyc", "*.egg-info", "build", "dist", ".venv", ".ipynb_checkpoints"
-    )
-    for item in ("pyproject.toml", "README.md", "qitools", "datasets", "notebooks", "exercises"):
-        src = ROOT / item
-        if src.is_dir():
-            shutil.copytree(src, dest / item, ignore=ignore)
-        else:
-            shutil.copy2(src, dest / item)
-
-
 @pytest.mark.slow
 class TestWheel:
     """Build a wheel, install it in a fresh virtual environment, load every dataset from it."""
 
-    def test_load_from_installed_wheel(self, tmp_path):
-        src, wheels, env, elsewhere = (tmp_path / d for d in ("src", "wheels", "venv", "elsewhere"))
-        src.mkdir()
-        elsewhere.mkdir()
-        _copy_source(src)
-
-        def pip_wheel(*extra: str) -> subprocess.CompletedProcess:
-            cmd = [sys.executable, "-m", "pip", "wheel", str(src), "--no-deps", "-q", "-w", str(wheels), *extra]
-            return subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
-
-        built = pip_wheel()
-        if built.returncode != 0:  # offline: build with the setuptools already installed, if it can
-            built = pip_wheel("--no-build-isolation")
-        assert built.returncode == 0, f"pip wheel failed:\n{built.stdout}\n{built.stderr}"
-        (wheel,) = wheels.glob("qitools-*.whl")
-
-        with zipfile.ZipFile(wheel) as zf:
+    def test_load_from_installed_wheel(self, installed_wheel):
+        with zipfile.ZipFile(installed_wheel.wheel) as zf:
             shipped = {Path(n).name for n in zf.namelist() if n.startswith("qitools/_data/")}
         expected = {p.name for p in DATASETS.iterdir() if p.name not in NOT_GENERATED}
         assert expected <= shipped, f"not in the wheel: {sorted(expected - shipped)}"
-
-        # qitools comes from the wheel; its dependencies (numpy, pandas, ...) from the environment running
-        # this test, whatever Python it was made from. A venv's system_site_packages would reach the *base*
-        # interpreter's site-packages instead (sys.executable's base), which has pandas only on some
-        # machines. A .pth line adds this environment's site-packages as a plain path: its own .pth files
-        # (an editable install of qitools among them) are not processed, so the checkout stays out of reach.
-        venv.EnvBuilder(system_site_packages=False, with_pip=False, clear=True).create(env)
-        python = env / ("Scripts" if os.name == "nt" else "bin") / ("python.exe" if os.name == "nt" else "python")
-        target_site = subprocess.run(
-            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-            capture_output=True, text=True, timeout=60, check=True,
-        ).stdout.strip()  # fmt: skip
-        ours = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
-        Path(target_site, "_qitools_test_deps.pth").write_text("\n".join(sorted(ours)) + "\n", encoding="utf-8")
-        install = subprocess.run(
-            [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--ignore-installed",
-             "--no-index", "-q", str(wheel)],
-            capture_output=True, text=True, timeout=300, check=False,
-        )  # fmt: skip
-        assert install.returncode == 0, f"pip install failed:\n{install.stdout}\n{install.stderr}"
-
-        clean_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-        probe = subprocess.run(
-            [str(python), "-c", _WHEEL_PROBE],
-            cwd=elsewhere,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-            env=clean_env,
-        )
-        assert probe.returncode == 0, probe.stderr
-        out = json.loads(probe.stdout.strip().splitlines()[-1])
+        out = json.loads(installed_wheel.run(_WHEEL_PROBE))
+        env = installed_wheel.env
         assert Path(out["file"]).resolve().is_relative_to(env.resolve()), out["file"]
         assert out["names"] == NAMES
         assert out["rows"] == qi.datasets.list().set_index("name")["rows"].to_dict()

@@ -749,7 +749,6 @@ class _Edge:
 
 def _process_layout(steps: list[dict[str, Any]], edges: list[dict[str, int]], per_row: int | None, start: str,
                     end: str, m: _Measure, max_per_row: int) -> _Layout:  # fmt: skip
-    n = len(steps)
     nodes = [_make_node("terminal", start, m)]
     for s in steps:
         nodes.append(_make_node(s["kind"], s["step"], m, s.get("wait")))

@@ -22,7 +22,6 @@ import importlib.util
 import json
 import os
 import secrets
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
