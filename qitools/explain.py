@@ -161,8 +161,11 @@ def _one_chart(cc: ControlChart, d: pd.DataFrame, s: pd.DataFrame, icons: pd.Dat
     daily = _is_daily(d["x"])
     span = f"from {_fmt_x(d['x'].iloc[0], daily)} to {_fmt_x(d['x'].iloc[-1], daily)}" if n_pts else ""
     measure = p.get("y") or "the measure"
-    per = f" per {p['n']}" if p.get("n") else ""
+    proportion = chart in ("p", "pp")
+    per = (f" out of {p['n']}" if proportion else f" per {p['n']}") if p.get("n") else ""
     scale = f" (x {p['multiply']:g})" if p.get("multiply", 1) != 1 else ""
+    if proportion and p.get("multiply", 1) == 100:
+        scale = " (as a percentage)"
     if n_pts == 1:
         span = f"at {_fmt_x(d['x'].iloc[0], daily)}"
     paras.append(f"This {p['chart_description']} shows {measure}{per}{scale}, {_n(n_pts, 'point')} {span}.")

@@ -45,6 +45,15 @@ def test_dates_and_direction_and_target():
     assert "may mix an old process and a new one" in text
 
 
+def test_the_measure_is_named_as_the_chart_counts_it():
+    audit = pd.DataFrame({"recorded": [12, 15, 11, 14, 16, 13], "audited": [20] * 6})
+    p_text = qi.control_chart(audit, y="recorded", n="audited", chart="p", multiply=100).explain()
+    assert "shows recorded out of audited (as a percentage), 6 points" in p_text
+    rates = pd.DataFrame({"falls": [5, 7, 4, 6, 8, 5], "bed_days": [800, 820, 790, 810, 805, 815]})
+    u_text = qi.control_chart(rates, y="falls", n="bed_days", chart="u", multiply=1000).explain()
+    assert "shows falls per bed_days (x 1000), 6 points" in u_text
+
+
 def test_ihi_runs_rule_is_said_of_the_part():
     text = qi.run_chart(y=SHIFT, rules="ihi").explain()
     assert "2 runs, where 7 to 15 are expected by chance" in text

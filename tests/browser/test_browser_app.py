@@ -159,6 +159,8 @@ class TestPDSAProject:
             arg=[CHART_IMAGE, before],
             timeout=STEP_MS,
         )
+        # both choices redraw the chart: wait for the second (the reading names the denominator)
+        wait_for_text(page, READING, "lsbp_audited", "after choosing the audit columns")
         wait_for_text(page, READING, "for measure M2", "after choosing the audit columns")
         assert "3 of 3 marked on the chart" in page.inner_text(READING)
         screenshot(page, artifacts, "app_pdsa_cycles_m2")

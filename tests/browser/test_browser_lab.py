@@ -193,26 +193,26 @@ class TestStartHere:
 
 
 @pytest.fixture(scope="module")
-def module3(browser: Any, jupyterlab: JupyterLab, artifacts: Path) -> Iterator[Any]:
-    """Module 3 open in JupyterLab after Run All Cells (one run, shared by the tests below)."""
-    with new_page(browser, artifacts, "module03") as page:
+def module4(browser: Any, jupyterlab: JupyterLab, artifacts: Path) -> Iterator[Any]:
+    """Module 4 (run charts) open in JupyterLab after Run All Cells (one run, shared by the tests below)."""
+    with new_page(browser, artifacts, "module04") as page:
         open_notebook(page, jupyterlab, WIDGET_MODULE)
         run_all_cells(page)
-        print(f"screenshot: {screenshot(page, artifacts, 'module03_run_all')}")
+        print(f"screenshot: {screenshot(page, artifacts, 'module04_run_all')}")
         yield page
 
 
 class TestWidgetModule:
-    """Module 3 (run charts), run once with Run All Cells; its baseline explorer is a slider widget."""
+    """Module 4 (run charts), run once with Run All Cells; its baseline explorer is a slider widget."""
 
-    def test_every_cell_runs_without_an_error(self, module3: Any) -> None:
-        assert_ran_cleanly(module3, WIDGET_MODULE)
+    def test_every_cell_runs_without_an_error(self, module4: Any) -> None:
+        assert_ran_cleanly(module4, WIDGET_MODULE)
 
-    def test_every_chart_is_drawn(self, module3: Any) -> None:
-        assert_charts_drawn(module3, WIDGET_MODULE)
+    def test_every_chart_is_drawn(self, module4: Any) -> None:
+        assert_charts_drawn(module4, WIDGET_MODULE)
 
-    def test_slider_renders_and_redraws_the_chart(self, module3: Any, artifacts: Path) -> None:
-        page = module3
+    def test_slider_renders_and_redraws_the_chart(self, module4: Any, artifacts: Path) -> None:
+        page = module4
         cell = page.locator(f"{CURRENT} .jp-CodeCell", has=page.locator(".widget-slider")).first
         try:
             cell.wait_for(timeout=STEP_MS)
@@ -226,7 +226,7 @@ class TestWidgetModule:
         image.wait_for(timeout=STEP_MS)
         readout = cell.locator(".widget-readout")
         before = {"readout": readout.inner_text(), "src": image.get_attribute("src")}
-        cell.screenshot(path=str(artifacts / "module03_slider_before.png"))
+        cell.screenshot(path=str(artifacts / "module04_slider_before.png"))
 
         handle = cell.locator(".noUi-handle").first
         handle.focus()
@@ -253,6 +253,6 @@ class TestWidgetModule:
             ) from exc
         assert readout.inner_text() != before["readout"], "the slider's value did not change"
         assert "baseline median" in cell.locator(".jp-OutputArea").first.inner_text()
-        cell.screenshot(path=str(artifacts / "module03_slider_after.png"))
+        cell.screenshot(path=str(artifacts / "module04_slider_after.png"))
         assert_ran_cleanly(page, WIDGET_MODULE)  # moving it raised nothing either
         assert_no_script_errors(page)
