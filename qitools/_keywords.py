@@ -193,5 +193,6 @@ def _warn_at_caller(caught: list[warnings.WarningMessage]) -> None:
             frame.f_lineno,
             module=glob.get("__name__", "__main__"),
             registry=registry,
-            module_globals=glob,
+            # no module_globals (as warnings.warn): with them, code run by 'python -c' made the
+            # warnings machinery ask the built-in importer for __main__'s source, an ImportError
         )

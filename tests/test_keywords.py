@@ -103,3 +103,17 @@ class TestWarningsStillPointAtTheUser:
     def test_pytest_warns_sees_them(self):
         with pytest.warns(qi.TooFewPointsWarning):
             qi.run_chart(y=[1, 2, 3, 4, 5, 6])
+
+
+@pytest.mark.parametrize("how", ["-c", "stdin"])
+def test_a_warning_reaches_code_run_by_python_c_or_stdin(how):
+    """Warnings are re-issued at the user's line; code with no source file ('python -c', a script
+    piped to python) must still get them, not an ImportError from the warnings machinery."""
+    import subprocess
+    import sys
+
+    code = "import qitools as qi; qi.control_chart(y=[1, 2, 3], chart='i')"
+    args = [sys.executable, "-W", "always", "-c", code] if how == "-c" else [sys.executable, "-W", "always", "-"]
+    done = subprocess.run(args, input=None if how == "-c" else code, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "TooFewPointsWarning" in done.stderr

@@ -432,6 +432,23 @@ def test_no_machine_specific_paths_in_tracked_files():
     assert not offenders, "machine-specific paths (use relative paths):\n" + "\n".join(offenders)
 
 
+def test_every_python_file_compiles_without_a_warning():
+    """An invalid escape such as '\\s' in a string is a SyntaxWarning today and an error in a later Python."""
+    import warnings
+
+    problems = []
+    for path in tracked_files():
+        if path.suffix != ".py" or not path.is_file():
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            try:
+                compile(path.read_text(encoding="utf-8"), str(path), "exec")
+            except (SyntaxError, SyntaxWarning) as exc:
+                problems.append(f"{path.relative_to(ROOT)}: {exc}")
+    assert not problems, "\n".join(problems)
+
+
 def _notebooks() -> list[Path]:
     return sorted(p for p in NOTEBOOKS.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 

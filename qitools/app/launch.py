@@ -67,7 +67,7 @@ _INDEX = """\
      when it unloads, echoing the _xsrf cookie (the double-submit check: only a page of this origin
      can read it). Voila's page sets no such cookie, so the request was refused (403) and the kernel
      lived on until the idle cull, minutes later. A random one is made here if there is none. */
-  if (!/(^|;\s*)_xsrf=[^;]+/.test(document.cookie)) {
+  if (!/(^|;\\s*)_xsrf=[^;]+/.test(document.cookie)) {
     var bytes = new Uint8Array(16);
     window.crypto.getRandomValues(bytes);
     var hex = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
@@ -88,7 +88,7 @@ _INDEX = """\
         var box = document.querySelector(".qi-too-big") || document.createElement("div");
         box.className = "qi-too-big";
         box.setAttribute("role", "alert");
-        var project = /\.(pdsa|json)$/i.test(f.name);
+        var project = /\\.(pdsa|json)$/i.test(f.name);
         box.textContent = f.name + " is " + (f.size / 1048576).toFixed(0) + " MB; this page reads files up to " +
           __LIMIT_MB__ + " MB. " + (project
             ? "Use qitools chart --pdsa on the command line for a project file this big. "

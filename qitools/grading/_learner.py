@@ -36,6 +36,10 @@ __all__ = ["main"]
 
 #: largest file a notebook may write (bytes)
 MAX_FILE_SIZE = 512 * 2**20
+#: most memory a learner process may take for its data (bytes; Linux's RLIMIT_DATA): an exercise
+#: needs about 200 MB, and a notebook that keeps allocating gets a MemoryError in its own cell
+#: instead of pushing the coach's computer into swap
+MAX_MEMORY = 2 * 2**30
 #: longest message line read from the coach (bytes)
 MAX_REQUEST = 64 * 2**20
 
@@ -235,16 +239,24 @@ def _encode_answer(value: Any) -> Any:
     return encode(value, function_ok=True)
 
 
-def _limit_files() -> None:
+def _limit_resources() -> None:
+    """File size, memory and core dumps, for this process and every process it starts."""
     try:
         import resource
     except ImportError:  # pragma: no cover - Windows
         return
-    try:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_FILE_SIZE, MAX_FILE_SIZE))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    except (ValueError, OSError):  # pragma: no cover
-        pass
+    limits = [(resource.RLIMIT_FSIZE, MAX_FILE_SIZE), (resource.RLIMIT_CORE, 0)]
+    if sys.platform.startswith("linux"):  # elsewhere RLIMIT_DATA is not enforced for mapped memory
+        limits.append((resource.RLIMIT_DATA, MAX_MEMORY))
+    for which, value in limits:
+        try:
+            soft, hard = resource.getrlimit(which)
+            if hard != resource.RLIM_INFINITY:
+                value = min(value, hard)
+            if soft == resource.RLIM_INFINITY or soft > value:
+                resource.setrlimit(which, (value, value))
+        except (ValueError, OSError):  # pragma: no cover
+            pass
 
 
 def _private_channel() -> tuple[Any, Any]:
@@ -285,7 +297,7 @@ def main() -> int:
     except BaseException as exc:  # noqa: BLE001
         runner.send({"fatal": f"{type(exc).__name__}: {exc}"[:500]})
         return 1
-    _limit_files()
+    _limit_resources()
     runner.send({"ready": True, "seconds": round(time.monotonic() - started, 3)})
     runner.loop()
     return 0

@@ -20,6 +20,7 @@ import hashlib
 import os
 import shutil
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -190,6 +191,15 @@ os.write(2, b"z" * 2**24)
 print("done")
 """
 
+# Keeps asking for memory (256 MiB at a time, up to 64 GiB, never touched, so the test machine's
+# memory is not used): the grader's limit stops it with a MemoryError in this cell.
+MEMORY = r"""
+import numpy as np
+blocks = []
+for _ in range(256):
+    blocks.append(np.empty(2**28, dtype=np.uint8))
+"""
+
 WRITE_OUTSIDE = r"""
 import os, pathlib
 for path in {targets!r}:
@@ -297,6 +307,7 @@ def hostile(tmp_path_factory):
         "detached_child": ("blank", DETACHED.replace("{targets!r}", repr(targets)).replace("{marker}", MARKER)),
         "fork_loop": ("solution", FORK_LOOP.replace("{marker}", MARKER)),
         "output_100_mb": ("solution", OUTPUT),
+        "memory_hog": ("solution", MEMORY),
         "write_outside": ("blank", WRITE_OUTSIDE.replace("{targets!r}", repr(targets))),
         "network": ("blank", NETWORK.replace("{port}", str(server.port))),
     }
@@ -340,7 +351,7 @@ def _scores(row, questions):
 
 
 CHEATS = ["hunter", "patch_checks", "forge_results", "forge_and_break", "detached_child", "write_outside", "network"]
-DISRUPTIONS = ["fork_loop", "output_100_mb"]
+DISRUPTIONS = ["fork_loop", "output_100_mb", "memory_hog"]
 
 
 @needs_sandbox
@@ -363,6 +374,12 @@ def test_a_cheat_scores_what_a_blank_copy_scores(hostile, learner):
 def test_a_disruption_still_scores_what_the_solution_scores(hostile, learner):
     rows, questions = hostile["rows"], hostile["questions"]
     assert _scores(rows[learner], questions) == _scores(rows["solution"], questions)
+
+
+@needs_sandbox
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the memory limit is Linux's RLIMIT_DATA")
+def test_a_notebook_that_keeps_taking_memory_is_stopped_in_its_own_cell(hostile):
+    assert "MemoryError" in hostile["rows"]["memory_hog"]["problems"]
 
 
 @needs_sandbox
