@@ -290,6 +290,12 @@ def read_text_grid(data: bytes, label: str, progress: Progress | None = None) ->
     sep = _sniff_sep(text)
     head = text[:2_000_000].splitlines()[:200]
     width = max(_fields(head, sep), _fields([longest_line], sep))  # the longest line may be the widest
+    decimal = _decimal_mark(head, sep)
+    if decimal == ",":
+        notes.append(
+            "the file is written the European way (';' between columns, a comma before the decimals, a dot "
+            "between thousands): '3,5' was read as 3.5 and '1.234' as 1234"
+        )
     _check_extent(label, n_lines, width, "line")
     try:
         rows = list(csv.reader(head[:TOP_ROWS], delimiter=sep))
@@ -303,16 +309,65 @@ def read_text_grid(data: bytes, label: str, progress: Progress | None = None) ->
     def body(h: int) -> pd.DataFrame:
         for _attempt in range(4):
             try:
-                return _parse_csv(text, sep, state["width"], h + 1, n_lines, progress)
+                return _european(_parse_csv(text, sep, state["width"], h + 1, n_lines, progress, decimal), decimal)
             except pd.errors.ParserError as exc:
                 m = re.search(r"Expected \d+ fields in line (\d+), saw (\d+)", str(exc))
                 if not m or int(m.group(2)) <= state["width"]:
                     break
                 state["width"] = int(m.group(2))
                 _check_extent(label, n_lines, state["width"], "line")
-        return _parse_csv_slow(text, sep, label, h + 1)
+        return _european(_parse_csv_slow(text, sep, label, h + 1), decimal)
 
     return Grid(top, n_lines, body, label, "line", notes)
+
+
+#: a number written the European way: 1.234,5 / 1234,5 / 1.234 / 12,5% (dots between thousands)
+_EU_NUMBER = r"[-+]?[£$€]?\s*(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?\s*%?"
+_DOT_DECIMAL = re.compile(r"^\s*[-+]?\d+\.\d+\s*%?\s*$")
+_DOT_THOUSANDS = re.compile(r"^\s*\d{1,3}(?:\.\d{3})+\s*$")
+_COMMA_DECIMAL = re.compile(r"^\s*[-+]?[£$€]?\s*(?:\d{1,3}(?:\.\d{3})+|\d+),\d+\s*%?\s*$")
+
+
+def _decimal_mark(head: list[str], sep: str) -> str:
+    """',' for a file written the European way (Excel in much of Europe), else '.'.
+
+    Such files separate their columns with ';' (the comma being the decimal mark) and may write
+    thousands with dots. A ';' file is read that way when its numbers have decimal commas (3,5) or
+    dots only between thousands (1.234), and none has a decimal dot (3.5).
+    """
+    if sep != ";":
+        return "."
+    try:
+        cells = [c for row in csv.reader(head, delimiter=sep) for c in row]
+    except csv.Error:
+        cells = [c for line in head for c in line.split(sep)]
+    comma = any(_COMMA_DECIMAL.match(c) for c in cells)
+    thousands = any(_DOT_THOUSANDS.match(c) for c in cells)
+    dot = any(_DOT_DECIMAL.match(c) and not _DOT_THOUSANDS.match(c) for c in cells)
+    return "," if (comma or thousands) and not dot else "."
+
+
+def _european(frame: pd.DataFrame, decimal: str) -> pd.DataFrame:
+    """Text cells holding European numbers ('1.234,5') rewritten as '1234.5', for the cleaning to read."""
+    if decimal != ",":
+        return frame
+    for col in frame.columns:
+        values = frame[col]
+        if pd.api.types.is_numeric_dtype(values):
+            continue
+        text = values.astype(object)
+        is_text = text.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+        if not is_text.any():
+            continue
+        t = pd.Series(text[is_text].to_numpy(dtype=object), dtype=object)
+        match = t.str.fullmatch(_EU_NUMBER).fillna(False).to_numpy(dtype=bool)
+        if not match.any():
+            continue
+        fixed = t[match].str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        new = text.to_numpy(dtype=object, copy=True)
+        new[np.flatnonzero(is_text)[match]] = fixed.to_numpy(dtype=object)
+        frame[col] = pd.Series(new, index=frame.index, dtype=object)
+    return frame
 
 
 def _check_extent(label: str, rows: int, columns: int, unit: str) -> None:
@@ -322,7 +377,9 @@ def _check_extent(label: str, rows: int, columns: int, unit: str) -> None:
         raise _too_big(label, f"{rows:,} {unit}s x {columns:,} columns = {rows * columns:,} cells")
 
 
-def _parse_csv(text: str, sep: str, width: int, skip: int, n_lines: int, progress: Progress | None) -> pd.DataFrame:
+def _parse_csv(
+    text: str, sep: str, width: int, skip: int, n_lines: int, progress: Progress | None, decimal: str = "."
+) -> pd.DataFrame:
     """The lines after the first ``skip``, typed by pandas' C parser (numbers as floats, the rest as text).
 
     Only empty fields are missing values (``n/a`` and the like stay text, to be reported);
@@ -340,6 +397,7 @@ def _parse_csv(text: str, sep: str, width: int, skip: int, n_lines: int, progres
         quotechar='"',
         index_col=False,
         low_memory=False,
+        decimal=decimal,
     )
     if progress is None or n_lines < 100_000:
         return pd.read_csv(io.StringIO(text), **options)
