@@ -44,6 +44,16 @@ _ISO = r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?"
 _ISO_RE = re.compile(rf"^\s*{_ISO}{_TIME}\s*$")
 _MONTH_NAME = rf"(?:(\d{{1,2}})[\s\-/])?({_MONTHS})[\s\-/,.]*('?\d{{2}}|\d{{4}})"
 _MONTH_NAME_RE = re.compile(rf"^\s*{_MONTH_NAME}\s*$", re.IGNORECASE)
+#: "w/c 03/04/2023", "Week ending 9 Apr 2023", "WE 09/04/2023": a week's label is the date after it
+_WEEK_PREFIX = (
+    r"(?:w\s*/\s*[cebs]|w\.[cebs]\.?|w[cebs]|(?:wk|week)\s*(?:commencing|beginning|starting|ending|to|from|of)?)"
+    r"\s*[:.\-]?\s*"
+)
+_WEEK_PREFIX_RE = re.compile(rf"^\s*{_WEEK_PREFIX}(?=\d)", re.IGNORECASE)
+#: NHS financial-year months: "2023/24 M01" is April 2023 (M01 = April ... M12 = March); also
+#: "2023-24 M1", "FY2023/24 Month 1", "23/24 M01", "2023/24 P01"
+_FY = r"(?:fy\s*)?(\d{4}|\d{2})\s*[/\-]\s*(\d{2}|\d{4})\s*[,:\-]?\s*(?:m|p|month|period|mth)\s*(\d{1,2})"
+_FY_RE = re.compile(rf"^\s*{_FY}\s*$", re.IGNORECASE)
 _EXCEL_EPOCH = np.datetime64("1899-12-30T00:00:00", "us")
 #: Excel day numbers qitools recognises: 20000 (4 Oct 1954) to 80000 (2119)
 _SERIAL_RANGE = (20000, 80000)
@@ -85,7 +95,8 @@ def _is_date_like(value: Any) -> bool:
         return True
     if not isinstance(value, str):
         return False
-    return bool(_DMY_RE.match(value) or _ISO_RE.match(value) or _MONTH_NAME_RE.match(value))
+    value = _WEEK_PREFIX_RE.sub("", value)
+    return bool(_DMY_RE.match(value) or _ISO_RE.match(value) or _MONTH_NAME_RE.match(value) or _FY_RE.match(value))
 
 
 class _Lines:
@@ -109,8 +120,9 @@ class _Lines:
 # whole-column views of the cells
 
 _DATE_TEXT = re.compile(
-    r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})|\d{4}-\d{1,2}(?:-\d{1,2})?)(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
-    rf"|{_MONTH_NAME}",
+    rf"(?:{_WEEK_PREFIX})?"
+    r"(?:(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})|\d{4}-\d{1,2}(?:-\d{1,2})?)(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
+    rf"|{_MONTH_NAME})|{_FY}",
     re.IGNORECASE,
 )
 
@@ -297,12 +309,37 @@ def _parse_date_texts(texts: pd.Series, name: str, dayfirst: bool | None) -> tup
     out = np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[us]")
     if texts.empty:
         return out, ""
+    notes = []
+    weeks = texts.str.contains(_WEEK_PREFIX_RE).fillna(False).to_numpy(dtype=bool)
+    if weeks.any():
+        example = str(texts[weeks].iloc[0])
+        texts = texts.str.replace(_WEEK_PREFIX_RE, "", regex=True)
+        notes.append(f"week labels in {name!r} such as {example!r} were read as the date they give")
+    fy = texts.str.extract(_FY_RE)
+    is_fy = fy[0].notna().to_numpy()
+    if is_fy.any():
+        start = pd.to_numeric(fy[0], errors="coerce")
+        start = start.where(fy[0].str.len() != 2, 2000 + start)
+        end = pd.to_numeric(fy[1], errors="coerce") % 100
+        period = pd.to_numeric(fy[2], errors="coerce")
+        ok = ((start + 1) % 100 == end) & (period >= 1) & (period <= 12)
+        month = (period + 2) % 12 + 1  # M01 = April
+        year = start + (period > 9)  # M10-M12 (January-March) are in the second calendar year
+        parsed = _make_dates(year.where(ok).to_numpy(), month.where(ok).to_numpy(), np.ones(len(texts)))
+        out[is_fy] = parsed[is_fy]
+        example = str(texts[is_fy & ok.to_numpy()].iloc[0]) if (is_fy & ok.to_numpy()).any() else ""
+        if example:
+            notes.append(
+                f"financial-year months in {name!r} were read as calendar months (M01 = April): {example!r} is "
+                f"{pd.Timestamp(out[np.flatnonzero(is_fy & ok.to_numpy())[0]]):%b %Y}"
+            )
     dmy = texts.str.extract(_DMY_RE)
     is_dmy = dmy[0].notna().to_numpy()
-    note = ""
     if is_dmy.any():
         example = str(texts[is_dmy].iloc[0])
         first_day, note = _dayfirst_for(dmy[is_dmy], name, dayfirst, example)
+        if note:
+            notes.insert(0, note)
         a = pd.to_numeric(dmy[0], errors="coerce")
         b = pd.to_numeric(dmy[1], errors="coerce")
         day, month = (a, b) if first_day else (b, a)
@@ -310,7 +347,7 @@ def _parse_date_texts(texts: pd.Series, name: str, dayfirst: bool | None) -> tup
         secs = _seconds(dmy[3], dmy[4], dmy[5])
         parsed = _make_dates(year.to_numpy(), month.to_numpy(), day.to_numpy(), secs)
         out[is_dmy] = parsed[is_dmy]
-    rest = ~is_dmy
+    rest = ~is_dmy & ~is_fy
     if rest.any():
         iso = texts.str.extract(_ISO_RE)
         is_iso = iso[0].notna().to_numpy() & rest
@@ -335,7 +372,7 @@ def _parse_date_texts(texts: pd.Series, name: str, dayfirst: bool | None) -> tup
             day = pd.to_numeric(named[0], errors="coerce").fillna(1)
             parsed = _make_dates(year.to_numpy(), month.to_numpy(dtype=float), day.to_numpy())
             out[is_named] = parsed[is_named]
-    return out, note
+    return out, "; ".join(notes)
 
 
 _MONTH_NUMBER = {
@@ -934,13 +971,42 @@ def x_values_from_text(text: str, x: pd.Series, *, dayfirst: bool = True, what: 
                     f"as 2022-11-01 or 01/11/2022, separated by commas."
                 )
             out.append(pd.Timestamp(p))
+        _check_in_x(texts, out, x, what)
         return out
     if pd.api.types.is_numeric_dtype(x):
         try:
-            return [float(t.replace(",", "")) for t in texts]
+            numbers = [float(t.replace(",", "")) for t in texts]
         except ValueError:
             raise QIValueError(f"{what} must list numbers from the time column, separated by commas; got {text!r}.") from None
+        _check_in_x(texts, numbers, x, what)
+        return numbers
     return texts
+
+
+def _check_in_x(texts: list[str], values: list[Any], x: pd.Series, what: str) -> None:
+    """Each value typed must be a value of the time column: else say which ones are, near it."""
+    from .explain import _fmt_x, _is_daily
+
+    present = x.dropna()
+    if present.empty:
+        return
+    try:
+        known = pd.Index(present.unique()).sort_values()
+    except TypeError:  # mixed types: the chart's own check speaks
+        return
+    daily = pd.api.types.is_datetime64_any_dtype(x) and _is_daily(present)
+    for t, v in zip(texts, values):
+        if v in known:
+            continue
+        i = int(known.searchsorted(v))
+        near = [known[j] for j in (i - 1, i) if 0 <= j < len(known)]
+        said = " and ".join(_fmt_x(k, daily) for k in near)
+        raise QIValueError(
+            f"{what} has {t!r}, which is not a time of the chart: it must be one of the values of the time "
+            f"column, which runs from {_fmt_x(known[0], daily)} to {_fmt_x(known[-1], daily)}. The nearest "
+            f"{'is' if len(near) == 1 else 'are'} {said}: write {'it' if len(near) == 1 else 'one of them'} as "
+            f"the chart shows it."
+        )
 
 
 def _column_list(value: Any, name: str) -> list[Any]:

@@ -83,3 +83,56 @@ class TestEuropeanCSV:
         assert main(["chart", str(path), "--x", "Datum", "--y", "Wartezeit (Std.)", "--chart", "i"]) == 0
         out = capsys.readouterr()
         assert f"{np.mean(waits):.3g}" in out.out
+
+
+class TestWeekAndFinancialYearLabels:
+    def test_week_commencing_labels_are_dates(self, tmp_path):
+        # before the fix 'w/c 03/04/2023' stayed text: the chart had no time axis (labels cut off)
+        weeks = list(pd.date_range("2023-04-03", periods=10, freq="7D"))
+        path = tmp_path / "weeks.csv"
+        lines = ["Wk,Discharges before noon %"] + [f"w/c {w:%d/%m/%Y},{20 + i}.5%" for i, w in enumerate(weeks)]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        df = read(path)
+        assert list(df["Wk"]) == weeks
+        assert any("'w/c 03/04/2023'" in c for c in df.attrs["qitools_changes"])
+
+    @pytest.mark.parametrize("label", ["Week ending 09/04/2023", "W/E 09/04/2023", "w.e. 9 Apr 2023", "WE 09-04-2023"])
+    def test_other_week_labels(self, label):
+        x = pd.Series([pd.Timestamp("2023-04-09")])
+        assert qi.io.x_values_from_text(label, x) == [pd.Timestamp("2023-04-09")]
+
+    def test_financial_year_months(self, tmp_path):
+        # NHS financial years: M01 is April, M10-M12 are January-March of the second calendar year
+        labels = []
+        for i in range(24):
+            fy = 2022 + i // 12
+            labels.append(f"{fy}/{(fy + 1) % 100:02d} M{i % 12 + 1:02d}")
+        path = tmp_path / "fy.csv"
+        path.write_text("FY Month,Readmissions\n" + "\n".join(f"{lab},{100 + i}" for i, lab in enumerate(labels)) + "\n",
+                        encoding="utf-8")
+        df = read(path)
+        assert list(df["FY Month"]) == MONTHS
+        notes = " | ".join(df.attrs["qitools_changes"])
+        assert "'2022/23 M01' is Apr 2022" in notes
+        x = df["FY Month"]
+        assert qi.io.x_values_from_text("2023/24 M10", x) == [pd.Timestamp("2024-01-01")]
+        assert qi.io.x_values_from_text("FY2022-23 Month 12", x) == [pd.Timestamp("2023-03-01")]
+
+    def test_a_financial_year_label_whose_years_do_not_follow_is_not_a_date(self):
+        x = pd.Series(MONTHS)
+        with pytest.raises(qi.QIValueError, match="not a date"):
+            qi.io.x_values_from_text("2023/25 M01", x)
+
+
+class TestPartDatesNotInTheChart:
+    def test_a_part_between_weeks_names_the_nearest_weeks_in_chart_words(self, tmp_path, capsys):
+        # before the fix: "[Timestamp('2023-08-01 00:00:00')] ... x runs from Timestamp(...)"
+        weeks = pd.date_range("2023-04-03", periods=30, freq="7D")
+        path = tmp_path / "weeks.csv"
+        path.write_text("Wk,Count\n" + "\n".join(f"{w:%d/%m/%Y},{5 + i % 4}" for i, w in enumerate(weeks)) + "\n",
+                        encoding="utf-8")
+        assert main(["chart", str(path), "--x", "Wk", "--y", "Count", "--chart", "c", "--part", "Aug 2023"]) == 2
+        err = capsys.readouterr().err
+        assert "'Aug 2023', which is not a time of the chart" in err
+        assert "31 Jul 2023 and 7 Aug 2023" in err and "Timestamp" not in err
+        assert main(["chart", str(path), "--x", "Wk", "--y", "Count", "--chart", "c", "--part", "7 Aug 2023"]) == 0

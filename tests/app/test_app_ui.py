@@ -165,11 +165,14 @@ class TestChoices:
         messy_app.parts.value = ""
         assert messy_app.error is None and messy_app.cc is not None
 
-    def test_part_not_in_the_data_gets_the_library_message(self, messy_app):
+    def test_part_not_in_the_data_names_the_nearest_months_in_chart_words(self, messy_app):
         messy_app.parts.value = "2022-11-15"
-        with pytest.raises(qi.QIValueError) as info:
-            qi.control_chart(messy_app.data, x=X, y=Y, n=N, chart="u", part=[pd.Timestamp("2022-11-15")])
-        assert messy_app.error == for_app(str(info.value))
+        assert messy_app.error == (
+            "'New part from' has '2022-11-15', which is not a time of the chart: it must be one of the values of "
+            "the time column, which runs from Apr 2022 to Mar 2024. The nearest are Nov 2022 and Dec 2022: write "
+            "one of them as the chart shows it."
+        )
+        assert "Timestamp" not in messy_app.error
 
     def test_chart_type_improvement_and_target(self, messy_app):
         messy_app.chart.value = "run"
