@@ -681,7 +681,9 @@ def read_measure(
     source : str, pathlib.Path or file-like
         A ``.csv`` or text file (comma, semicolon, tab or bar separated; UTF-8, UTF-16 or UTF-32 such
         as Excel's "Unicode text", or a Windows encoding, which is then named in the notes) or an
-        ``.xlsx`` workbook.
+        ``.xlsx``, ``.xls`` (Excel 97-2003) or ``.ods`` (LibreOffice) workbook. A CSV separated by
+        ``;`` with decimal commas (``3,5``; ``1.234`` for 1234), as Excel writes in much of Europe, is
+        read as such.
     sheet : str or int, optional
         The Excel sheet (name or 0-based number); the first sheet by default.
     header : int, optional

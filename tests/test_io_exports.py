@@ -136,3 +136,92 @@ class TestPartDatesNotInTheChart:
         assert "'Aug 2023', which is not a time of the chart" in err
         assert "31 Jul 2023 and 7 Aug 2023" in err and "Timestamp" not in err
         assert main(["chart", str(path), "--x", "Wk", "--y", "Count", "--chart", "c", "--part", "7 Aug 2023"]) == 0
+
+
+EXPORTS = Path(__file__).parent / "data" / "exports"
+sys_path_added = str(Path(__file__).resolve().parents[1] / "benchmarks")
+
+
+def _bench_io():
+    import sys
+
+    if sys_path_added not in sys.path:
+        sys.path.insert(0, sys_path_added)
+    import bench_io
+
+    return bench_io
+
+
+def ods_rows(rows: list[list[object]]) -> str:
+    out = []
+    for row in rows:
+        cells = []
+        for v in row:
+            if isinstance(v, (int, float)):
+                cells.append(f'<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p>'
+                             "</table:table-cell>")
+            else:
+                cells.append(f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>')
+        out.append(f"<table:table-row>{''.join(cells)}</table:table-row>")
+    return "".join(out)
+
+
+class TestOldExcelAndOpenDocument:
+    """.xls (Excel 97-2003, still the default of some hospital systems) and .ods (LibreOffice)."""
+
+    def test_xls_is_read_with_its_dates_total_row_and_n_a(self):
+        # before the fix: "an old-style Excel (.xls) file, which qitools cannot read"
+        df = read(EXPORTS / "ward_falls.xls")
+        assert list(df["Date"]) == MONTHS
+        expected = [10.0 + i % 5 for i in range(24)]
+        expected[5] = np.nan
+        np.testing.assert_array_equal(df["Falls"].to_numpy(dtype=float), expected)
+        assert df["Bed days"].tolist() == [2400 + i for i in range(24)]
+        notes = " | ".join(df.attrs["qitools_changes"])
+        assert "row 28 was a total" in notes and "'n/a' in 'Falls' (row 9)" in notes
+        assert qi.io.excel_sheet_names((EXPORTS / "ward_falls.xls").read_bytes()) == ["Falls", "Notes"]
+
+    def test_the_command_charts_an_xls(self, tmp_path, capsys):
+        report = tmp_path / "r.html"
+        code = main(["chart", str(EXPORTS / "ward_falls.xls"), "--x", "Date", "--y", "Falls", "--n", "Bed days",
+                     "--chart", "auto", "--report", str(report)])
+        assert code == 0
+        assert "24 points from Apr 2022 to Mar 2024" in capsys.readouterr().out
+        assert "row 28 was a total and was dropped" in report.read_text(encoding="utf-8")
+
+    def test_xls_sheet_that_does_not_exist(self):
+        with pytest.raises(qi.QIValueError, match=r"no sheet 'Data'.*\['Falls', 'Notes'\]"):
+            read(EXPORTS / "ward_falls.xls", sheet="Data")
+
+    def test_ods_is_read(self, tmp_path):
+        bench_io = _bench_io()
+        rows = [["Month", "Falls", "Bed days"]] + [[f"{m:%b-%y}", 5 + i % 3, 2400 + i] for i, m in enumerate(MONTHS)]
+        # LibreOffice writes the empty rows below the table as one repeated row: not part of the data
+        empty = '<table:table-row table:number-rows-repeated="1048550"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+        path = tmp_path / "falls.ods"
+        path.write_bytes(bench_io.ods(ods_rows(rows) + empty, sheet="Ward"))
+        df = read(path)
+        assert list(df["Month"]) == MONTHS and df["Falls"].tolist() == [5 + i % 3 for i in range(24)]
+        assert qi.io.excel_sheet_names(path.read_bytes()) == ["Ward"]
+
+    @pytest.mark.parametrize(
+        ("name", "found"),
+        [("sparse.xls", "its cells reach IV65536"), ("repeated.ods", "its cells reach AMJ1048576")],
+    )
+    def test_bombs_are_refused_before_they_are_expanded(self, tmp_path, name, found):
+        bench_io = _bench_io()
+        path = tmp_path / name
+        path.write_bytes((EXPORTS / name).read_bytes() if name.endswith(".xls") else bench_io.repeated_ods())
+        with pytest.raises(qi.QIValueError, match="too big to read") as info:
+            qi.read_measure(path)
+        assert found in str(info.value)
+
+    def test_a_broken_xls_and_a_web_page_named_xls(self, tmp_path):
+        broken = tmp_path / "broken.xls"
+        broken.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+        with pytest.raises(qi.QIValueError, match=r"old-style Excel \(.xls\) file but could not be read"):
+            qi.read_measure(broken)
+        page = tmp_path / "report.xls"
+        page.write_bytes(b"\x00\x01\x02binary junk\xff" * 10)
+        with pytest.raises(qi.QIValueError):
+            qi.read_measure(page)

@@ -63,7 +63,7 @@ MULTIPLY = (
 )
 IMPROVEMENT = (("not set", ""), ("higher is better", "increase"), ("lower is better", "decrease"))
 #: file endings the upload button offers (read_measure tells anything else apart by its content)
-ACCEPT = ".csv,.txt,.tsv,.xlsx,.xlsm"
+ACCEPT = ".csv,.txt,.tsv,.xlsx,.xlsm,.xls,.ods"
 MAX_UPLOAD_MB = 50
 #: file endings the PDSA project upload offers: a PDSA store or its JSON export
 PDSA_ACCEPT = ".pdsa,.json,.sqlite,.db"
@@ -673,7 +673,7 @@ class WorkshopApp:
         )
 
     def _sheet_names(self, content: bytes) -> list[str]:
-        return excel_sheet_names(content) if content[:4] == b"PK\x03\x04" else []
+        return excel_sheet_names(content)
 
     def _read(self, started: float) -> None:
         assert self._raw is not None
