@@ -80,6 +80,8 @@ class Grid:
     label: str  #: "falls.csv" or "falls.xlsx (sheet 'Data')" for messages
     unit: str  #: "line" (text) or "row" (Excel)
     notes: list[str] = field(default_factory=list)  #: what was assumed (encoding ...)
+    sheets: list[str] = field(default_factory=list)  #: a workbook's sheets, in order (empty for text)
+    sheet: str = ""  #: the sheet read
 
 
 def _mb(n: int) -> str:
@@ -606,6 +608,8 @@ def read_excel_grid(data: bytes, label: str, sheet: Any, progress: Progress | No
         lambda h: cells.iloc[h + 1 :].reset_index(drop=True),
         where,
         "row",
+        sheets=names,
+        sheet=chosen,
     )
 
 
@@ -915,4 +919,7 @@ def read_other_excel_grid(data: bytes, label: str, sheet: Any, kind: str, progre
     cells = pd.DataFrame(values, dtype=object) if values else pd.DataFrame(dtype=object)
     if progress is not None:
         progress(0.45, "read the sheet")
-    return Grid(cells.iloc[:TOP_ROWS], len(cells), lambda h: cells.iloc[h + 1 :].reset_index(drop=True), where, "row")
+    return Grid(
+        cells.iloc[:TOP_ROWS], len(cells), lambda h: cells.iloc[h + 1 :].reset_index(drop=True), where, "row",
+        sheets=names, sheet=chosen,
+    )

@@ -784,12 +784,14 @@ def _read_measure(
     top, label, lines = grid.top, grid.label, _Lines(grid.unit)
     changes = list(grid.notes)
     if top.shape[1] == 0 or len(top) == 0:
-        raise QIValueError(f"{label} has no filled cells.")
+        raise QIValueError(f"{label} has no filled cells.{_other_sheets(grid, sheet)}")
     top.columns = range(top.shape[1])
     top_filled = top.apply(lambda c: ~c.map(_is_missing)).to_numpy(dtype=bool)
     kept = [j for j in top.columns if top_filled[:, j].any()]
     if not kept:
-        raise QIValueError(f"{label} has no filled cells in its first {_plural(len(top), lines.unit)}.")
+        raise QIValueError(
+            f"{label} has no filled cells in its first {_plural(len(top), lines.unit)}.{_other_sheets(grid, sheet)}"
+        )
     if header is not None and not 0 <= header < grid.n_rows:
         raise QIValueError(f"header={header} is past the end of {label}, which has {_plural(grid.n_rows, lines.unit)}.")
     if header is not None and header >= len(top):
@@ -797,7 +799,13 @@ def _read_measure(
             f"header={header} is further down than qitools looks for column names (the first {len(top)} "
             f"{lines.unit}s). Delete the {lines.unit}s above the table in the file and try again."
         )
-    h, names, header_notes = _find_header(top[kept], header, label, lines)
+    try:
+        h, names, header_notes = _find_header(top[kept], header, label, lines)
+    except QIValueError as exc:
+        hint = _other_sheets(grid, sheet)
+        if not hint or header is not None:
+            raise
+        raise QIValueError(f"{exc}{hint}") from None
     changes += header_notes
     header_text = [("" if _is_missing(v) else str(v).strip()) for v in top.iloc[h][kept]]
     body = grid.body(h)
@@ -939,6 +947,18 @@ def _read_measure(
             stacklevel=3,
         )
     return df
+
+
+def _other_sheets(grid: Grid, sheet: Any) -> str:
+    """For a first sheet with no table (a cover or notes sheet): the workbook's other sheets."""
+    if sheet is not None or len(grid.sheets) < 2:
+        return ""
+    others = [name for name in grid.sheets if name != grid.sheet]
+    listed = ", ".join(repr(name) for name in others[:10]) + (f" and {len(others) - 10} more" if len(others) > 10 else "")
+    return (
+        f" The workbook has {'another sheet' if len(others) == 1 else 'other sheets'}: {listed}. If the data are "
+        f"there, pass sheet={others[0]!r} (or another sheet's name)."
+    )
 
 
 def _marker_note(col: _Column, name: str, lines: _Lines, line_no: np.ndarray) -> str:

@@ -225,3 +225,44 @@ class TestOldExcelAndOpenDocument:
         page.write_bytes(b"\x00\x01\x02binary junk\xff" * 10)
         with pytest.raises(qi.QIValueError):
             qi.read_measure(page)
+
+
+class TestWorkbooksWithACoverSheet:
+    def workbook(self, path: Path, cover_text: bool) -> None:
+        import openpyxl
+
+        wb = openpyxl.Workbook()
+        wb.active.title = "Notes"
+        if cover_text:
+            wb.active["A1"] = "Read me: data for wards A and B"
+            wb.active["A2"] = "Counts under 5 suppressed"
+        for name in ("Ward A", "Ward B"):
+            ws = wb.create_sheet(name)
+            ws.append(["Month", "Falls"])
+            for i, m in enumerate(MONTHS):
+                ws.append([m.to_pydatetime(), i % 6])
+        wb.save(path)
+
+    @pytest.mark.parametrize("cover_text", [True, False], ids=["notes", "empty"])
+    def test_the_message_names_the_other_sheets_in_each_front_ends_words(self, tmp_path, cover_text, capsys):
+        # before the fix: "has no filled cells." / "Could not find the header row", with no word of the sheets
+        from qitools._messages import for_app, for_command
+
+        path = tmp_path / "wards.xlsx"
+        self.workbook(path, cover_text)
+        with pytest.raises(qi.QIValueError) as info:
+            read(path)
+        message = str(info.value)
+        assert "other sheets: 'Ward A', 'Ward B'" in message
+        assert "give --sheet \"Ward A\"" in for_command(message)
+        assert "choose 'Ward A' in 'Excel sheet'" in for_app(message)
+        assert main(["chart", str(path), "--x", "Month", "--y", "Falls", "--chart", "c"]) == 2
+        assert '--sheet "Ward A"' in capsys.readouterr().err
+        assert main(["chart", str(path), "--sheet", "Ward B", "--x", "Month", "--y", "Falls", "--chart", "c"]) == 0
+
+    def test_a_chosen_sheet_with_no_table_does_not_point_elsewhere(self, tmp_path):
+        path = tmp_path / "wards.xlsx"
+        self.workbook(path, True)
+        with pytest.raises(qi.QIValueError) as info:
+            read(path, sheet="Notes")
+        assert "other sheets" not in str(info.value)
