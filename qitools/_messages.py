@@ -168,6 +168,31 @@ _PHRASES: list[tuple[re.Pattern[str], str, str, str]] = [
         "Put the column names in one row directly above the data",
         "The column names must be in one row above the data",
     ),
+    # fixes written as Python (validate.py): in the file's own terms for the command and the app
+    (
+        re.compile(r"Set those rows to missing to leave a gap: df\[.*?\]\.replace\(\[np\.inf, -np\.inf\], np\.nan\)\."),
+        "Empty those cells in the file to leave a gap (or correct the denominator they were computed from).",
+        "Empty those cells in the file to leave a gap (or correct the denominator they were computed from).",
+        "Those values must be corrected or left out.",
+    ),
+    (
+        re.compile(r"set them to missing to leave a gap: df\[.*?\]\.replace\(\[np\.inf, -np\.inf\], np\.nan\)\."),
+        "empty those cells in the file to leave a gap.",
+        "empty those cells in the file to leave a gap.",
+        "leave them out.",
+    ),
+    (
+        re.compile(r"or convert the column with pd\.to_numeric\(df\[.*?\], errors='coerce'\) to turn them into gaps\."),
+        "or empty those cells in the file to leave gaps.",
+        "or empty those cells in the file to leave gaps.",
+        "or leave them out.",
+    ),
+    (
+        re.compile(r"Drop those rows, or set their n to missing \(NaN\) to leave a gap\."),
+        "Correct those cells in the file, or empty them to leave a gap.",
+        "Correct those cells in the file, or empty them to leave a gap.",
+        "Those rows must be corrected or left out.",
+    ),
     (
         re.compile(r"read it first: qi\.read_measure\([^)]*\)"),
         "give the file's path",

@@ -51,7 +51,7 @@ def _chart(args: argparse.Namespace) -> int:
 
     from ._files import check_not_input, write_csv
     from ._messages import for_command
-    from .io import x_values_from_text
+    from .io import numbered_as_in_file, x_values_from_text
     from .pdsa._text import terminal_safe
     from .report import no_mathtext
 
@@ -78,6 +78,7 @@ def _chart(args: argparse.Namespace) -> int:
                 progress=True,
             )
         cleaning = list(df.attrs.get("qitools_changes", []))
+        df = numbered_as_in_file(df)  # messages name the rows as the file numbers them
         read_notes = len(caught)  # read_measure's own warning repeats the cleaning steps
         if project is not None:
             _pdsa_chart.require_dates(df, args.x)

@@ -916,9 +916,12 @@ def _read_measure(
                 changes.append(f"thousands separators in {name!r} were removed")
             bad = col.filled & ~col.is_number
             if bad.any():
+                shown = list(dict.fromkeys(_name_text(v) for v in col.values[bad].iloc[:50]))[:3]
+                small = any(re.fullmatch(r"\s*(<|&lt;)\s*\d+\s*", t) for t in shown)
                 changes.append(
-                    f"{lines.text(body_line[bad])} of {name!r} "
-                    f"{'was not a number and was' if bad.sum() == 1 else 'were not numbers and were'} left empty"
+                    f"{lines.text(body_line[bad])} of {name!r} ({', '.join(repr(t) for t in shown)}"
+                    + (", a small count hidden for privacy" if small else "")
+                    + f") {'was not a number and was' if bad.sum() == 1 else 'were not numbers and were'} left empty"
                 )
             out[name] = values
         else:
@@ -938,6 +941,7 @@ def _read_measure(
     df = pd.DataFrame(out)
     df.attrs["qitools_changes"] = changes
     df.attrs["qitools_source"] = label
+    df.attrs["qitools_rows"] = body_line.astype(np.int64)  # each row's line (CSV) or row (Excel) in the file
     if progress is not None:
         progress(1.0, "done")
     if changes:
@@ -968,6 +972,21 @@ def _marker_note(col: _Column, name: str, lines: _Lines, line_no: np.ndarray) ->
     kinds = list(dict.fromkeys(str(t) for t in texts))
     shown = " and ".join(repr(t) for t in kinds[:4]) + (f" and {len(kinds) - 4} other markers" if len(kinds) > 4 else "")
     return f"{shown} in {name!r} ({lines.text(line_no[marked])}) {'was' if marked.sum() == 1 else 'were'} read as missing"
+
+
+def numbered_as_in_file(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` (as read by :func:`read_measure`) indexed by each row's line or row number in the file.
+
+    The command and the app chart this, so that a message naming "row 13" (an infinite rate, a
+    zero denominator, a far-off date) names the row the team sees in Excel, not a count from 0.
+    Any other DataFrame is returned as it is.
+    """
+    rows = df.attrs.get("qitools_rows")
+    if rows is None or len(rows) != len(df):
+        return df
+    out = df.copy(deep=False)
+    out.index = pd.Index(np.asarray(rows, dtype=np.int64))
+    return out
 
 
 def x_values_from_text(text: str, x: pd.Series, *, dayfirst: bool = True, what: str = "part") -> list[Any]:

@@ -266,3 +266,58 @@ class TestWorkbooksWithACoverSheet:
         with pytest.raises(qi.QIValueError) as info:
             read(path, sheet="Notes")
         assert "other sheets" not in str(info.value)
+
+
+class TestMessagesNameTheFilesRowsWithoutPython:
+    """The command and the app name rows as the file numbers them, and say fixes in the file's terms."""
+
+    def export(self, tmp_path: Path) -> Path:
+        path = tmp_path / "falls.csv"
+        rows = ["Falls by month", "", "Month,Falls,Bed days,Rate"]  # a title, a blank line, then the header (line 3)
+        for i, m in enumerate(MONTHS):
+            bed_days = 0 if i == 3 else 2400
+            rate = "inf" if i == 3 else f"{(5 + i % 4) / 2.4:.3f}"
+            rows.append(f"{m:%Y-%m},{5 + i % 4},{bed_days},{rate}")
+        path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        return path  # the month with 0 bed days (i = 3) is on line 7
+
+    @pytest.mark.parametrize(
+        ("args", "said"),
+        [
+            (["--y", "Falls", "--n", "Bed days", "--chart", "u"], "(row 7). The chart divides by n"),
+            (["--y", "Rate", "--chart", "i"], "infinite values (inf) in row 7"),
+        ],
+        ids=["zero-denominator", "infinite-rate"],
+    )
+    def test_the_command(self, tmp_path, capsys, args, said):
+        # before the fix: "row 3" (counted from 0 after the header) and "df['Rate'] = df['Rate'].replace(...)"
+        assert main(["chart", str(self.export(tmp_path)), "--x", "Month", *args]) == 2
+        err = capsys.readouterr().err
+        assert said in err
+        for python in ("df[", "np.", "pd.", "NaN"):
+            assert python not in err
+
+    def test_the_library_keeps_its_own_index(self, tmp_path):
+        df = read(self.export(tmp_path))
+        assert list(df.index) == list(range(24))
+        assert list(qi.io.numbered_as_in_file(df).index) == list(range(4, 28))
+        with pytest.raises(qi.QIValueError, match=r"\(row 3\)"):
+            qi.control_chart(df, x="Month", y="Falls", n="Bed days", chart="u")
+
+    def test_the_app(self, tmp_path):
+        pytest.importorskip("ipywidgets")
+        from qitools.app.ui import WorkshopApp
+
+        app = WorkshopApp()
+        path = self.export(tmp_path)
+        app.load_file(path.name, path.read_bytes())
+        app.x.value, app.n.value, app.y.value = "Month", None, "Rate"
+        app.chart.value = "i"
+        assert app.error is not None and "in row 7" in app.error and "df[" not in app.error
+
+    def test_a_suppressed_small_count_is_named(self, tmp_path):
+        path = tmp_path / "pu.csv"
+        path.write_text("Month,Pressure ulcers\n" + "\n".join(
+            f"{m:%Y-%m},{'<5' if i == 4 else 6 + i % 3}" for i, m in enumerate(MONTHS)) + "\n", encoding="utf-8")
+        notes = " | ".join(read(path).attrs["qitools_changes"])
+        assert "line 6 of 'Pressure ulcers' ('<5', a small count hidden for privacy) was not a number" in notes

@@ -37,7 +37,7 @@ import pandas as pd
 
 import qitools as qi
 from qitools._messages import for_app
-from qitools.io import excel_sheet_names, x_values_from_text
+from qitools.io import excel_sheet_names, numbered_as_in_file, x_values_from_text
 from qitools.pdsa._text import clean
 from qitools.report import no_mathtext
 
@@ -813,13 +813,14 @@ class WorkshopApp:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", qi.QIToolsWarning)
                 options = self._options()
-                one = self.data  # suggest from one facet's rows: facets share x values, which are not subgroups
-                if options["facet"] is not None and self.data[options["facet"]].notna().any():
-                    one = self.data[self.data[options["facet"]] == self.data[options["facet"]].dropna().iloc[0]]
+                data = numbered_as_in_file(self.data)  # messages name the rows as the file numbers them
+                one = data  # suggest from one facet's rows: facets share x values, which are not subgroups
+                if options["facet"] is not None and data[options["facet"]].notna().any():
+                    one = data[data[options["facet"]] == data[options["facet"]].dropna().iloc[0]]
                 suggestion = qi.suggest_chart(one, y=options["y"], n=options["n"], x=options["x"])
                 chart = suggestion.chart if self.chart.value == "auto" else self.chart.value
                 multiply = self.multiply.value or _auto_multiply(chart, options["n"] is not None)
-                cc = qi.control_chart(self.data, chart=chart, multiply=multiply, **options)
+                cc = qi.control_chart(data, chart=chart, multiply=multiply, **options)
                 title = self.title.value.strip() or None
                 marks = self._cycle_marks(options)
                 self._progress_step(started)(0.9, "drawing the chart")

@@ -192,9 +192,9 @@ class TestChoices:
         content = b"month,ward,falls\n2024-01-01,Ash,3\n2024-02-01,Ash,4\n2024-03-01,Ash,2\n"
         app.load_file("falls.csv", content)
         app.y.value = "ward"
-        with pytest.raises(qi.QIToolsError) as info:
-            qi.suggest_chart(app.data, y="ward", x="month")
-        assert app.error == str(info.value)
+        with pytest.raises(qi.QIToolsError) as info:  # rows numbered as in the file (line 2 is the first row)
+            qi.suggest_chart(qi.io.numbered_as_in_file(app.data), y="ward", x="month")
+        assert app.error == str(info.value) and "rows 2, 3, 4" in app.error
         assert app.controls.layout.display == ""  # the columns stay, to choose another
 
     def test_facet(self):
