@@ -168,6 +168,14 @@ _PHRASES: list[tuple[re.Pattern[str], str, str, str]] = [
         "Put the column names in one row directly above the data",
         "The column names must be in one row above the data",
     ),
+    (
+        re.compile(r"Install a font that has them and set it with matplotlib's rcParams\['font\.family'\], or use "
+                   r"labels in another script\."),
+        "Rename those columns in the file with letters the font has (and give --title), or draw the chart from "
+        "Python with a font that has them.",
+        "Rename those columns in the file with letters the font has (and fill in 'Title').",
+        "",
+    ),
     # fixes written as Python (validate.py): in the file's own terms for the command and the app
     (
         re.compile(r"Set those rows to missing to leave a gap: df\[.*?\]\.replace\(\[np\.inf, -np\.inf\], np\.nan\)\."),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -49,11 +50,10 @@ def _chart(args: argparse.Namespace) -> int:
     """Chart a measure from a CSV or Excel export; print the suggestion, summary and reading."""
     import qitools as qi
 
-    from ._files import check_not_input, write_csv
+    from ._files import check_not_input
     from ._messages import for_command
     from .io import numbered_as_in_file, x_values_from_text
     from .pdsa._text import terminal_safe
-    from .report import no_mathtext
 
     check_not_input([args.out, args.report, args.data_out], [args.file, *([args.pdsa] if args.pdsa else [])])
     if args.header is not None and args.header < 1:
@@ -139,6 +139,36 @@ def _chart(args: argparse.Namespace) -> int:
             pdsa_notes.append("With --facet the small charts mark the cycles without labels; the report lists them.")
         for note in pdsa_notes:
             print(f"note: {terminal_safe(note)}", file=sys.stderr)
+    # what drawing says (a character the font lacks ...) is printed as notes, not as Python warnings
+    with warnings.catch_warnings(record=True) as drawn:
+        warnings.simplefilter("always")
+        try:
+            _draw_and_write(args, cc, marks, cleaning, suggestion, notes)
+        finally:
+            said: set[str] = set()
+            for w in drawn:
+                text = str(w.message)
+                if issubclass(w.category, qi.QIToolsWarning):
+                    text = for_command(text)
+                elif _GLYPH_MISSING.match(text) or issubclass(w.category, DeprecationWarning):
+                    continue
+                if text not in said:
+                    said.add(text)
+                    print(f"note: {terminal_safe(text)}", file=sys.stderr)
+    return 0
+
+
+#: matplotlib's own warning for each character its font lacks (qitools says it once, naming them all)
+_GLYPH_MISSING = re.compile(r"Glyph \d+ .* missing from (current )?font")
+
+
+def _draw_and_write(args: argparse.Namespace, cc, marks, cleaning, suggestion, notes) -> None:  # type: ignore[no-untyped-def]
+    """Write the chart, the report and the per-point table the command was asked for."""
+    import qitools as qi
+
+    from ._files import write_csv
+    from .report import no_mathtext
+
     if args.out:
         with _stage(f"draw the chart for {args.out}"), no_mathtext():
             if marks is None:
@@ -167,7 +197,6 @@ def _chart(args: argparse.Namespace) -> int:
             table = qi.suppress_small_counts(table, ["count"], also=["y"])
         write_csv(args.data_out, table)
         print(f"\nper-point table written to {args.data_out}")
-    return 0
 
 
 def _save_with_cycles(cc, marks, out: str, *, labels: str, title: str | None):  # type: ignore[no-untyped-def]

@@ -321,3 +321,21 @@ class TestMessagesNameTheFilesRowsWithoutPython:
             f"{m:%Y-%m},{'<5' if i == 4 else 6 + i % 3}" for i, m in enumerate(MONTHS)) + "\n", encoding="utf-8")
         notes = " | ".join(read(path).attrs["qitools_changes"])
         assert "line 6 of 'Pressure ulcers' ('<5', a small count hidden for privacy) was not a number" in notes
+
+
+class TestCommandDrawingNotes:
+    def test_a_font_warning_is_one_note_in_the_commands_words(self, tmp_path, capsys):
+        # before the fix: "/path/to/qitools:8: QIToolsWarning: ...", "sys.exit(main())" and one matplotlib
+        # UserWarning per character, after the chart was written
+        path = tmp_path / "japanese.csv"
+        path.write_text("月,転倒件数\n" + "\n".join(f"{m:%Y-%m},{5 + i % 4}" for i, m in enumerate(MONTHS)) + "\n",
+                        encoding="utf-8")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # nothing may escape as a Python warning
+            code = main(["chart", str(path), "--x", "月", "--y", "転倒件数", "--chart", "i",
+                         "--out", str(tmp_path / "c.png"), "--report", str(tmp_path / "r.html")])
+        assert code == 0
+        err = capsys.readouterr().err
+        assert err.count("are not in its font") == 1 and "note: Some characters" in err
+        for python in ("UserWarning", "QIToolsWarning", "rcParams", "sys.exit", "Glyph"):
+            assert python not in err
