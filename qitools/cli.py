@@ -120,7 +120,9 @@ def _chart(args: argparse.Namespace) -> int:
         if issubclass(w.category, qi.QIToolsWarning):
             print(f"note: {for_command(str(w.message))}", file=sys.stderr)
     notes = [w for w in caught[read_notes:] if issubclass(w.category, qi.QIToolsWarning)]
-    print(cc.summary.to_string(index=False))
+    from .report import summary_lines
+
+    print(terminal_safe(summary_lines(cc)))
     print()
     print(for_command(str(cc.explain())))
     marks = None

@@ -256,6 +256,51 @@ def _data_table(cc: ControlChart, data: pd.DataFrame, max_rows: int) -> str:
     return _table(rows, [h for h, _, _ in cols], left, max_rows, len(data))
 
 
+def summary_lines(cc: ControlChart) -> str:
+    """The summary for a terminal, in the report's words and number format: one line per measure,
+    one column per part (and group), e.g. ``Centre line   4.14``; True/False as yes/no."""
+    s = cc.summary
+    if s.empty:
+        return ""
+    facets = _facet_names(cc)
+    columns = [c for c in s.columns if c not in ("part", "facet")]
+    if cc.chart == "run":
+        columns = [c for c in columns if c not in ("lcl", "ucl", "sigma_signals")]
+    several_parts = s["part"].nunique() > 1 if "part" in s.columns else False
+    heads = []
+    for r in s.to_dict("records"):
+        bits = []
+        if facets and "facet" in s.columns:
+            bits.append(str(r["facet"]))
+        if several_parts:
+            bits.append(f"Part {r['part']}")
+        heads.append(", ".join(bits) or "")
+    rows = []
+    for c in columns:
+        word = _SUMMARY_WORDS.get(c, str(c).replace("_", " ").capitalize())
+        if c in ("lcl", "ucl") and "lcl" in cc.data.columns and cc.data.groupby("part")[c].nunique().max() > 1:
+            word += " (average)"
+        if c == "cl" and cc.chart == "run":
+            word = "Median"
+        if c in ("cl", "lcl", "ucl", "cl_mean", "sigma"):
+            cells = [format_number(v) for v in s[c]]
+        elif c == "runs_signal":
+            cells = [_yes(v) for v in s[c]]
+        elif pd.api.types.is_numeric_dtype(s[c]):
+            cells = [html.unescape(_count(v)) for v in s[c]]
+        else:
+            cells = [str(v) for v in s[c]]
+        rows.append([word, *cells])
+    width = max(len(r[0]) for r in rows)
+    cell_w = [max(len(heads[j]), *(len(r[j + 1]) for r in rows)) for j in range(len(heads))]
+    lines = []
+    if any(heads):
+        lines.append(" " * width + "".join(f"  {h:>{w}}" for h, w in zip(heads, cell_w)))
+    for r in rows:
+        lines.append(f"{r[0]:<{width}}" + "".join(f"  {v:>{w}}" for v, w in zip(r[1:], cell_w)))
+    return "\n".join(lines)
+
+
 def _summary_table(cc: ControlChart, max_rows: int) -> str:
     s = cc.summary
     facets = _facet_names(cc)

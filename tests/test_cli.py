@@ -19,7 +19,7 @@ def test_chart_prints_summary_and_reading(tmp_path, capsys):
     out_csv = tmp_path / "points.csv"
     assert main(["chart", str(path), "--x", "month", "--y", "falls", "--data-out", str(out_csv)]) == 0
     out = capsys.readouterr().out
-    assert "longest_run" in out and "A signal of special-cause variation" in out
+    assert "Longest run " in out and "A signal of special-cause variation" in out
     assert len(pd.read_csv(out_csv)) == 20
 
 

@@ -339,3 +339,26 @@ class TestCommandDrawingNotes:
         assert err.count("are not in its font") == 1 and "note: Some characters" in err
         for python in ("UserWarning", "QIToolsWarning", "rcParams", "sys.exit", "Glyph"):
             assert python not in err
+
+
+class TestCommandSummaryInWords:
+    def test_the_terminal_summary_uses_the_reports_words_and_numbers(self, tmp_path, capsys):
+        # before the fix: "part  n_obs  n_useful ... runs_signal ... cl 4.13977 lcl 0.259776", True/False
+        path = tmp_path / "falls.csv"
+        rows = [f"{m:%Y-%m},{5 + i % 4 + (4 if i >= 12 else 0)},{2400 + 10 * i}" for i, m in enumerate(MONTHS)]
+        path.write_text("Month,Falls,Bed days\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        assert main(["chart", str(path), "--x", "Month", "--y", "Falls", "--n", "Bed days", "--chart", "u",
+                     "--multiply", "1000", "--part", "Apr 2023"]) == 0
+        out = capsys.readouterr().out
+        summary = out.split("\n\n")[0]
+        for internal in ("n_obs", "n_useful", "longest_run", "runs_signal", "sigma_signals", "True", "False"):
+            assert internal not in summary
+        lines = {line[:30].strip(): line[30:].split() for line in summary.splitlines()}
+        assert lines[""] == ["Part", "1", "Part", "2"]
+        assert lines["Points"] == ["12", "12"] and lines["Non-random runs"][0] in ("yes", "no")
+        cc = qi.control_chart(read(path), x="Month", y="Falls", n="Bed days", chart="u", multiply=1000,
+                              part=[pd.Timestamp("2023-04-01")])
+        from qitools.report import format_number
+
+        assert lines["Centre line"] == [format_number(v) for v in cc.summary["cl"]]
+        assert f"is {format_number(cc.summary['cl'].iloc[0])}" in out  # the reading gives the same number
