@@ -954,8 +954,8 @@ def _read_measure(
 
 
 def _other_sheets(grid: Grid, sheet: Any) -> str:
-    """For a first sheet with no table (a cover or notes sheet): the workbook's other sheets."""
-    if sheet is not None or len(grid.sheets) < 2:
+    """For a sheet with no table (a cover or notes sheet): the workbook's other sheets."""
+    if len(grid.sheets) < 2:
         return ""
     others = [name for name in grid.sheets if name != grid.sheet]
     listed = ", ".join(repr(name) for name in others[:10]) + (f" and {len(others) - 10} more" if len(others) > 10 else "")

@@ -260,12 +260,24 @@ class TestWorkbooksWithACoverSheet:
         assert '--sheet "Ward A"' in capsys.readouterr().err
         assert main(["chart", str(path), "--sheet", "Ward B", "--x", "Month", "--y", "Falls", "--chart", "c"]) == 0
 
-    def test_a_chosen_sheet_with_no_table_does_not_point_elsewhere(self, tmp_path):
+    def test_a_chosen_sheet_with_no_table_points_to_the_others_too(self, tmp_path):
+        # the app passes the sheet shown in its 'Excel sheet' list (the first one, to begin with)
         path = tmp_path / "wards.xlsx"
         self.workbook(path, True)
-        with pytest.raises(qi.QIValueError) as info:
+        with pytest.raises(qi.QIValueError, match="other sheets: 'Ward A', 'Ward B'"):
             read(path, sheet="Notes")
-        assert "other sheets" not in str(info.value)
+
+    def test_the_app_says_which_sheets_to_choose(self, tmp_path):
+        pytest.importorskip("ipywidgets")
+        from qitools.app.ui import WorkshopApp
+
+        path = tmp_path / "wards.xlsx"
+        self.workbook(path, True)
+        app = WorkshopApp()
+        app.load_file(path.name, path.read_bytes())
+        assert app.error is not None and "choose 'Ward A' in 'Excel sheet'" in app.error
+        app.sheet.value = "Ward B"
+        assert app.error is None and app.cc is not None
 
 
 class TestMessagesNameTheFilesRowsWithoutPython:

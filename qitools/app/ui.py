@@ -86,7 +86,11 @@ _EVENT_NAME = re.compile(
     re.I,
 )
 #: a rate or percentage already worked out: a measure on its own, never a numerator
-_RATE_NAME = re.compile(r"\bper\b|rate|%|percent|proportion|ratio|average|mean|median", re.I)
+_RATE_NAME = re.compile(
+    r"\bper\b|rate|%|percent|proportion|ratio|average|mean|m[eé]dian|minutes|\bmins?\b|hours|\bhrs?\b|\bwait"
+    r"|waiting|duration|length of stay|\blos\b|score|temperature|weight|\bbmi\b|\bage\b",
+    re.I,
+)
 _EXAMPLE_CALL = re.compile(r"^qi\.control_chart\(df,\s*(.*)\)$")
 _KEYWORD = re.compile(r"(\w+)=(\"[^\"]*\"|\[[^\]]*\]|[\d_.]+)")
 _MESSY = "team_export_messy"
@@ -159,8 +163,8 @@ def _guess_columns(df: pd.DataFrame) -> dict[str, Any]:
         n = next((d for d in denominators if median[d] >= median[y]), denominators[0])
     elif counts:
         y = counts[0]
-    elif denominators:
-        y = denominators[0]
+    else:  # a measurement or a rate worked out already (median wait, % on time) before a denominator
+        y = next((c for c in numbers if c not in denominators), denominators[0] if denominators else None)
     if y is None:
         y = next((c for c in numbers), None)
     if y is None:

@@ -533,6 +533,20 @@ class TestGuessColumns:
         df = pd.DataFrame({"name": ["a", "b"], "note": ["x", "y"]})
         assert ui._guess_columns(df) == {"x": None, "y": "name", "n": None, "facet": None}
 
+    def test_a_measurement_is_not_charted_as_a_numerator_of_patients(self):
+        # audit: a UTF-16 export "Délai médian (min)" + "Patients" was guessed as a P' chart of minutes
+        # out of patients (centre 7.18); a measurement or a rate is a measure on its own
+        df = pd.DataFrame(
+            {
+                "Date": pd.date_range("2022-04-01", periods=3, freq="MS"),
+                "Délai médian (min)": [231.0, 250, 240],
+                "Patients": [3200.0, 3300, 3100],
+            }
+        )
+        assert ui._guess_columns(df) == {"x": "Date", "y": "Délai médian (min)", "n": None, "facet": None}
+        df = df.rename(columns={"Délai médian (min)": "Median wait (mins)"})
+        assert ui._guess_columns(df)["y"] == "Median wait (mins)"
+
 
 @pytest.mark.parametrize(
     ("chart", "has_n", "expected"),
