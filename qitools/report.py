@@ -379,6 +379,24 @@ def _checks(cc: ControlChart) -> list[str]:
                 f"{label(r).capitalize()} has {int(r['n_useful'])} useful point{'s' if int(r['n_useful']) != 1 else ''}; "
                 f"the runs analysis needs at least {MIN_USEFUL_FOR_RUNS} to be reliable."
             )
+    if cc.chart != "run" and cc.params.get("rules") != "mdc" and {"baseline", "include"} <= set(d.columns):
+        from .explain import _TRIAL_POINTS_DEFAULT
+
+        groups = [c for c in key if c in d.columns]
+        used = d["baseline"].astype(bool) & d["include"].astype(bool)
+        base = used.groupby([d[c] for c in groups]).sum()
+        n_obs = d.groupby(groups).size()
+        for k, n_base in base.items():
+            if int(n_obs.get(k, 0)) < 2 or int(n_base) >= _TRIAL_POINTS_DEFAULT:
+                continue
+            keys = k if isinstance(k, tuple) else (k,)
+            r = dict(zip(groups, keys))
+            where = label(r) if len(s) > 1 or "facet" in s.columns else "the chart"
+            out.append(
+                f"The limits of {where} come from only {int(n_base)} point{'s' if int(n_base) != 1 else ''}: they "
+                f"are trial limits, to be recalculated as data accumulate (at least {_TRIAL_POINTS_DEFAULT} points, "
+                f"as The Health Care Data Guide advises)."
+            )
     if cc.params.get("rules") == "mdc" and "baseline" in d.columns:
         base = d[d["baseline"]].groupby([c for c in key if c in d.columns]).size()
         short = base[base < MDC_MIN_BASELINE]
@@ -573,8 +591,8 @@ def chart_report(
         :func:`qitools.suggest_chart`'s result: its reasons are given as why this chart was chosen.
     notes : list of str or warnings, optional
         The warnings given while reading and charting (``warnings.catch_warnings(record=True)``'s
-        list, or their texts). Without them, the report lists what the chart itself shows a reader
-        must know (one point, no limits, too few points for the runs analysis, trial limits).
+        list, or their texts). The report adds what the chart itself shows a reader must know (one
+        point, no limits, too few points for the runs analysis, trial limits).
     suppress_small : bool, default False
         Show counts from 1 to 4 as "<5" (and the rates made from them as "suppressed") in the data
         table, for sharing data about few patients. The chart itself shows rates.
@@ -689,13 +707,11 @@ def chart_report(
         done = "<p>While reading the file, qitools made these changes (check each one):</p>" + _list(cleaning)
 
     # warnings
-    if notes is None:
-        found = _checks(cc)
-        warns = (_list(found, "warn") if found else '<p class="none">None.</p>')
-    else:
-        texts = [str(getattr(n, "message", n)) for n in notes]
-        texts = list(dict.fromkeys(t for t in texts if t.strip()))
-        warns = _list(texts, "warn") if texts else '<p class="none">None.</p>'
+    # the warnings given while reading and charting, then what the chart itself shows (trial limits,
+    # too few points ...): a reader needs both, whoever made the report
+    texts = [str(getattr(n, "message", n)) for n in (notes or [])] + list(_checks(cc))
+    texts = list(dict.fromkeys(t for t in texts if t.strip()))
+    warns = _list(texts, "warn") if texts else '<p class="none">None.</p>'
 
     conventions = "".join(
         f"<li><i>{html.escape(k)}</i>: {html.escape(for_readers(v))}</li>" for k, v in cc.conventions.items()

@@ -374,3 +374,28 @@ class TestCommandSummaryInWords:
 
         assert lines["Centre line"] == [format_number(v) for v in cc.summary["cl"]]
         assert f"is {format_number(cc.summary['cl'].iloc[0])}" in out  # the reading gives the same number
+
+
+class TestReportWarnings:
+    def test_trial_limits_are_listed_when_the_command_hands_over_its_warnings(self, tmp_path):
+        # before the fix: the command and the app pass their warnings (often none), and the report's
+        # "Warnings" said "None." under a reading that calls the limits trial limits (17 and 13 points)
+        weeks = pd.date_range("2023-04-03", periods=30, freq="7D")
+        path = tmp_path / "weeks.csv"
+        path.write_text("Wk,Count\n" + "\n".join(f"w/c {w:%d/%m/%Y},{5 + i % 4}" for i, w in enumerate(weeks)) + "\n",
+                        encoding="utf-8")
+        report = tmp_path / "r.html"
+        assert main(["chart", str(path), "--x", "Wk", "--y", "Count", "--chart", "c", "--part", "31 Jul 2023",
+                     "--report", str(report)]) == 0
+        page = report.read_text(encoding="utf-8")
+        warnings_part = page.split("<h2>Warnings</h2>", 1)[1].split("<h2>", 1)[0]
+        assert "None." not in warnings_part
+        assert "part 1 come from only 17 points: they are trial limits" in warnings_part
+        assert "part 2 come from only 13 points" in warnings_part
+
+    def test_a_long_baseline_has_no_trial_limit_warning(self, tmp_path):
+        df = pd.DataFrame({"month": MONTHS, "falls": [5 + i % 4 for i in range(24)]})
+        cc = qi.control_chart(df, x="month", y="falls", chart="c")
+        qi.chart_report(cc, tmp_path / "r.html", notes=[])
+        page = (tmp_path / "r.html").read_text(encoding="utf-8")
+        assert "trial limits" not in page.split("<h2>Warnings</h2>", 1)[1].split("<h2>", 1)[0]
