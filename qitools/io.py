@@ -914,6 +914,9 @@ def _read_measure(
                 )
             if col.thousands.any():
                 changes.append(f"thousands separators in {name!r} were removed")
+            hint = _serial_hint(values, name)
+            if hint:
+                changes.append(hint)
             bad = col.filled & ~col.is_number
             if bad.any():
                 shown = list(dict.fromkeys(_name_text(v) for v in col.values[bad].iloc[:50]))[:3]
@@ -951,6 +954,25 @@ def _read_measure(
             stacklevel=3,
         )
     return df
+
+
+def _serial_hint(values: np.ndarray, name: str) -> str:
+    """A note for a column whose name does not say dates but whose numbers run like Excel day numbers
+    (whole, in order, a day, a week or a month apart): it is left as numbers, and how to read it as dates."""
+    v = values[np.isfinite(values)]
+    if len(v) < 3 or not np.all(v == np.round(v)) or not _is_serial(pd.Series(v)).all():
+        return ""
+    steps = np.diff(v)
+    if not np.all(steps > 0):
+        return ""
+    step = float(np.median(steps))
+    if not (step in (1.0, 7.0) or 28 <= step <= 31 or 89 <= step <= 92):
+        return ""
+    first = _fmt_day(_serials_to_dates(np.array([v[0]]))[0])
+    return (
+        f"{name!r} holds numbers that run like Excel day numbers ({v[0]:.0f} would be {first}); they were kept "
+        f"as numbers. If they are dates, pass dates=[{name!r}]"
+    )
 
 
 def _other_sheets(grid: Grid, sheet: Any) -> str:

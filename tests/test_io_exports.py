@@ -399,3 +399,24 @@ class TestReportWarnings:
         qi.chart_report(cc, tmp_path / "r.html", notes=[])
         page = (tmp_path / "r.html").read_text(encoding="utf-8")
         assert "trial limits" not in page.split("<h2>Warnings</h2>", 1)[1].split("<h2>", 1)[0]
+
+
+class TestDayNumbersUnderAnotherName:
+    def test_a_hint_to_read_them_as_dates(self, tmp_path, capsys):
+        # before the fix: "24 points from point 44652 to point 45342" and no word of --dates
+        path = tmp_path / "ref.csv"
+        path.write_text("Ref,Count\n" + "\n".join(f"{44652 + 30 * i},{3 + i % 5}" for i in range(24)) + "\n",
+                        encoding="utf-8")
+        df = read(path)
+        assert df["Ref"].tolist()[:2] == [44652, 44682]  # left as numbers: the name does not say dates
+        assert any("run like Excel day numbers (44652 would be 1 Apr 2022)" in c for c in df.attrs["qitools_changes"])
+        assert main(["chart", str(path), "--x", "Ref", "--y", "Count", "--chart", "c"]) == 0
+        assert "If they are dates, give --dates Ref." in capsys.readouterr().err
+
+    @pytest.mark.parametrize("values", [[52000, 51000, 53000], [45000, 45000, 45001], [30000.5, 30001.5, 30002.5],
+                                         [40000, 45000, 50000]], ids=["unordered", "repeated", "fractions", "big-steps"])
+    def test_other_numbers_in_that_range_get_no_hint(self, tmp_path, values):
+        path = tmp_path / "population.csv"
+        path.write_text("Area,Population\n" + "\n".join(f"A{i},{v}" for i, v in enumerate(values)) + "\n",
+                        encoding="utf-8")
+        assert not any("Excel day numbers" in c for c in read(path).attrs["qitools_changes"])
