@@ -670,10 +670,16 @@ def read_grid(source: Any, sheet: Any = None, progress: Progress | None = None) 
     if _is_ods(data):
         return read_other_excel_grid(data, label, sheet, "ods", progress)
     if suffix == ".xls" and data[:4] != b"PK\x03\x04":
-        raise QIValueError(
-            f"{label} is named .xls but is not an Excel workbook (some systems save a web page or a text file "
-            f"under that name). Open it in Excel and save it as .xlsx or as CSV, then try again."
-        )
+        head = data[:4096].lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").lower().replace(b"\x00", b"")
+        if head.startswith(b"<") or b"<table" in head or b"<html" in head:
+            raise QIValueError(
+                f"{label} is named .xls but is a web page (or XML) that Excel opens, not an Excel workbook: some "
+                f"systems' \"export to Excel\" writes one. Open it in Excel and save it as .xlsx or as CSV, then "
+                f"try again."
+            )
+        grid = read_text_grid(data, label, progress)  # a text export named .xls: tab-separated, usually
+        grid.notes.insert(0, "the file is named .xls but holds text (columns separated by tabs or commas); it was read as such")
+        return grid
     if suffix in (".xlsx", ".xlsm") or data[:4] == b"PK\x03\x04":
         return read_excel_grid(data, label, sheet, progress)
     return read_text_grid(data, label, progress)

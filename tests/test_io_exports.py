@@ -225,6 +225,18 @@ class TestOldExcelAndOpenDocument:
         page.write_bytes(b"\x00\x01\x02binary junk\xff" * 10)
         with pytest.raises(qi.QIValueError):
             qi.read_measure(page)
+        page.write_text("<html><body><table><tr><td>Month</td><td>Falls</td></tr></table></body></html>")
+        with pytest.raises(qi.QIValueError, match="is named .xls but is a web page"):
+            qi.read_measure(page)
+
+    def test_a_text_export_named_xls_is_read_as_text(self, tmp_path):
+        # some systems' "export to Excel" writes tab-separated text under the .xls ending
+        path = tmp_path / "export.xls"
+        path.write_text("Month\tFalls\n" + "\n".join(f"{m:%d/%m/%Y}\t{4 + i % 3}" for i, m in enumerate(MONTHS)) + "\n",
+                        encoding="utf-8")
+        df = read(path)
+        assert list(df["Month"]) == MONTHS and df["Falls"].tolist() == [4 + i % 3 for i in range(24)]
+        assert "named .xls but holds text" in df.attrs["qitools_changes"][0]
 
 
 class TestWorkbooksWithACoverSheet:
