@@ -134,6 +134,14 @@ def _x_text(v: Any, monthly: bool) -> str:
     return html.escape(str(v))
 
 
+def _no_value(v: Any) -> bool:
+    """A point with no value (a gap in the chart)."""
+    try:
+        return v is None or not np.isfinite(float(v))
+    except (TypeError, ValueError):
+        return False
+
+
 def _yes(v: Any) -> str:
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return ""
@@ -247,7 +255,11 @@ def _data_table(cc: ControlChart, data: pd.DataFrame, max_rows: int) -> str:
     if "special_cause" in data.columns:
         cols.append(("Signal", lambda r: "yes" if r["special_cause"] else "", True))
     if "point_type" in data.columns:
-        cols.append(("Kind of variation", lambda r: _POINT_TYPES.get(str(r["point_type"]), html.escape(str(r["point_type"]))), True))
+        cols.append((
+            "Kind of variation",
+            lambda r: "missing" if _no_value(r.get("y")) else _POINT_TYPES.get(str(r["point_type"]), html.escape(str(r["point_type"]))),
+            True,
+        ))
     if "notes" in data.columns and data["notes"].notna().any():
         cols.append(("Note", lambda r: "" if pd.isna(r["notes"]) else html.escape(str(r["notes"])), True))
     shown = data.head(max_rows)

@@ -432,3 +432,16 @@ class TestDayNumbersUnderAnotherName:
         path.write_text("Area,Population\n" + "\n".join(f"A{i},{v}" for i, v in enumerate(values)) + "\n",
                         encoding="utf-8")
         assert not any("Excel day numbers" in c for c in read(path).attrs["qitools_changes"])
+
+
+class TestReportDataTable:
+    def test_a_gap_is_not_called_common_cause(self, tmp_path):
+        # before the fix a month read as missing ('n/a') was listed as "common cause" in the report's data
+        df = pd.DataFrame({"month": MONTHS[:12], "falls": [4.0, 5, np.nan, 6, 5, 4, 6, 5, 3, 4, 5, 6]})
+        cc = qi.control_chart(df, x="month", y="falls", chart="c", improvement="decrease")
+        qi.chart_report(cc, tmp_path / "r.html")
+        page = (tmp_path / "r.html").read_text(encoding="utf-8")
+        data = page.split("<h2>Data</h2>", 1)[1]
+        row = data.split("Jun 2022", 1)[1].split("</tr>", 1)[0]
+        assert "missing" in row and "common cause" not in row
+        assert data.count("common cause") == 11
