@@ -268,17 +268,19 @@ def _data_table(cc: ControlChart, data: pd.DataFrame, max_rows: int) -> str:
     return _table(rows, [h for h, _, _ in cols], left, max_rows, len(data))
 
 
-def summary_lines(cc: ControlChart) -> str:
+def summary_lines(cc: ControlChart, max_columns: int = 6) -> str:
     """The summary for a terminal, in the report's words and number format: one line per measure,
     one column per part (and group), e.g. ``Centre line   4.14``; True/False as yes/no."""
     s = cc.summary
     if s.empty:
         return ""
     facets = _facet_names(cc)
-    columns = [c for c in s.columns if c not in ("part", "facet")]
+    columns = [c for c in s.columns if c not in ("part", "facet", *facets)]
     if cc.chart == "run":
         columns = [c for c in columns if c not in ("lcl", "ucl", "sigma_signals")]
     several_parts = s["part"].nunique() > 1 if "part" in s.columns else False
+    more = len(s) - max_columns if len(s) > max_columns else 0
+    s = s.head(max_columns)
     heads = []
     for r in s.to_dict("records"):
         bits = []
@@ -310,6 +312,8 @@ def summary_lines(cc: ControlChart) -> str:
         lines.append(" " * width + "".join(f"  {h:>{w}}" for h, w in zip(heads, cell_w)))
     for r in rows:
         lines.append(f"{r[0]:<{width}}" + "".join(f"  {v:>{w}}" for v, w in zip(r[1:], cell_w)))
+    if more:
+        lines.append(f"... and {more:,} more (groups or parts): every one is in the report and the per-point table.")
     return "\n".join(lines)
 
 

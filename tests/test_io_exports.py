@@ -445,3 +445,15 @@ class TestReportDataTable:
         row = data.split("Jun 2022", 1)[1].split("</tr>", 1)[0]
         assert "missing" in row and "common cause" not in row
         assert data.count("common cause") == 11
+
+    def test_a_faceted_summary_names_each_group_once_and_stops_at_six(self, tmp_path, capsys):
+        # before the fix the group names were printed twice (as the heading and as a 'Ward' row), and
+        # 100 wards made 100 columns
+        rows = [f"{m:%Y-%m},Ward {w:02d},{(i + w) % 5}" for w in range(9) for i, m in enumerate(MONTHS)]
+        path = tmp_path / "wards.csv"
+        path.write_text("Month,Ward,Falls\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        assert main(["chart", str(path), "--x", "Month", "--y", "Falls", "--facet", "Ward", "--chart", "c"]) == 0
+        summary = capsys.readouterr().out.split("\n\n")[0].splitlines()
+        assert summary[0].split() == ["Ward", "00", "Ward", "01", "Ward", "02", "Ward", "03", "Ward", "04", "Ward", "05"]
+        assert not any(line.startswith("Ward") for line in summary[1:])
+        assert summary[-1].startswith("... and 3 more")
