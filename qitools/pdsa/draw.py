@@ -625,7 +625,8 @@ def save_drawings(
         names: ``falls.png`` gives ``falls-chart-M1.png``, ``falls-ramps.png``,
         ``falls-drivers.png``.
     what : {"chart", "ramps", "drivers", "all"}, default "chart"
-        What to draw; ``"all"`` draws a chart of every measure that names its data column.
+        What to draw; ``"all"`` draws a chart of every measure that names its data column and has
+        data (a measure without data yet is named in a warning, not drawn).
     measure : str, optional
         The measure to chart (default: the aim's measure, else the first outcome measure).
     data : pandas.DataFrame or str, optional
@@ -636,7 +637,8 @@ def save_drawings(
     Returns
     -------
     list of pathlib.Path
-        The files written (each written whole or not at all).
+        The files written (each written whole or not at all; every picture is drawn before the
+        first file is written, so a picture that cannot be drawn leaves no files).
 
     Raises
     ------
@@ -663,12 +665,31 @@ def save_drawings(
             jobs.append((out, "chart", project.measure(measure)))
         else:
             chosen = [project.measure(measure)] if measure is not None else [m for m in project.measures if m.y]
+            if measure is None and data is None:  # a measure whose data is not kept yet has no chart to draw
+                import warnings
+
+                from ._voice import say
+                from .validate import PDSAWarning
+
+                waiting = [m for m in chosen if not m.dataset]
+                chosen = [m for m in chosen if m.dataset]
+                if waiting:
+                    names = ", ".join(f"{m.id} ({clean(m.name)})" for m in waiting)
+                    warnings.warn(
+                        f"No chart of {names}: no data is kept for it yet. "
+                        + say(
+                            "Set the measure's dataset to a CSV file to chart it.",
+                            f"Add it with `qitools pdsa update-measure {{file}} {waiting[0].id} --dataset FILE`.",
+                        ),
+                        PDSAWarning,
+                        stacklevel=2,
+                    )
             jobs += [(out.with_name(f"{out.stem}-chart-{m.id}{out.suffix}"), "chart", m) for m in chosen]
     if what in ("ramps", "all") and (what == "ramps" or project.cycles):
         jobs.append((out if what == "ramps" else out.with_name(f"{out.stem}-ramps{out.suffix}"), "ramps", None))
     if what in ("drivers", "all") and (what == "drivers" or project.drivers or project.change_ideas):
         jobs.append((out if what == "drivers" else out.with_name(f"{out.stem}-drivers{out.suffix}"), "drivers", None))
-    written = []
+    figures = []  # every picture is drawn before any file is written: a failure writes nothing
     for path, kind, m in jobs:
         if kind == "chart":
             fig = Figure(figsize=(10, 4.5))
@@ -679,6 +700,9 @@ def save_drawings(
         else:
             fig = Figure(figsize=(11, max(3.0, 0.75 * driver_diagram_rows(project))))
             draw_driver_diagram(project, ax=fig.subplots())
+        figures.append((path, fig))
+    written = []
+    for path, fig in figures:
         meta = {"Date": None} if fmt == "svg" else {"Software": None}
         with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "qitools"}), atomic_path(path) as tmp:
             fig.savefig(tmp, format=fmt, dpi=150, bbox_inches="tight", metadata=meta)
