@@ -114,3 +114,16 @@ def test_a_stale_save_names_the_fields_in_words(team, capsys):
         other.put(dataclasses.replace(other.load().cycle("C10"), end_date="2024-11-30", what_happened="Done"))
     code, _, err = run(capsys, "update-cycle", team, "C10", "--learning", "Mine", "--expect-version", "1")
     assert code == 2 and "(end date, what happened)" in err, err
+
+
+def test_a_project_id_is_made_without_escape_sequences(tmp_path, capsys):
+    path = str(tmp_path / "h.pdsa")
+    code, out, _ = run(capsys, "new", path, "--title", "Falls \x1b]0;pwned\x07on \x1b[31mWard 7\x1b[0m")
+    assert code == 0 and "project 'falls-on-ward-7' created" in out
+
+
+def test_the_report_writes_a_scale_given_only_as_a_number(project):
+    c = project.cycles[0]
+    c.scale, c.scale_n = "", 10
+    text = qi.pdsa.report(project, format="markdown", charts=False)
+    assert "**Scale**: 10\n" in text and "(10)" not in text
