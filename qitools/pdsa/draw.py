@@ -34,6 +34,8 @@ __all__ = [
 LABEL_GID = "qi-annotation-label-pdsa"
 #: gid of the texts of the key under a chart whose labels are cycle ids
 KEY_GID = "qi-pdsa-key"
+#: the gid of the driver diagram's links (patches from box edge to box edge)
+LINK_GID = "qi-driver-link"
 
 #: marker colour of a cycle by its Act decision (None: not decided yet)
 ACT_COLOURS = {"adopt": "#1b7837", "adapt": "#e08214", "abandon": "#b2182b", None: "#7f7f7f"}
@@ -548,7 +550,8 @@ def draw_driver_diagram(project: Project, ax: Any = None, *, wrap: int = 26) -> 
     -------
     matplotlib.axes.Axes
         One boxed text per node (the aim, each driver, each change idea), four column headings,
-        and one line per link (dashed where a change idea acts on a second driver).
+        and one link per parent and child (a patch with gid :data:`LINK_GID`, drawn from the edge of
+        one box to the edge of the other; dashed where a change idea acts on a second driver).
 
     Examples
     --------
@@ -560,25 +563,17 @@ def draw_driver_diagram(project: Project, ax: Any = None, *, wrap: int = 26) -> 
     >>> len(ax.texts) == 4 + 1 + len(p.drivers) + len(p.change_ideas)
     True
     """
+    from matplotlib.patches import FancyArrowPatch
+
     pos, edges, n_rows = _layout(project)
     ax = _new_ax(ax, (11, max(3.0, 0.75 * n_rows)))
     drivers = {d.id: d for d in project.drivers}
     ideas = {ci.id: ci for ci in project.change_ideas}
-    half = 0.42
 
     def y_of(key: str) -> float:
         return n_rows - 1 - pos[key][1]
 
-    for parent, child, extra in edges:
-        (pc, _), (cc, _) = pos[parent], pos[child]
-        ax.plot(
-            [pc + half, cc - half],
-            [y_of(parent), y_of(child)],
-            color="#777777",
-            linewidth=0.9,
-            linestyle="--" if extra else "-",
-            zorder=1,
-        )
+    boxes = {}
     for key, (col, _) in pos.items():
         if key == "aim":
             text, colour = project.aim.text() or project.title or "Aim", _BOX_COLOURS["aim"]
@@ -587,7 +582,7 @@ def draw_driver_diagram(project: Project, ax: Any = None, *, wrap: int = 26) -> 
             text, colour = d.text, _BOX_COLOURS["primary" if d.level == "primary" else "secondary"]
         else:
             text, colour = ideas[key.split(":", 1)[1]].text, _BOX_COLOURS["idea"]
-        ax.text(
+        boxes[key] = ax.text(
             col,
             y_of(key),
             textwrap.fill(clean(text), wrap),
@@ -596,6 +591,24 @@ def draw_driver_diagram(project: Project, ax: Any = None, *, wrap: int = 26) -> 
             fontsize=8,
             zorder=3,
             bbox={"boxstyle": "round,pad=0.4", "facecolor": colour, "edgecolor": "#666666"},
+        )
+    for parent, child, extra in edges:  # from box edge to box edge, whatever the width of the text
+        (pc, _), (cc, _) = pos[parent], pos[child]
+        ax.add_patch(
+            FancyArrowPatch(
+                (pc, y_of(parent)),
+                (cc, y_of(child)),
+                arrowstyle="-",
+                patchA=boxes[parent].get_bbox_patch(),
+                patchB=boxes[child].get_bbox_patch(),
+                shrinkA=0,
+                shrinkB=0,
+                color="#777777",
+                linewidth=0.9,
+                linestyle="--" if extra else "-",
+                zorder=1,
+                gid=LINK_GID,
+            )
         )
     for col, name in enumerate(("Aim", "Primary drivers", "Secondary drivers", "Change ideas")):
         ax.text(col, n_rows - 0.3, name, ha="center", va="bottom", fontsize=10, fontweight="bold")
