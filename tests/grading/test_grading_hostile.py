@@ -29,6 +29,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from _grading_procs import started_by_another_run
 
 from qitools.grading import grade
 from qitools.grading.sandbox import GradingIsolationWarning, isolation
@@ -264,27 +265,9 @@ def _alive(marker: str) -> list[str]:
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
         except OSError:
             continue
-        if marker.encode() in cmdline or (b"qitools.grading._learner" in cmdline and not _another_runs(pid)):
+        if marker.encode() in cmdline or (b"qitools.grading._learner" in cmdline and not started_by_another_run(pid)):
             found.append(pid)
     return found
-
-
-def _another_runs(pid: str) -> bool:
-    """Is this learner process started by another test run on the same machine (its ancestors include
-    another pytest and not this one)? Orphans count as this run's, so a process that escaped is found."""
-    me = os.getpid()
-    others = False
-    while pid not in ("0", "1"):
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            return False
-        if int(pid) == me:
-            return False
-        others = others or b"pytest" in cmdline
-        pid = next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:"))
-    return others
 
 
 class _Server:
