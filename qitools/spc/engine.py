@@ -417,6 +417,46 @@ def _x_axis(x_col: pd.Series | None, fcode: np.ndarray, n_facets: int, kind: str
     return XAxis(x_col, "other", codes.astype(np.int64), labels=pd.Index(labels))
 
 
+def _warn_text_dates(xaxis: XAxis, fcode: np.ndarray, name: str, row_labels: Any) -> None:
+    """Text x is charted in the order of the rows. When every label reads as a date and the rows are not in
+    the order of those dates (a CSV read without parse_dates=, then sorted by something else), say so: the
+    chart follows the rows, not time."""
+    labels = xaxis.labels
+    if xaxis.kind != "other" or labels is None or labels.size < 2 or labels.size > 100_000:
+        return
+    if isinstance(labels.dtype, pd.CategoricalDtype):
+        labels = pd.Index(np.asarray(labels, dtype=object))
+    if not (pd.api.types.is_string_dtype(labels.dtype) or labels.dtype == object):
+        return
+    if not all(isinstance(label, str) for label in labels[:50]):
+        return
+    for kwargs in ({"format": "ISO8601"}, {"format": "mixed", "dayfirst": True}):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                stamps = pd.to_datetime(pd.Series(labels, dtype=object), errors="coerce", **kwargs)
+            except (TypeError, ValueError, OverflowError):
+                continue
+        if not stamps.isna().any():
+            break
+    else:
+        return
+    when = stamps.to_numpy(dtype="datetime64[us]").astype(np.int64)[xaxis.key]
+    order = np.argsort(fcode, kind="stable")
+    w, f = when[order], fcode[order]
+    back = (w[1:] < w[:-1]) & (f[1:] == f[:-1])
+    if back.any():
+        first = int(order[1:][back][0])
+        _warn(
+            f"{v._subject(name, 'x')} holds text that reads as dates (e.g. {v._safe_repr(labels[0])}), and the "
+            f"rows are not in date order (row {v._safe_repr(row_labels[first])} goes back in time). Text is charted in "
+            f"the order of the rows, so these points are not in time order. Convert the column to dates first, e.g. "
+            f"df[{v._ref(name)}] = pd.to_datetime(df[{v._ref(name)}], dayfirst=True), or read the file with "
+            f"parse_dates=[{v._ref(name)}]; then qitools sorts the rows by date.",
+            DataQualityWarning,
+        )
+
+
 def _x_kind(x: pd.Series) -> str:
     if pd.api.types.is_datetime64_any_dtype(x.dtype):
         return "datetime"
@@ -552,6 +592,8 @@ def read_columns(data: pd.DataFrame | None, opts: Options) -> Columns:
 
     fcode, facet_parts, facet_labels = facet_codes(facet_names, facet_cols, row_labels, n_rows, "a ward, a practice ...")
     xaxis = _x_axis(x_col, fcode, len(facet_labels), x_kind)
+    if x_col is not None:
+        _warn_text_dates(xaxis, fcode, v.column_name(opts.x, "x", data), row_labels)
     _check_values(opts.chart, y_raw, n_raw, row_labels, y_name, opts.n)
 
     # the x values named by exclude=, freeze=, part= and the per-facet settings, as keys

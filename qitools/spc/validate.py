@@ -866,6 +866,8 @@ def as_x(values: pd.Series, row_labels: Any, name: str = "x") -> tuple[pd.Series
       object columns of ``datetime``/``date``/``Timestamp`` become ``datetime64[us]`` (years past 2262
       kept; several time zones are converted to UTC with a warning; zoned mixed with unzoned is an error);
     - numbers of every dtype become float64 (``<NA>`` a missing x); an infinite x is refused;
+    - an unordered categorical of dates, periods, time spans or numbers is read as those values (months kept
+      as a category are charted in time order, not in the order of the rows);
     - text, categoricals, booleans and time spans are labels (``"other"``); ``Decimal('sNaN')`` is a
       missing x; lists in cells, and a column mixing numbers, dates and text, are refused, naming the rows.
     """
@@ -878,6 +880,15 @@ def as_x(values: pd.Series, row_labels: Any, name: str = "x") -> tuple[pd.Series
             converted = values.astype(pd.DatetimeTZDtype(unit=unit, tz=tz) if tz else f"datetime64[{unit}]")
             return converted, "datetime"
         return values, "datetime"
+    if isinstance(dtype, pd.CategoricalDtype) and not dtype.ordered:
+        cats = dtype.categories.dtype
+        if (
+            pd.api.types.is_datetime64_any_dtype(cats)
+            or pd.api.types.is_timedelta64_dtype(cats)
+            or isinstance(cats, pd.PeriodDtype)
+            or (pd.api.types.is_numeric_dtype(cats) and not pd.api.types.is_bool_dtype(cats))
+        ):  # months kept as a category (to save memory) are still months: charted in time order
+            return as_x(values.astype(cats), row_labels, name)
     if pd.api.types.is_bool_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):
         return values, "other"
     if pd.api.types.is_timedelta64_dtype(dtype):

@@ -256,3 +256,75 @@ def test_unknown_target_keys_message_is_short_and_says_how_to_fix():
     assert len(text) < 800
     assert "1,500 key(s)" in text and "'X0000'" in text and "1,490 more" in text and "T1" in text
     assert "keep only the keys" in text
+
+
+# ---------------------------------------------------------------------------------------------
+# months kept as a category, or as text
+
+
+def _shifted(seed: int = 1) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"m": pd.date_range("2020-01-01", periods=30, freq="MS"),
+                         "y": np.r_[rng.normal(0, 1, 15), rng.normal(3, 1, 15)]})
+
+
+@pytest.mark.parametrize("convert", [
+    lambda m: m.astype("category"),
+    lambda m: m.dt.to_period("M").astype("category"),
+    lambda m: (m.dt.year * 100 + m.dt.month).astype("category"),
+], ids=["dates", "periods", "numbers"])
+def test_categorical_months_are_charted_in_time_order(convert):
+    """df['month'].astype('category') (to save memory on a national table) was charted in the order of the
+    rows: shuffled rows gave limits -3.98..6.85 instead of -0.37..3.24, silently."""
+    df = _shifted()
+    want = qi.control_chart(df, x="m", y="y", chart="i").summary
+    shuffled = df.sample(frac=1, random_state=2)
+    with pytest.warns(qi.QIToolsWarning, match="not in time order"):
+        got = qi.control_chart(shuffled.assign(m=convert(shuffled["m"])), x="m", y="y", chart="i").summary
+    for col in ("cl", "lcl", "ucl"):
+        assert got[col][0] == pytest.approx(want[col][0], rel=1e-12)
+
+
+def test_ordered_categorical_keeps_the_users_order():
+    df = _shifted().iloc[:6]
+    order = list(df["m"][::-1])
+    cc = qi.control_chart(df.assign(m=pd.Categorical(df["m"], categories=order, ordered=True)), x="m", y="y", chart="i")
+    assert list(cc.data["x"]) == order
+
+
+@pytest.mark.parametrize("fmt", ["%Y-%m-%d", "%d/%m/%Y", "%b %Y", "%Y-%m"])
+def test_text_dates_out_of_order_are_reported(fmt):
+    """Text x keeps the order of the rows (documented); when the text reads as dates and the rows go back in
+    time, that used to be silent: the chart was drawn out of time order."""
+    df = _shifted()
+    text = df.assign(m=df["m"].dt.strftime(fmt))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        qi.control_chart(text, x="m", y="y", chart="i")  # in order: nothing to say
+    shuffled = text.sample(frac=1, random_state=2)
+    with pytest.warns(qi.DataQualityWarning) as caught:
+        qi.control_chart(shuffled, x="m", y="y", chart="i")
+    message = str(caught[0].message)
+    assert "Column 'm' (x) holds text that reads as dates" in message
+    first_back = shuffled.index[1:][np.diff(pd.to_datetime(shuffled["m"], format=fmt).to_numpy()) < np.timedelta64(0)][0]
+    assert f"row {int(first_back)} goes back in time" in message
+    assert "pd.to_datetime(df['m']" in message and "parse_dates=['m']" in message
+
+
+def test_text_labels_that_are_not_dates_are_not_reported():
+    df = pd.DataFrame({"ward": ["Ash", "Birch", "Cedar", "Ash ward", "Elm"] * 2, "y": np.arange(10.0)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", qi.DataQualityWarning)
+        qi.control_chart(df.iloc[:5], x="ward", y="y", chart="i")
+
+
+def test_mdc_constant_series_has_zero_width_limits_not_none():
+    """Under rules="mdc" a series that never moves (a trust at 100% every month) lost every moving range to
+    the screen (MR >= 3.267 x 0) and got no limits, with a warning that it had fewer than 2 points."""
+    with pytest.warns(qi.TooFewPointsWarning, match="zero width") as caught:
+        cc = qi.control_chart(y=[1.0] * 24, chart="i", rules="mdc", improvement="increase", target=0.95)
+    assert not any("at least 2 points" in str(w.message) for w in caught)
+    assert cc.summary[["cl", "lcl", "ucl"]].iloc[0].tolist() == [1.0, 1.0, 1.0]
+    exact = qi.control_chart(y=[1.0] * 24, chart="i")
+    assert exact.summary[["lcl", "ucl"]].iloc[0].tolist() == [1.0, 1.0]
+    assert cc.icons["assurance"][0] == "pass"
