@@ -369,10 +369,14 @@ def _timestamp(value: Any) -> pd.Timestamp:
 
 def _period(value: Any, freq: Any) -> Any:
     """A date given for a Period x (``'2024-04-01'``, a Timestamp) as the period it falls in (else as given)."""
-    try:
-        return pd.Period(_timestamp(value), freq=freq)
-    except (TypeError, ValueError, OverflowError):
-        return value
+    if isinstance(value, (bool, np.bool_, int, float, np.integer, np.floating, Decimal)) or value is None:
+        return value  # a number is not a date
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas' own deprecation notes about how it parses text
+        try:
+            return pd.Period(value, freq=freq)  # '2021Q1', '2024-04', '2024-04-01', a Timestamp
+        except (TypeError, ValueError, OverflowError, AttributeError):
+            return value
 
 
 def _label_in(value: Any, labels: pd.Index | None) -> bool:

@@ -328,3 +328,23 @@ def test_mdc_constant_series_has_zero_width_limits_not_none():
     exact = qi.control_chart(y=[1.0] * 24, chart="i")
     assert exact.summary[["lcl", "ucl"]].iloc[0].tolist() == [1.0, 1.0]
     assert cc.icons["assurance"][0] == "pass"
+
+
+def test_quarterly_period_named_as_text_gives_no_pandas_warning():
+    df = pd.DataFrame({"q": pd.period_range("2019Q1", periods=24, freq="Q"), "y": np.arange(24.0) % 5})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.simplefilter("ignore", qi.TooFewPointsWarning)
+        got = qi.control_chart(df, x="q", y="y", chart="i", part=["2021Q1"], freeze="2020Q4")
+    want = qi.control_chart(df, x="q", y="y", chart="i", part=[pd.Period("2021Q1", "Q")], freeze=pd.Period("2020Q4", "Q"))
+    pd.testing.assert_frame_equal(got.summary, want.summary)
+
+
+@pytest.mark.parametrize("y", [pd.to_timedelta([5, 7, 6, 8], unit="min"),
+                               pd.Series(list(pd.to_timedelta([5, 7, 6, 8], unit="min")), dtype=object)],
+                         ids=["timedelta64", "object"])
+def test_time_spans_in_y_say_how_to_choose_the_unit(y):
+    """Waiting times as timedeltas (a difference of two date columns) were told to 'compute the gaps first'."""
+    df = pd.DataFrame({"wait": y, "m": range(4)})
+    with pytest.raises(qi.QIToolsError, match=r"Column 'wait' \(y\) holds time spans.*total_seconds\(\) / 60"):
+        qi.control_chart(df, x="m", y="wait", chart="i")
