@@ -348,3 +348,14 @@ def test_time_spans_in_y_say_how_to_choose_the_unit(y):
     df = pd.DataFrame({"wait": y, "m": range(4)})
     with pytest.raises(qi.QIToolsError, match=r"Column 'wait' \(y\) holds time spans.*total_seconds\(\) / 60"):
         qi.control_chart(df, x="m", y="wait", chart="i")
+
+
+def test_explain_of_a_facet_with_no_values_reads_as_english():
+    """It said 'No point with a value cannot be judged'."""
+    df = pd.DataFrame({"x": np.tile(pd.date_range("2023-01-01", periods=15, freq="MS"), 2),
+                       "y": np.r_[np.arange(15.0) % 4, np.full(15, np.nan)], "f": np.repeat(["a", "b"], 15)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", qi.QIToolsWarning)
+        cc = qi.control_chart(df, x="x", y="y", chart="i", facet="f")
+    text = cc.explain(facet="b")
+    assert "No point has a value (every y is missing)" in text and "cannot be judged" not in text
