@@ -204,6 +204,46 @@ class TestParetoChart:
         assert ax.get_ylabel() == "Count"
 
 
+class TestParetoOnTheCourseData:
+    """Module 3's Pareto charts of Holly ward's falls (7 causes, long names), drawn as the module draws
+    them: alone, and night and day side by side. The audit found the slanted labels wrapped onto two
+    lines, so that one label's second line read on into the next ("on standing Unsafe footwear"),
+    and small counts drawn inside bars too short for them."""
+
+    @pytest.fixture
+    def incidents(self):
+        return qi.datasets.load("falls_incidents")
+
+    @staticmethod
+    def _check(ax):
+        fig = ax.figure
+        renderer = fig.canvas.get_renderer()
+        fig.draw(renderer)
+        for t in ax.get_xticklabels():
+            if t.get_text() and t.get_rotation() not in (0, 90):
+                assert "\n" not in t.get_text(), f"a slanted label on two lines: {t.get_text()!r}"
+        bars = {round(p.get_x() + p.get_width() / 2): p.get_window_extent(renderer) for p in ax.patches
+                if p.get_gid() == "qi-pareto-bar"}  # fmt: skip
+        for t in ax.texts:
+            if t.get_gid() != "qi-pareto-count":
+                continue
+            bb, bar = t.get_window_extent(renderer), bars[round(t.xy[0])]
+            inside = bb.y1 <= bar.y1 + 0.5 and bb.y0 >= bar.y0 - 0.5
+            above = bb.y0 >= bar.y1 - 0.5
+            assert inside or above, f"the count {t.get_text()} crosses the top of its bar"
+
+    def test_all_falls(self, incidents):
+        self._check(qi.pareto_chart(incidents, category="cause", title="Holly ward: falls by main cause"))
+
+    def test_night_and_day_side_by_side(self, incidents, plt):
+        fig, axes = plt.subplots(1, 2, figsize=(12, 5))
+        for ax, shift in zip(axes, ["night", "day"]):
+            qi.pareto_chart(incidents[incidents["shift"] == shift], category="cause", ax=ax, title=shift)
+        fig.tight_layout()
+        for ax in axes:
+            self._check(ax)
+
+
 class TestCauseEffectDiagram:
     def test_every_cause_appears_as_text(self):
         ax = qi.cause_effect_diagram("Falls on Ward 7", CAUSES_6X6)
