@@ -798,6 +798,11 @@ def _process_layout(steps: list[dict[str, Any]], edges: list[dict[str, int]], pe
     left_gutter: list[_Edge] = []
     right_gutter: list[_Edge] = []
 
+    # shapes whose branch leaves through the bottom: the shape under one, in the same column, must not
+    # send a branch up through its top on the same vertical line (the two arrows would read as one
+    # line joining the two shapes)
+    bottom_exits = {(nodes[e.src].row, nodes[e.src].col) for e in all_edges if e.port == "bottom"}
+
     def exit_x(e: _Edge) -> float:
         s = nodes[e.src]
         if e.port == "right":
@@ -806,6 +811,8 @@ def _process_layout(steps: list[dict[str, Any]], edges: list[dict[str, int]], pe
         if e.port == "top" and s.kind != "decision" and (t.row != s.row or t.cx < s.cx):
             # a step's loop back leaves left of where arrows come in (cx - _ENTRY), so that the two do not cross
             return s.cx - 3 * _ENTRY
+        if e.port == "top" and (s.row - 1, s.col) in bottom_exits:
+            return s.cx + 2 * _ENTRY  # right of the branch coming down from the shape above
         return s.cx
 
     for e in all_edges:
@@ -922,7 +929,7 @@ def _process_layout(steps: list[dict[str, Any]], edges: list[dict[str, int]], pe
             x0, y0 = s.right, s.cy
             xs, ys = [x0, exit_x(e)], [y0, y0]
         elif e.port == "top":
-            xs, ys = [exit_x(e)], [s.top]
+            xs, ys = [exit_x(e)], [s.top_at(exit_x(e))]
         else:
             xs, ys = [s.cx], [s.bottom]
         ch, lane = lanes[(id(e), "a")]
@@ -944,7 +951,7 @@ def _process_layout(steps: list[dict[str, Any]], edges: list[dict[str, int]], pe
         if e.port == "right":
             _label(lay, e.label, s.right + 3, s.cy + 3, "left", "bottom", m)
         elif e.port == "top":
-            _label(lay, e.label, s.cx + 4, s.top + 3, "left", "bottom", m)
+            _label(lay, e.label, exit_x(e) + 4, s.top + 3, "left", "bottom", m)
         else:
             _label(lay, e.label, s.cx + 4, s.bottom - 3, "left", "top", m)
     return lay

@@ -452,6 +452,38 @@ def _crossings(ax, lines=None) -> int:
     return n
 
 
+def _collinear_verticals(ax, near: float = 14.0) -> list[tuple[int, int]]:
+    """Pairs of arrows with vertical runs on the same line that overlap or nearly meet (within
+    ``near``): drawn like that, two arrows read as one line joining their shapes. (Arrows into the
+    same shape share their last run on purpose.)"""
+    runs, ends = [], {}
+    for k, line in enumerate(ax.lines):
+        xs, ys = line.get_xdata(), line.get_ydata()
+        ends[k] = (round(xs[-1], 1), round(ys[-1], 1))
+        runs += [(k, xs[i], *sorted((ys[i], ys[i + 1]))) for i in range(len(xs) - 1) if xs[i] == xs[i + 1]]
+    return sorted({(a, b) for (a, xa, lo_a, hi_a), (b, xb, lo_b, hi_b) in itertools.combinations(runs, 2)
+                   if a != b and ends[a] != ends[b] and abs(xa - xb) < 1 and lo_a < hi_b + near and lo_b < hi_a + near})  # fmt: skip
+
+
+def test_module_3_night_toileting_map_keeps_its_branches_apart():
+    """Module 3's map: 'Call bell in reach?' sends its "No" down, and 'Nurse stays until back in bed?',
+    right under it, sent its "Yes" up on the same vertical line, so the map seemed to join the two
+    decisions. The upward branch now leaves right of the one coming down."""
+    steps = [
+        {"step": "Call bell in reach?", "kind": "decision", "no": "Gets up and walks alone"},
+        "Presses the call bell",
+        {"step": "Wait for a nurse", "kind": "delay", "wait": "median 9 minutes at night"},
+        {"step": "Waits for the nurse?", "kind": "decision", "no": "Gets up and walks alone"},
+        "Nurse walks with the patient to the toilet",
+        {"step": "Nurse stays until back in bed?", "kind": "decision", "yes": "end"},
+        "Gets up and walks alone",
+    ]
+    ax = qi.process_map(steps, start="Patient wakes needing the toilet", end="Back in bed")
+    assert _collinear_verticals(ax) == []
+    assert _text_vs_shapes(ax) == []
+    assert _overlaps(ax, 100) == []
+
+
 class TestProcessMapNext:
     """Arrows go where the steps say: to the step after, to a decision's "yes"/"no", or to a step's "next"."""
 
