@@ -361,6 +361,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _unknown_options(parser: argparse.ArgumentParser, argv: list[str], extra: list[str]) -> None:
+    """Say which options the command used does not have, with its own usage and the closest option."""
+    import difflib
+
+    command = parser
+    for token in argv:  # the deepest subcommand named (qitools pdsa list ...)
+        subs = [a for a in command._actions if isinstance(a, argparse._SubParsersAction)]
+        if subs and token in subs[0].choices:
+            command = subs[0].choices[token]
+    known = [o for a in command._actions for o in a.option_strings if o.startswith("--")]
+    hints = []
+    for item in extra:
+        if item.startswith("-"):
+            close = difflib.get_close_matches(item.split("=", 1)[0], known, n=1, cutoff=0.6)
+            if close:
+                hints.append(f"did you mean {close[0]}?")
+    more = f" ({'; '.join(hints)})" if hints else ""
+    command.error(f"unrecognized arguments: {' '.join(extra)}{more}; see '{command.prog} --help' for its options")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``qitools`` command; return its exit status."""
     from .spc.errors import QIToolsError
@@ -371,7 +391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, extra = parser.parse_known_args(argv)
     passes_on = bool(getattr(args, "passes_on", False))
     if extra and not passes_on:
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        _unknown_options(parser, list(sys.argv[1:] if argv is None else argv), extra)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

@@ -30,7 +30,7 @@ def _hidden_dir(value: str | None) -> Path:
 def _grade(args: argparse.Namespace) -> int:
     import warnings
 
-    from .runner import grade
+    from .runner import for_terminal, grade
     from .sandbox import GradingIsolationWarning, isolation
 
     hidden = _hidden_dir(args.hidden)
@@ -56,7 +56,7 @@ def _grade(args: argparse.Namespace) -> int:
     if with_problems:
         print(f"{with_problems} notebook(s) had problems: see the 'problems' column.")
     for row in rows:
-        print(f"  {row['learner']}: {row['total']:g} of {row['max']:g} points ({row['percent']}%)")
+        print(f"  {for_terminal(row['learner'])}: {row['total']:g} of {row['max']:g} points ({row['percent']}%)")
     if book.fatal:
         print("Grading itself failed for some notebooks (see 'problems'): check the installation.", file=sys.stderr)
         return 1
