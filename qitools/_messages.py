@@ -131,6 +131,7 @@ ARGUMENTS: dict[str, Argument] = {
         "month-first dates",
     ),
     "dates": _arg(_flag("--dates", "COLUMN"), _control("Dates in"), "a date column"),
+    "parse_dates": _arg(_flag("--dates", "COLUMN"), _control("Dates in"), "a date column"),
     "sheet": _arg(_flag("--sheet", "NAME"), _control("Excel sheet", "a sheet"), "a sheet"),
     "percent": _arg(
         _words("percentages (read as proportions)"), _words("percentages (read as proportions)"), "percentages"
@@ -176,7 +177,14 @@ _PHRASES: list[tuple[re.Pattern[str], str, str, str]] = [
         "Rename those columns in the file with letters the font has (and fill in 'Title').",
         "",
     ),
-    # fixes written as Python (validate.py): in the file's own terms for the command and the app
+    # fixes written as Python (validate.py, engine.py): in the file's own terms for the command and the app
+    (
+        re.compile(r"Convert the column to dates first, e\.g\. df\[.*?\] = pd\.to_datetime\(df\[.*?\], dayfirst=True\), or "
+                   r"read the file with parse_dates=\[(?P<col>'[^']*'|\"[^\"]*\")\];"),
+        "Read the column as dates: name it in --dates;",
+        "Read the column as dates: choose it in 'Dates in';",
+        "The column must be read as dates;",
+    ),
     (
         re.compile(r"Set those rows to missing to leave a gap: df\[.*?\]\.replace\(\[np\.inf, -np\.inf\], np\.nan\)\."),
         "Empty those cells in the file to leave a gap (or correct the denominator they were computed from).",

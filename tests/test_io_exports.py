@@ -457,3 +457,16 @@ class TestReportDataTable:
         assert summary[0].split() == ["Ward", "00", "Ward", "01", "Ward", "02", "Ward", "03", "Ward", "04", "Ward", "05"]
         assert not any(line.startswith("Ward") for line in summary[1:])
         assert summary[-1].startswith("... and 3 more")
+
+
+def test_text_dates_out_of_order_are_said_in_each_front_ends_words():
+    # engine.py's warning names pd.to_datetime and parse_dates=: the command and the app say --dates / 'Dates in'
+    from qitools._messages import for_app, for_command
+
+    df = pd.DataFrame({"wk": ["01/03/2024", "01/01/2024", "01/02/2024"], "y": [1.0, 2, 3]})
+    with pytest.warns(qi.QIToolsWarning) as caught:
+        qi.control_chart(df, x="wk", y="y", chart="i")
+    text = next(str(w.message) for w in caught if "reads as dates" in str(w.message))
+    for said in (for_command(text), for_app(text)):
+        assert "pd." not in said and "df[" not in said and "parse_dates" not in said
+    assert "name it in --dates" in for_command(text) and "choose it in 'Dates in'" in for_app(text)

@@ -1,6 +1,6 @@
 """Build the old-style Excel (.xls) files of tests/test_io_exports.py (run by hand; needs xlwt).
 
-    python -m venv /tmp/xls && /tmp/xls/bin/pip install xlwt && /tmp/xls/bin/python make_xls.py
+    python -m venv .xls-venv && .xls-venv/bin/pip install xlwt && .xls-venv/bin/python make_xls.py
 
 ward_falls.xls: a title row, then Date (Excel dates, shown as Apr-22), Falls and Bed days for the 24
 months April 2022 to March 2024 (falls 10 + i % 5, bed days 2400 + i), a 'n/a' in the 6th month and a
