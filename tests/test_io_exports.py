@@ -470,3 +470,10 @@ def test_text_dates_out_of_order_are_said_in_each_front_ends_words():
     for said in (for_command(text), for_app(text)):
         assert "pd." not in said and "df[" not in said and "parse_dates" not in said
     assert "name it in --dates" in for_command(text) and "choose it in 'Dates in'" in for_app(text)
+
+
+def test_the_app_offers_xls_and_ods_uploads():
+    pytest.importorskip("ipywidgets")
+    from qitools.app import ui
+
+    assert {".xls", ".ods", ".xlsx", ".csv"} <= set(ui.ACCEPT.split(","))
