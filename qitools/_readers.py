@@ -350,27 +350,31 @@ def _decimal_mark(head: list[str], sep: str) -> str:
 
 
 def _european(frame: pd.DataFrame, decimal: str) -> pd.DataFrame:
-    """Text cells holding European numbers ('1.234,5') rewritten as '1234.5', for the cleaning to read."""
+    """Text cells holding European numbers ('1.234,5') rewritten as '1234.5', for the cleaning to read.
+
+    Each distinct text is looked at once (``pd.factorize``): exports repeat their values.
+    """
     if decimal != ",":
         return frame
     for col in frame.columns:
         values = frame[col]
         if pd.api.types.is_numeric_dtype(values):
             continue
-        text = values.astype(object)
-        is_text = text.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+        codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+        u = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+        is_text = u.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
         if not is_text.any():
             continue
-        t = pd.Series(text[is_text].to_numpy(dtype=object), dtype=object)
-        match = t.str.fullmatch(_EU_NUMBER).fillna(False).to_numpy(dtype=bool)
+        match = np.zeros(len(u), dtype=bool)
+        match[is_text] = u[is_text].str.fullmatch(_EU_NUMBER).fillna(False).to_numpy(dtype=bool)
         if not match.any():
             continue
-        fixed = t[match].str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-        new = text.to_numpy(dtype=object, copy=True)
-        new[np.flatnonzero(is_text)[match]] = fixed.to_numpy(dtype=object)
-        frame[col] = pd.Series(new, index=frame.index, dtype=object)
+        fixed = u.copy()
+        fixed[match] = u[match].str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        out = fixed.to_numpy(dtype=object)[codes]
+        out[codes < 0] = None
+        frame[col] = pd.Series(out, index=frame.index, dtype=object).where(codes >= 0, values)
     return frame
-
 
 def _check_extent(label: str, rows: int, columns: int, unit: str) -> None:
     if columns > MAX_COLUMNS:
