@@ -141,8 +141,13 @@ def _certificate(args: argparse.Namespace) -> int:
             raise QIValueError("Give either --gradebook or notebooks, not both.")
         by_learner = records_from_gradebook(args.gradebook, args.learner, catalogue)
         single = args.learner is not None
+        used: set[str] = set()
         for learner, records in by_learner.items():
-            out = Path(args.out) if single and args.out else Path(args.out or "certificates") / _safe_name(learner)
+            name = _safe_name(learner)
+            if name.casefold() in used:  # 'sam patel' and 'sam_patel': one file each, never one over the other
+                name = next(f"{name}-{i}" for i in range(2, len(used) + 3) if f"{name}-{i}".casefold() not in used)
+            used.add(name.casefold())
+            out = Path(args.out) if single and args.out else Path(args.out or "certificates") / name
             written += write_certificate(
                 args.name or learner, records, out, pass_mark=args.pass_mark, source="gradebook", pdf=not args.no_pdf
             )
