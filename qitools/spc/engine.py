@@ -753,13 +753,18 @@ def _check_cl(opts: Options, cl: np.ndarray) -> None:
         )
 
 
+def _count(bad: np.ndarray, word: str) -> str:
+    """'1 negative value', '3 negative values'."""
+    return v._plural(int(bad.sum()), word)
+
+
 def _check_values(chart: str, y: np.ndarray, n: np.ndarray | None, rows: np.ndarray, y_name: str, n_spec: Any) -> None:
     n_name = repr(n_spec) if isinstance(n_spec, str) else "n"
     if n is not None:
         bad = np.isfinite(n) & (n <= 0)
         if bad.any():
             raise QIValueError(
-                f"Column {n_name} (n) has {int(bad.sum())} zero or negative values ({v.describe_rows(rows, bad)}). "
+                f"Column {n_name} (n) has {_count(bad, 'zero or negative value')} ({v.describe_rows(rows, bad)}). "
                 f"The chart divides by n, so every n must be greater than 0. Drop those rows, or set their n to "
                 f"missing (NaN) to leave a gap."
             )
@@ -767,21 +772,21 @@ def _check_values(chart: str, y: np.ndarray, n: np.ndarray | None, rows: np.ndar
         bad = np.isfinite(y) & (y < 0)
         if bad.any():
             raise QIValueError(
-                f"Column {y_name} (y) has {int(bad.sum())} negative values ({v.describe_rows(rows, bad)}). "
+                f"Column {y_name} (y) has {_count(bad, 'negative value')} ({v.describe_rows(rows, bad)}). "
                 f"A {CHART_DESCRIPTIONS[chart]} counts events, which cannot be negative. Check those rows."
             )
     if chart in _PROPORTION and n is not None:
         bad = np.isfinite(y) & np.isfinite(n) & (y > n)
         if bad.any():
             raise QIValueError(
-                f"y has {int(bad.sum())} values greater than n in a {CHART_DESCRIPTIONS[chart]} "
+                f"y has {_count(bad, 'value')} greater than n in a {CHART_DESCRIPTIONS[chart]} "
                 f"({v.describe_rows(rows, bad)}). Proportions need y <= n. Check that y and n are not swapped."
             )
     if chart == "t":
         bad = np.isfinite(y) & (y <= 0)
         if bad.any():
             raise QIValueError(
-                f"Column {y_name} (y) has {int(bad.sum())} zero or negative times between events "
+                f"Column {y_name} (y) has {_count(bad, 'zero or negative time')} between events "
                 f"({v.describe_rows(rows, bad)}). A T chart transforms the times (y ** (1/3.6)), so each must be "
                 f"greater than 0. Two events on the same day have a time of 0: record times in hours, add a small "
                 f"amount, or use a G chart (chart='g') of the number of cases between events."

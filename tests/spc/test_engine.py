@@ -323,15 +323,15 @@ class TestBadInput:
             qi.control_chart(df, y="y", n="days", chart="u")
 
     def test_y_greater_than_n(self):
-        with pytest.raises(QIValueError, match=r"y has 1 values greater than n .*row 1.*not swapped"):
+        with pytest.raises(QIValueError, match=r"y has 1 value greater than n .*row 1.*not swapped"):
             qi.control_chart(y=[1, 30], n=[10, 20], chart="p")
 
     def test_t_chart_needs_positive_times(self):
-        with pytest.raises(QIValueError, match=r"zero or negative times between events \(row 1\)"):
+        with pytest.raises(QIValueError, match=r"1 zero or negative time between events \(row 1\)"):
             qi.control_chart(y=[3, 0, 5], chart="t")
 
     def test_negative_counts(self):
-        with pytest.raises(QIValueError, match="negative values"):
+        with pytest.raises(QIValueError, match="1 negative value "):
             qi.control_chart(y=[3, -1, 5], chart="c")
 
     def test_denominator_required_and_refused(self):
