@@ -111,6 +111,9 @@ def _examples(values: Iterable[Any], k: int = 3) -> str:
 
 def _safe_repr(v: Any, limit: int = 40) -> str:
     try:
+        if isinstance(v, (pd.Timestamp, np.datetime64)) and not pd.isna(v):  # a date as people write it
+            stamp = pd.Timestamp(v)
+            return str(stamp.date()) if stamp == stamp.normalize() else str(stamp)
         text = repr(v.item() if isinstance(v, np.generic) else v)
     except Exception:  # noqa: BLE001 - a value whose repr fails is still named
         text = f"a {type(v).__name__}"
@@ -538,7 +541,7 @@ def _numbers_from_objects(obj: pd.Series, role: str, name: str, rows: Any) -> np
         if dates.sum() == (kinds != _MISSING).sum():
             raise _durations_error(role, name) if (kinds == _TIMEDELTA).any() and not (kinds == _DATE).any() else _dates_error(role, name)
         raise QITypeError(
-            f"{_subject(name, role)} must hold numbers, but {describe_rows(rows, dates)} hold dates or times "
+            f"{_subject(name, role)} must hold numbers, but {describe_rows(rows, dates)} {'holds' if dates.sum() == 1 else 'hold'} dates or times "
             f"({_examples(arr[dates])}). Charts need numbers to compute centre lines and limits. Check that the "
             f"right column was given as {role}=, or fix those rows."
         )
@@ -596,7 +599,7 @@ def _numbers_from_objects(obj: pd.Series, role: str, name: str, rows: Any) -> np
         )
     what = "text" if all(isinstance(v, str) for v in bad_values) else "values"
     raise QITypeError(
-        f"{_subject(name, role)} must hold numbers, but {where} hold {what} such as {examples}. "
+        f"{_subject(name, role)} must hold numbers, but {where} {'holds' if int(np.sum(bad)) == 1 else 'hold'} {what} such as {examples}. "
         f"Charts need numbers to compute centre lines and limits. {how}"
     )
 

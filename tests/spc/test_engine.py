@@ -309,7 +309,7 @@ class TestBadInput:
 
     def test_total_row_is_named(self):
         df = pd.DataFrame({"m": [1, 2, 3], "y": ["4", "5", "Total"]})
-        with pytest.raises(QITypeError, match=r"row 2 hold text such as 'Total'"):
+        with pytest.raises(QITypeError, match=r"row 2 holds text such as 'Total'"):
             qi.control_chart(df, x="m", y="y")
 
     def test_blank_strings_are_gaps(self):

@@ -540,7 +540,7 @@ class TestComplexAndDatesAsNumbers:
         with pytest.raises(QITypeError, match=r"holds dates or times, but y must be numbers.*diff\(\)\.dt\.days"):
             qi.control_chart(y=monthly(3), chart="i")
         mixed = pd.Series([1, pd.Timestamp("2024-01-01"), 3], dtype=object)
-        with pytest.raises(QITypeError, match=r"y must hold numbers, but row 1 hold dates or times"):
+        with pytest.raises(QITypeError, match=r"y must hold numbers, but row 1 holds dates or times"):
             qi.control_chart(y=mixed, chart="i")
 
 
