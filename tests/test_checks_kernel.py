@@ -55,7 +55,7 @@ class Ran:
 class Kernel:
     """An IPython kernel of this Python, fed one cell at a time (with JupyterLab's cell id if given)."""
 
-    def __init__(self) -> None:
+    def __init__(self, course: bool = False) -> None:
         from jupyter_client.manager import KernelManager
 
         self._home = tempfile.TemporaryDirectory()
@@ -66,8 +66,13 @@ class Kernel:
             PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         )
         env.pop("QITOOLS_FULL_ERRORS", None)
-        self.km = KernelManager(kernel_name="python3")
-        self.km.kernel_cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+        if course:  # the kernels of qitools course and the hub: Jupyter's python3 spec, with qitools' extension
+            from qitools._course_kernels import CourseKernelSpecManager
+
+            self.km = KernelManager(kernel_name="python3", kernel_spec_manager=CourseKernelSpecManager())
+        else:
+            self.km = KernelManager(kernel_name="python3")
+            self.km.kernel_cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
         self.km.start_kernel(env=env, cwd=self._home.name)
         self.kc = self.km.client()
         self.kc.start_channels()
@@ -341,3 +346,47 @@ class TestPlainErrors:
         ran = kernel.run(CHECK_1)
         assert not ran.errors
         assert "falls_rate has no value yet" in ran.text and "Run All Above Selected Cell" in ran.text
+
+
+class TestCourseKernels:
+    """The kernels of ``qitools course`` and the hub load the short error display at every start.
+
+    Before the first cell (``checks.begin``) has run, in a fresh or restarted kernel, a check cell
+    run first used to show Python's full ``NameError: name 'checks' is not defined`` traceback.
+    """
+
+    def test_the_python_kernel_loads_the_extension_and_others_are_left_alone(self, tmp_path: Path) -> None:
+        from jupyter_client.kernelspec import NATIVE_KERNEL_NAME
+
+        from qitools._course_kernels import KERNEL_OPTION, CourseKernelSpecManager
+
+        other = tmp_path / "kernels" / "other"
+        other.mkdir(parents=True)
+        (other / "kernel.json").write_text('{"argv": ["other-kernel", "{connection_file}"], "display_name": "O", '
+                                           '"language": "x"}', encoding="utf-8")  # fmt: skip
+        ksm = CourseKernelSpecManager(kernel_dirs=[str(tmp_path / "kernels")])
+        argv = ksm.get_kernel_spec(NATIVE_KERNEL_NAME).argv
+        assert argv[-1] == KERNEL_OPTION and argv.count(KERNEL_OPTION) == 1, argv
+        assert KERNEL_OPTION not in ksm.get_kernel_spec("other").argv
+
+    def test_a_check_cell_run_first_after_a_restart_says_what_to_do(self) -> None:
+        k = Kernel(course=True)
+        try:
+            for when in ("just started", "after a restart"):
+                ran = k.run(CHECK_5)
+                no_traceback(ran)
+                assert not ran.errors, f"{when}: the check cell shows an error output: {ran.errors}"
+                assert ran.text.startswith("Not checked – question 4.5. Python has restarted"), (when, ran.text)
+                assert "Run All Above Selected Cell" in ran.text
+                assert ran.status == "error", "the cell still stops (Run All stops there)"
+                typo = k.run("what_to_say = b")
+                no_traceback(typo)
+                assert [e["ename"] for e in typo.errors] == ["NameError"]
+                assert 'Text answers need quotes: "b".' in typo.shown
+                k.km.restart_kernel(now=True)
+                k.kc.wait_for_ready(timeout=120)
+            assert k.run(SETUP).status == "ok"
+            k.run('what_to_say = "b"')
+            assert k.run(CHECK_5).text.startswith("Right ✓ – question 4.5."), "the course kernel judges as usual"
+        finally:
+            k.close()

@@ -50,6 +50,20 @@ class TestArguments:
         assert "--ContentsManager.hide_globs=__pycache__" in args  # Jupyter's own stay hidden
         assert args[-1] == str(tmp_path / INDEX)
 
+    def test_the_servers_python_kernels_load_the_short_error_display(self, tmp_path):
+        """Every kernel the course server starts (and restarts) loads qitools.checks.kernel before any cell."""
+        from jupyter_server.serverapp import ServerApp
+
+        from qitools._course_kernels import KERNEL_OPTION, SERVER_OPTION, CourseKernelSpecManager
+        from qitools.hub.singleuser import server_options
+        from qitools.lab import COURSE_KERNELS
+
+        assert COURSE_KERNELS == SERVER_OPTION and server_options(["--x"]) == [SERVER_OPTION, "--x"]
+        app = ServerApp()
+        app.parse_command_line([a for a in lab_arguments(tmp_path) if a.startswith("--")])
+        assert app.kernel_spec_manager_class is CourseKernelSpecManager
+        assert app.kernel_spec_manager_class().get_kernel_spec("python3").argv[-1] == KERNEL_OPTION
+
     def test_coach_sees_the_coach_folder(self, tmp_path):
         assert "--ContentsManager.hide_globs=coach" not in lab_arguments(tmp_path, coach=True)
 
