@@ -11,7 +11,7 @@ coach would start it, and:
 - alice saves the solution source of one exercise, bob saves his blank copy of it; the coach's
   ``qitools hub collect`` gathers exactly those two notebooks (one sub-folder per learner),
   ``qitools grade`` gives alice 100 % and bob 0 % on it, and ``qitools hub return-feedback`` puts
-  each mark into that learner's home, where only they see it;
+  each mark into that learner's home (not into the other's);
 - once in Chromium (Playwright, Debian's chromium): the login page, then JupyterLab's file browser;
 - when the coach stops the hub (Ctrl-C), every process it started is gone from the process table.
 
