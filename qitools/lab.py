@@ -147,7 +147,11 @@ def _course(args: argparse.Namespace, extra: list[str]) -> int:
         print(f"Your own copy of the course was written to {root}{os.sep}.")
     print(
         f"Opening the course in JupyterLab: {root / INDEX}\n"
-        + ("" if args.coach else "(exercises/coach/ is hidden from the file browser; it is not removed.)\n")
+        + (
+            "(exercises/coach/ is hidden from the file browser; it is not removed.)\n"
+            if not args.coach and (root / "exercises" / "coach").exists()
+            else ""
+        )
         + "Stop it with Ctrl-C in this window."
     )
     argv = lab_arguments(root, coach=args.coach)

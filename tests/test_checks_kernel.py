@@ -274,6 +274,9 @@ class TestTriesAndHints:
         no_traceback(broken)
         ran = kernel.run(CHECK_5, "c5")
         assert ran.text.startswith("Not checked") and "SyntaxError" in ran.text
+        kernel.run("what_to_say = [2 3]", "a5")  # Python: "invalid syntax. Perhaps you forgot a comma?"
+        ran = kernel.run(CHECK_5, "c5")
+        assert "Perhaps you forgot a comma? " in ran.text and "?." not in ran.text, ran.text
 
 
 class TestPlainErrors:

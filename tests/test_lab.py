@@ -108,6 +108,16 @@ class TestCommand:
         out = capsys.readouterr().out
         assert "exercises/coach/ is hidden from the file browser; it is not removed" in out
 
+    def test_a_bundled_course_does_not_mention_a_coach_folder(self, monkeypatch, capsys, tmp_path):
+        """A course made by qitools bundle has no exercises/coach/: saying it is hidden (not removed) misled learners."""
+        import jupyterlab.labapp
+
+        monkeypatch.setattr(jupyterlab.labapp, "LabApp", type("FakeLab", (), {"launch_instance": staticmethod(lambda argv: None)}))
+        root, _ = course_root(tmp_path / "course")
+        assert not (root / "exercises" / "coach").exists()
+        assert main(["course", str(root), "--no-browser"]) == 0
+        assert "coach" not in capsys.readouterr().out
+
     def test_unknown_options_still_refused_elsewhere(self, capsys):
         with pytest.raises(SystemExit):
             main(["bundle", "--out", "x.zip", "--ServerApp.ip=1"])

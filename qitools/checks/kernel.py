@@ -399,8 +399,9 @@ def _missing_in_check_cell(err: NameError) -> str | None:
 
 def _failed_message(qid: str, run: CellRun) -> str:
     hint = f" {run.hint}" if run.hint else ""
+    stop = "" if (run.error or "").endswith((".", "?", "!", "…")) else "."  # not "forgot a comma?."
     return (
-        f"Not checked – question {qid}. Run the answer cell above first — it stopped with {run.error}.{hint} "
+        f"Not checked – question {qid}. Run the answer cell above first — it stopped with {run.error}{stop}{hint} "
         "(Your earlier answer was not judged, and this was not counted as a try.)"
     )
 
