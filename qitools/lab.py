@@ -40,10 +40,6 @@ INDEX = "notebooks/00_start_here.ipynb"
 #: Jupyter Server matches them against the name of each file and folder, at any depth.
 HIDDEN = ("coach", "*.egg-info")
 
-#: the server's kernels load qitools' short error display at every start (see :mod:`qitools._course_kernels`;
-#: the same text as its ``SERVER_OPTION``, written out so that this module does not import jupyter_client)
-COURSE_KERNELS = "--ServerApp.kernel_spec_manager_class=qitools._course_kernels.CourseKernelSpecManager"
-
 
 def _is_course(folder: Path) -> bool:
     return (folder / INDEX).is_file()
@@ -111,9 +107,7 @@ def lab_arguments(root: str | os.PathLike[str], *, coach: bool = False) -> list[
     -------
     list of str
         ``--ServerApp.root_dir=...``, ``--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb``,
-        one ``--ContentsManager.hide_globs=...`` per hidden name, the course kernels (Python kernels
-        that show a learner's errors the short way from their first cell, even after a restart:
-        :mod:`qitools._course_kernels`), and the index to open.
+        one ``--ContentsManager.hide_globs=...`` per hidden name, and the index to open.
 
     Examples
     --------
@@ -130,7 +124,6 @@ def lab_arguments(root: str | os.PathLike[str], *, coach: bool = False) -> list[
         f"--ServerApp.root_dir={root}",
         f"--LabApp.default_url=/lab/tree/{INDEX}",
         *(f"--ContentsManager.hide_globs={name}" for name in hidden),
-        COURSE_KERNELS,
         str(root / INDEX),
     ]
 
@@ -162,6 +155,10 @@ def _course(args: argparse.Namespace, extra: list[str]) -> int:
     if args.allow_root:
         argv.append("--allow-root")
     argv += extra
+    # Python kernels that show a learner's errors the short way from their first cell, even after a restart
+    from ._course_kernels import with_course_kernels
+
+    os.environ.update(with_course_kernels(dict(os.environ)))
     from jupyterlab.labapp import LabApp
 
     LabApp.launch_instance(argv=argv)

@@ -8,6 +8,10 @@ not protected: the file can still be fetched by its address).
 
 from __future__ import annotations
 
+import os
+
+import sys
+
 from pathlib import Path
 
 import pytest
@@ -50,19 +54,19 @@ class TestArguments:
         assert "--ContentsManager.hide_globs=__pycache__" in args  # Jupyter's own stay hidden
         assert args[-1] == str(tmp_path / INDEX)
 
-    def test_the_servers_python_kernels_load_the_short_error_display(self, tmp_path):
-        """Every kernel the course server starts (and restarts) loads qitools.checks.kernel before any cell."""
-        from jupyter_server.serverapp import ServerApp
+    def test_the_servers_python_kernels_load_the_short_error_display(self, tmp_path, monkeypatch):
+        """Every kernel the course server starts (and restarts) loads qitools.checks.kernel before any cell:
+        the course's python3 spec comes first on JUPYTER_PATH, and Jupyter's own spec manager picks it."""
+        from jupyter_client.kernelspec import KernelSpecManager
 
-        from qitools._course_kernels import KERNEL_OPTION, SERVER_OPTION, CourseKernelSpecManager
-        from qitools.hub.singleuser import server_options
-        from qitools.lab import COURSE_KERNELS
+        from qitools._course_kernels import KERNEL_OPTION, with_course_kernels
 
-        assert COURSE_KERNELS == SERVER_OPTION and server_options(["--x"]) == [SERVER_OPTION, "--x"]
-        app = ServerApp()
-        app.parse_command_line([a for a in lab_arguments(tmp_path) if a.startswith("--")])
-        assert app.kernel_spec_manager_class is CourseKernelSpecManager
-        assert app.kernel_spec_manager_class().get_kernel_spec("python3").argv[-1] == KERNEL_OPTION
+        env = with_course_kernels({"JUPYTER_PATH": str(tmp_path / "mine")}, base=tmp_path / "runtime")
+        monkeypatch.setenv("JUPYTER_PATH", env["JUPYTER_PATH"])
+        spec = KernelSpecManager().get_kernel_spec("python3")
+        assert spec.argv[0] == sys.executable and spec.argv[-1] == KERNEL_OPTION, spec.argv
+        assert str(tmp_path / "runtime") in spec.resource_dir
+        assert env["JUPYTER_PATH"].endswith(os.pathsep + str(tmp_path / "mine"))
 
     def test_coach_sees_the_coach_folder(self, tmp_path):
         assert "--ContentsManager.hide_globs=coach" not in lab_arguments(tmp_path, coach=True)

@@ -4,9 +4,9 @@ JupyterHub runs ``python -m qitools.hub.singleuser [options]`` (its ``Spawner.cm
 ``jupyterhub-singleuser``: this adds any course file missing from the learner's home
 (:func:`qitools.course.learner_course` with ``add_missing=True``: nothing already there is
 changed, so a learner's saved work is safe and a new module reaches everyone at their next start),
-then hands over to ``jupyterhub-singleuser`` with the same options, and Python kernels that show
-a learner's errors the short way from their first cell (:mod:`qitools._course_kernels`). It runs as the learner, so the
-files are theirs. The course folder is ``QITOOLS_COURSE_DIR`` if set, otherwise ``HOME``.
+then hands over to ``jupyterhub-singleuser`` with the same options, and with Python kernels that
+show a learner's errors the short way from their first cell (:mod:`qitools._course_kernels`). It
+runs as the learner, so the files are theirs. The course folder is ``QITOOLS_COURSE_DIR`` if set, otherwise ``HOME``.
 
 A problem laying out the course is reported in the server's log and the server starts anyway: a
 learner must never be locked out of their saved work.
@@ -18,7 +18,7 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["main", "prepare_home", "server_options"]
+__all__ = ["main", "prepare_home"]
 
 
 def prepare_home(home: str | os.PathLike[str] | None = None) -> str:
@@ -38,20 +38,10 @@ def main(argv: list[str] | None = None) -> None:  # pragma: no cover - replaces 
     """Lay out the course, then become ``jupyterhub-singleuser`` with the given options."""
     print(prepare_home(), file=sys.stderr, flush=True)
     args = list(sys.argv[1:] if argv is None else argv)
-    os.execv(sys.executable, [sys.executable, "-m", "jupyterhub.singleuser", *server_options(args)])
+    from .._course_kernels import with_course_kernels
 
-
-def server_options(args: list[str]) -> list[str]:
-    """The options for ``jupyterhub-singleuser``: the course kernels first (:mod:`qitools._course_kernels`), then ``args``.
-
-    A ``--ServerApp.kernel_spec_manager_class`` in ``args`` (a trust's own) comes later, so it wins.
-
-    >>> server_options(["--ServerApp.allow_root=True"])[0].endswith("CourseKernelSpecManager")
-    True
-    """
-    from ..lab import COURSE_KERNELS
-
-    return [COURSE_KERNELS, *args]
+    env = with_course_kernels(dict(os.environ))  # kernels that show errors the short way from the first cell
+    os.execve(sys.executable, [sys.executable, "-m", "jupyterhub.singleuser", *args], env)
 
 
 if __name__ == "__main__":  # pragma: no cover
