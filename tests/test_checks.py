@@ -168,6 +168,14 @@ class TestChoice:
 
 
 class TestChoices:
+    def test_a_table_column_is_named_not_judged(self):
+        """Issue 15 audit: icons = {"variation": cc.icons["variation"], ...} (a one-row Series) was "Look again"."""
+        icons = pd.DataFrame({"variation": ["improvement_high"]})
+        keys = {"variation": checks.make_key("13.1", "improvement_high", "variation")}
+        verdict = checks.judge("choices", {"variation": icons["variation"]}, keys, qid="13.1")
+        assert not verdict.right and "'variation' holds a Series" in verdict.detail, verdict.detail
+        assert checks.judge("choices", {"variation": icons["variation"][0]}, keys, qid="13.1").right
+
     KEYS = {
         "deaths": checks.make_key("2.1", "outcome", "deaths"),
         "cdiff": checks.make_key("2.1", "balancing", "cdiff"),
