@@ -18,7 +18,8 @@ measured in the same run, on the same file):
 - ``messy_xlsx``: the messy export as an Excel workbook (smaller: ``--rows`` / 4), against
   ``pandas.read_excel(path, engine="calamine")``. Reported, no target.
 - ``bombs``: files built to exhaust memory (an .xlsx with cells at XFD2 and A1048576; an .xlsx whose
-  shared strings expand to 1 GB; a 50 MB CSV on one line): each is read in a fresh Python process and
+  shared strings expand to 1 GB; a 50 MB CSV on one line; an .ods whose repeated rows make a billion
+  cells; an .xls with cells at A1 and IV65536): each is read in a fresh Python process and
   must be refused with a qitools error; the time to refuse and the process's peak memory (VmHWM on
   Linux, ru_maxrss elsewhere) are printed. **Target: refused within 5 s and 500 MB.**
 
@@ -196,6 +197,44 @@ def shared_strings_xlsx(megabytes: int = 1024) -> bytes:
     return out.getvalue()
 
 
+def ods(rows_xml: str, sheet: str = "Sheet1") -> bytes:
+    """An OpenDocument spreadsheet with one table of the given rows (table:table-row elements)."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="{sheet}">{rows_xml}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
+
+
+def repeated_ods() -> bytes:
+    """One filled row repeated 1,048,575 times across 1,024 columns: a billion cells once expanded."""
+    return ods(
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>Month</text:p></table:table-cell>'
+        '</table:table-row><table:table-row table:number-rows-repeated="1048575"><table:table-cell '
+        'table:number-columns-repeated="1024" office:value-type="float" office:value="1"><text:p>1</text:p>'
+        "</table:table-cell></table:table-row>"
+    )
+
+
+#: an old-style Excel sheet with cells at A1 and IV65536 (built by tests/data/exports/make_xls.py)
+SPARSE_XLS = REPO_ROOT / "tests" / "data" / "exports" / "sparse.xls"
+
+
 def one_line_csv(megabytes: int = 50) -> bytes:
     return b"Month," + b"1," * (megabytes * 1024 * 1024 // 2) + b"\n"
 
@@ -276,7 +315,10 @@ def main(argv: list[str] | None = None) -> int:
                 "sparse_XFD2_A1048576.xlsx": sparse_xlsx(),
                 "shared_strings_1GB.xlsx": shared_strings_xlsx(),
                 "one_line_50MB.csv": one_line_csv(),
+                "repeated_rows.ods": repeated_ods(),
             }
+            if SPARSE_XLS.is_file():
+                bombs["sparse_A1_IV65536.xls"] = SPARSE_XLS.read_bytes()
             for name, content in bombs.items():
                 path = folder / name
                 path.write_bytes(content)

@@ -1159,7 +1159,7 @@ DATASETS: list[Dataset] = [
         name="ed_four_hour",
         title="A&E four-hour performance in 30 trusts",
         description="Monthly A&E attendances and 4-hour breaches for 30 trusts over 48 months: large "
-        "denominators, over-dispersed (p versus Laney p'), winter pressure; targets 95% and 76%.",
+        "denominators, over-dispersed (p versus Laney p'), winter pressure; standards 95% (NHS Constitution) and 78% by March 2025 (76% by March 2024).",
         seed=SEEDS["ed_four_hour"],
         period="April 2021 to March 2025 (48 months)",
         grain="one row per trust and month (30 x 48 = 1440 rows)",
@@ -1189,7 +1189,7 @@ DATASETS: list[Dataset] = [
         "improves by about 10 points from October 2023 (month 31: a new streaming and same-day "
         "emergency care model): its p' chart signals the shift, and with a part from October 2023 "
         "both parts are stable. No trust comes near the 95% constitutional standard; many are "
-        "below the 76% interim standard.",
+        "below the interim standards (76% by March 2024, 78% by March 2025).",
         basis="NHS England 'A&E Attendances and Emergency Admissions' monthly statistics: all-types "
         "4-hour performance in England of about 70-76% in 2021-2025, about 5,000-15,000 attendances "
         "a month at an acute trust's emergency department, dips in performance every winter. Standards: 95% (NHS "

@@ -186,6 +186,14 @@ def _warn_at_caller(caught: list[warnings.WarningMessage]) -> None:
     glob = frame.f_globals
     registry = glob.setdefault("__warningregistry__", {})
     for w in caught:
+        if issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning)) and not str(
+            w.filename
+        ).startswith(_PACKAGE):
+            # another library's deprecation (matplotlib, traitlets, pandas) is about its own code:
+            # moved to the user's line it would pass the "shown in __main__" filter of Python and
+            # IPython. Issue it where it was raised, so the usual filters hide it.
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+            continue
         warnings.warn_explicit(
             w.message,
             w.category,

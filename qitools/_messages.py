@@ -131,6 +131,7 @@ ARGUMENTS: dict[str, Argument] = {
         "month-first dates",
     ),
     "dates": _arg(_flag("--dates", "COLUMN"), _control("Dates in"), "a date column"),
+    "parse_dates": _arg(_flag("--dates", "COLUMN"), _control("Dates in"), "a date column"),
     "sheet": _arg(_flag("--sheet", "NAME"), _control("Excel sheet", "a sheet"), "a sheet"),
     "percent": _arg(
         _words("percentages (read as proportions)"), _words("percentages (read as proportions)"), "percentages"
@@ -167,6 +168,46 @@ _PHRASES: list[tuple[re.Pattern[str], str, str, str]] = [
         "Give --header LINE (the line number of the column names, 1 for the first line)",
         "Put the column names in one row directly above the data",
         "The column names must be in one row above the data",
+    ),
+    (
+        re.compile(r"Install a font that has them and set it with matplotlib's rcParams\['font\.family'\], or use "
+                   r"labels in another script\."),
+        "Rename those columns in the file with letters the font has (and give --title), or draw the chart from "
+        "Python with a font that has them.",
+        "Rename those columns in the file with letters the font has (and fill in 'Title').",
+        "",
+    ),
+    # fixes written as Python (validate.py, engine.py): in the file's own terms for the command and the app
+    (
+        re.compile(r"Convert the column to dates first, e\.g\. df\[.*?\] = pd\.to_datetime\(df\[.*?\], dayfirst=True\), or "
+                   r"read the file with parse_dates=\[(?P<col>'[^']*'|\"[^\"]*\")\];"),
+        "Read the column as dates: name it in --dates;",
+        "Read the column as dates: choose it in 'Dates in';",
+        "The column must be read as dates;",
+    ),
+    (
+        re.compile(r"Set those rows to missing to leave a gap: df\[.*?\]\.replace\(\[np\.inf, -np\.inf\], np\.nan\)\."),
+        "Empty those cells in the file to leave a gap (or correct the denominator they were computed from).",
+        "Empty those cells in the file to leave a gap (or correct the denominator they were computed from).",
+        "Those values must be corrected or left out.",
+    ),
+    (
+        re.compile(r"set them to missing to leave a gap: df\[.*?\]\.replace\(\[np\.inf, -np\.inf\], np\.nan\)\."),
+        "empty those cells in the file to leave a gap.",
+        "empty those cells in the file to leave a gap.",
+        "leave them out.",
+    ),
+    (
+        re.compile(r"or convert the column with pd\.to_numeric\(df\[.*?\], errors='coerce'\) to turn them into gaps\."),
+        "or empty those cells in the file to leave gaps.",
+        "or empty those cells in the file to leave gaps.",
+        "or leave them out.",
+    ),
+    (
+        re.compile(r"Drop those rows, or set their n to missing \(NaN\) to leave a gap\."),
+        "Correct those cells in the file, or empty them to leave a gap.",
+        "Correct those cells in the file, or empty them to leave a gap.",
+        "Those rows must be corrected or left out.",
     ),
     (
         re.compile(r"read it first: qi\.read_measure\([^)]*\)"),

@@ -80,6 +80,8 @@ class Grid:
     label: str  #: "falls.csv" or "falls.xlsx (sheet 'Data')" for messages
     unit: str  #: "line" (text) or "row" (Excel)
     notes: list[str] = field(default_factory=list)  #: what was assumed (encoding ...)
+    sheets: list[str] = field(default_factory=list)  #: a workbook's sheets, in order (empty for text)
+    sheet: str = ""  #: the sheet read
 
 
 def _mb(n: int) -> str:
@@ -290,6 +292,12 @@ def read_text_grid(data: bytes, label: str, progress: Progress | None = None) ->
     sep = _sniff_sep(text)
     head = text[:2_000_000].splitlines()[:200]
     width = max(_fields(head, sep), _fields([longest_line], sep))  # the longest line may be the widest
+    decimal = _decimal_mark(head, sep)
+    if decimal == ",":
+        notes.append(
+            "the file is written the European way (';' between columns, a comma before the decimals, a dot "
+            "between thousands): '3,5' was read as 3.5 and '1.234' as 1234"
+        )
     _check_extent(label, n_lines, width, "line")
     try:
         rows = list(csv.reader(head[:TOP_ROWS], delimiter=sep))
@@ -303,17 +311,70 @@ def read_text_grid(data: bytes, label: str, progress: Progress | None = None) ->
     def body(h: int) -> pd.DataFrame:
         for _attempt in range(4):
             try:
-                return _parse_csv(text, sep, state["width"], h + 1, n_lines, progress)
+                return _european(_parse_csv(text, sep, state["width"], h + 1, n_lines, progress, decimal), decimal)
             except pd.errors.ParserError as exc:
                 m = re.search(r"Expected \d+ fields in line (\d+), saw (\d+)", str(exc))
                 if not m or int(m.group(2)) <= state["width"]:
                     break
                 state["width"] = int(m.group(2))
                 _check_extent(label, n_lines, state["width"], "line")
-        return _parse_csv_slow(text, sep, label, h + 1)
+        return _european(_parse_csv_slow(text, sep, label, h + 1), decimal)
 
     return Grid(top, n_lines, body, label, "line", notes)
 
+
+#: a number written the European way: 1.234,5 / 1234,5 / 1.234 / 12,5% (dots between thousands)
+_EU_NUMBER = r"[-+]?[£$€]?\s*(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?\s*%?"
+_DOT_DECIMAL = re.compile(r"^\s*[-+]?\d+\.\d+\s*%?\s*$")
+_DOT_THOUSANDS = re.compile(r"^\s*\d{1,3}(?:\.\d{3})+\s*$")
+_COMMA_DECIMAL = re.compile(r"^\s*[-+]?[£$€]?\s*(?:\d{1,3}(?:\.\d{3})+|\d+),\d+\s*%?\s*$")
+
+
+def _decimal_mark(head: list[str], sep: str) -> str:
+    """',' for a file written the European way (Excel in much of Europe), else '.'.
+
+    Such files separate their columns with ';' (the comma being the decimal mark) and may write
+    thousands with dots. A ';' file is read that way when its numbers have decimal commas (3,5) or
+    dots only between thousands (1.234), and none has a decimal dot (3.5).
+    """
+    if sep != ";":
+        return "."
+    try:
+        cells = [c for row in csv.reader(head, delimiter=sep) for c in row]
+    except csv.Error:
+        cells = [c for line in head for c in line.split(sep)]
+    comma = any(_COMMA_DECIMAL.match(c) for c in cells)
+    thousands = any(_DOT_THOUSANDS.match(c) for c in cells)
+    dot = any(_DOT_DECIMAL.match(c) and not _DOT_THOUSANDS.match(c) for c in cells)
+    return "," if (comma or thousands) and not dot else "."
+
+
+def _european(frame: pd.DataFrame, decimal: str) -> pd.DataFrame:
+    """Text cells holding European numbers ('1.234,5') rewritten as '1234.5', for the cleaning to read.
+
+    Each distinct text is looked at once (``pd.factorize``): exports repeat their values.
+    """
+    if decimal != ",":
+        return frame
+    for col in frame.columns:
+        values = frame[col]
+        if pd.api.types.is_numeric_dtype(values):
+            continue
+        codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+        u = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+        is_text = u.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+        if not is_text.any():
+            continue
+        match = np.zeros(len(u), dtype=bool)
+        match[is_text] = u[is_text].str.fullmatch(_EU_NUMBER).fillna(False).to_numpy(dtype=bool)
+        if not match.any():
+            continue
+        fixed = u.copy()
+        fixed[match] = u[match].str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        out = fixed.to_numpy(dtype=object)[codes]
+        out[codes < 0] = None
+        frame[col] = pd.Series(out, index=frame.index, dtype=object).where(codes >= 0, values)
+    return frame
 
 def _check_extent(label: str, rows: int, columns: int, unit: str) -> None:
     if columns > MAX_COLUMNS:
@@ -322,7 +383,9 @@ def _check_extent(label: str, rows: int, columns: int, unit: str) -> None:
         raise _too_big(label, f"{rows:,} {unit}s x {columns:,} columns = {rows * columns:,} cells")
 
 
-def _parse_csv(text: str, sep: str, width: int, skip: int, n_lines: int, progress: Progress | None) -> pd.DataFrame:
+def _parse_csv(
+    text: str, sep: str, width: int, skip: int, n_lines: int, progress: Progress | None, decimal: str = "."
+) -> pd.DataFrame:
     """The lines after the first ``skip``, typed by pandas' C parser (numbers as floats, the rest as text).
 
     Only empty fields are missing values (``n/a`` and the like stay text, to be reported);
@@ -340,6 +403,7 @@ def _parse_csv(text: str, sep: str, width: int, skip: int, n_lines: int, progres
         quotechar='"',
         index_col=False,
         low_memory=False,
+        decimal=decimal,
     )
     if progress is None or n_lines < 100_000:
         return pd.read_csv(io.StringIO(text), **options)
@@ -477,7 +541,16 @@ class _Extent:
 
 
 def excel_sheet_names(data: bytes) -> list[str]:
-    """The sheet names of an .xlsx (empty when it is not one); reads only the workbook's index."""
+    """The sheet names of an .xlsx, .xls or .ods workbook (empty when it is not one), without loading them."""
+    try:
+        if data[:8] == _OLE_MAGIC:
+            stream = _ole_stream(data, ("Workbook", "Book"))
+            return list(_xls_extents(stream)) if stream is not None else []
+        if _is_ods(data):
+            with zipfile.ZipFile(io.BytesIO(data)) as book:
+                return [name for name, _, _ in _ods_extents(_member(book, "content.xml", "the workbook"))]
+    except (zipfile.BadZipFile, QIValueError, KeyError, OSError, ValueError):
+        return []
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as book:
             return [name for name, _ in _sheet_parts(book, "the workbook")]
@@ -539,6 +612,8 @@ def read_excel_grid(data: bytes, label: str, sheet: Any, progress: Progress | No
         lambda h: cells.iloc[h + 1 :].reset_index(drop=True),
         where,
         "row",
+        sheets=names,
+        sheet=chosen,
     )
 
 
@@ -594,11 +669,267 @@ def read_grid(source: Any, sheet: Any = None, progress: Progress | None = None) 
             f"Excel and save a copy without the password (File > Info > Protect Workbook > Encrypt with Password: "
             f"clear the password), or save it as CSV, then try again."
         )
-    if suffix == ".xls" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise QIValueError(
-            f"{label} is an old-style Excel (.xls) file, which qitools cannot read. Open it in Excel and "
-            f"save it as .xlsx or as CSV, then try again."
-        )
+    if data[:8] == _OLE_MAGIC:
+        return read_other_excel_grid(data, label, sheet, "xls", progress)
+    if _is_ods(data):
+        return read_other_excel_grid(data, label, sheet, "ods", progress)
+    if suffix == ".xls" and data[:4] != b"PK\x03\x04":
+        head = data[:4096].lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").lower().replace(b"\x00", b"")
+        if head.startswith(b"<") or b"<table" in head or b"<html" in head:
+            raise QIValueError(
+                f"{label} is named .xls but is a web page (or XML) that Excel opens, not an Excel workbook: some "
+                f"systems' \"export to Excel\" writes one. Open it in Excel and save it as .xlsx or as CSV, then "
+                f"try again."
+            )
+        grid = read_text_grid(data, label, progress)  # a text export named .xls: tab-separated, usually
+        grid.notes.insert(0, "the file is named .xls but holds text (columns separated by tabs or commas); it was read as such")
+        return grid
     if suffix in (".xlsx", ".xlsm") or data[:4] == b"PK\x03\x04":
         return read_excel_grid(data, label, sheet, progress)
     return read_text_grid(data, label, progress)
+
+
+# ------------------------------------------------------------------------------------------------
+# old-style Excel (.xls) and OpenDocument (.ods): read by python-calamine, bounded first
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _is_ods(data: bytes) -> bool:
+    """An OpenDocument spreadsheet: a zip whose first member is its 'mimetype', stored uncompressed."""
+    return data[:4] == b"PK\x03\x04" and data[30:38] == b"mimetype" and b"opendocument.spreadsheet" in data[38:120]
+
+
+def _ole_stream(data: bytes, names: tuple[str, ...]) -> bytes | None:
+    """The first stream called one of ``names`` in an OLE compound file (an .xls), or None.
+
+    A reader of the published layout ([MS-CFB]): header, FAT (from the DIFAT), directory, and the
+    mini stream for streams under the cutoff. Chains are followed at most once per sector, so a
+    broken or hostile file cannot loop.
+    """
+    import struct
+
+    if len(data) < 512 or data[:8] != _OLE_MAGIC:
+        return None
+    size = 1 << struct.unpack_from("<H", data, 0x1E)[0]
+    mini_size = 1 << struct.unpack_from("<H", data, 0x20)[0]
+    if size not in (512, 4096) or mini_size != 64:
+        return None
+    n_fat, first_dir = struct.unpack_from("<II", data, 0x2C)
+    cutoff, first_minifat, _n_minifat, first_difat, n_difat = struct.unpack_from("<IIIII", data, 0x38)
+    n_sectors = (len(data) - 512) // size + 1
+
+    def sector(k: int) -> bytes:
+        return data[512 + k * size : 512 + (k + 1) * size]
+
+    difat = list(struct.unpack_from("<109I", data, 0x4C))
+    k, seen = first_difat, 0
+    while k < n_sectors and seen < n_difat:
+        entries = struct.unpack(f"<{size // 4}I", sector(k).ljust(size, b"\0"))
+        difat.extend(entries[:-1])
+        k, seen = entries[-1], seen + 1
+    fat: list[int] = []
+    for k in difat[: min(n_fat, n_sectors)]:
+        if k < n_sectors:
+            fat.extend(struct.unpack(f"<{size // 4}I", sector(k).ljust(size, b"\0")))
+
+    def chain(start: int, table: list[int], limit: int) -> list[int]:
+        out, seen_ = [], set()
+        while start < limit and start not in seen_ and start < len(table):
+            seen_.add(start)
+            out.append(start)
+            start = table[start]
+        return out
+
+    directory = b"".join(sector(k) for k in chain(first_dir, fat, n_sectors))
+    entries = []
+    for off in range(0, len(directory) - 127, 128):
+        name_len = struct.unpack_from("<H", directory, off + 0x40)[0]
+        name = directory[off : off + max(0, min(name_len, 64) - 2)].decode("utf-16-le", errors="replace")
+        kind = directory[off + 0x42]
+        start, length = struct.unpack_from("<II", directory, off + 0x74)
+        entries.append((name, kind, start, length))
+    if not entries:
+        return None
+    root = entries[0]
+    for name, kind, start, length in entries:
+        if kind != 2 or name not in names:
+            continue
+        if length > MAX_FILE_MB * 1024 * 1024:
+            return None
+        if length >= cutoff:
+            return b"".join(sector(k) for k in chain(start, fat, n_sectors))[:length]
+        mini_stream = b"".join(sector(k) for k in chain(root[2], fat, n_sectors))
+        minifat_bytes = b"".join(sector(k) for k in chain(first_minifat, fat, n_sectors))
+        minifat = list(struct.unpack(f"<{len(minifat_bytes) // 4}I", minifat_bytes[: len(minifat_bytes) // 4 * 4]))
+        n_mini = len(mini_stream) // mini_size
+        return b"".join(
+            mini_stream[k * mini_size : (k + 1) * mini_size] for k in chain(start, minifat, n_mini)
+        )[:length]
+    return None
+
+
+#: BIFF8 records that place a cell (row at offset 0, column at 2); MULRK/MULBLANK end with their last column
+_BIFF_CELLS = {0x0203, 0x00FD, 0x0201, 0x027E, 0x0006, 0x0204, 0x0205, 0x00D6}
+_BIFF_MULTI = {0x00BD, 0x00BE}
+
+
+def _xls_extents(stream: bytes) -> dict[str, tuple[int, int]]:
+    """{sheet name: (rows, columns) reached by its cells} for a BIFF8 workbook stream.
+
+    The sheets are found from the workbook's BOUNDSHEET records (name and where the sheet starts);
+    each sheet's cell records are scanned up to its EOF, charts embedded in it skipped.
+    """
+    import struct
+
+    n = len(stream)
+    starts: dict[int, str] = {}
+    pos = 0
+    while pos + 4 <= n:  # the workbook globals: the list of sheets
+        kind, length = struct.unpack_from("<HH", stream, pos)
+        body = pos + 4
+        if kind == 0x0085 and length >= 8:
+            offset = struct.unpack_from("<I", stream, body)[0]
+            cch, high = stream[body + 6], stream[body + 7] & 1
+            raw = stream[body + 8 : body + 8 + cch * (2 if high else 1)]
+            starts[offset] = raw.decode("utf-16-le" if high else "latin-1", errors="replace")
+        elif kind == 0x000A:
+            break
+        pos = body + length
+    out: dict[str, tuple[int, int]] = {}
+    for offset, name in starts.items():
+        pos, depth, rows, cols = offset, 0, 0, 0
+        while pos + 4 <= n:
+            kind, length = struct.unpack_from("<HH", stream, pos)
+            body = pos + 4
+            if kind == 0x0809:
+                depth += 1
+            elif kind == 0x000A:
+                depth -= 1
+                if depth <= 0:
+                    break
+            elif depth == 1 and length >= 4:
+                if kind in _BIFF_CELLS:
+                    r, c = struct.unpack_from("<HH", stream, body)
+                    rows, cols = max(rows, r + 1), max(cols, c + 1)
+                elif kind in _BIFF_MULTI and length >= 6:
+                    r = struct.unpack_from("<H", stream, body)[0]
+                    last = struct.unpack_from("<H", stream, body + length - 2)[0]
+                    rows, cols = max(rows, r + 1), max(cols, last + 1)
+            pos = body + length
+        out[name] = (rows, cols)
+    return out
+
+
+_ODS_NS = {
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+}
+
+
+def _ods_extents(content: bytes) -> list[tuple[str, int, int]]:
+    """(sheet name, rows, columns) reached by the filled cells of each table of an .ods content.xml.
+
+    Repeated rows and cells (``table:number-rows-repeated``, ``table:number-columns-repeated``) count
+    as often as they repeat, as a reader expands them; empty ones at the end do not count.
+    """
+    import xml.etree.ElementTree as ET
+
+    t, o = "{%s}" % _ODS_NS["table"], "{%s}" % _ODS_NS["office"]
+    out: list[tuple[str, int, int]] = []
+    name, row, rows, cols = "", 0, 0, 0
+    col, row_cols, row_filled = 0, 0, False
+    try:
+        for event, el in ET.iterparse(io.BytesIO(content), events=("start", "end")):
+            tag = el.tag
+            if event == "start":
+                if tag == t + "table":
+                    name, row, rows, cols = el.get(t + "name", ""), 0, 0, 0
+                elif tag == t + "table-row":
+                    col, row_cols, row_filled = 0, 0, False
+                continue
+            if tag in (t + "table-cell", t + "covered-table-cell"):
+                repeat = max(int(el.get(t + "number-columns-repeated", "1") or 1), 1)
+                col += repeat
+                if el.get(o + "value-type") is not None or len(el):
+                    row_cols, row_filled = col, True
+                el.clear()
+            elif tag == t + "table-row":
+                repeat = max(int(el.get(t + "number-rows-repeated", "1") or 1), 1)
+                row += repeat
+                if row_filled:
+                    rows, cols = row, max(cols, row_cols)
+                el.clear()
+            elif tag == t + "table":
+                out.append((name, rows, cols))
+                el.clear()
+    except (ET.ParseError, ValueError):
+        return out
+    return out
+
+
+def read_other_excel_grid(data: bytes, label: str, sheet: Any, kind: str, progress: Progress | None = None) -> Grid:
+    """An old-style Excel (.xls) or OpenDocument (.ods) sheet, its extent checked before it is loaded."""
+    what = "an old-style Excel (.xls) file" if kind == "xls" else "an OpenDocument spreadsheet (.ods)"
+    broken = QIValueError(
+        f"{label} looks like {what} but could not be read. Open it in Excel (or LibreOffice) and save it as "
+        f".xlsx or CSV, then try again."
+    )
+    if kind == "xls":
+        stream = _ole_stream(data, ("Workbook", "Book"))
+        if stream is None:
+            raise broken
+        extents = _xls_extents(stream)
+    else:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as book:
+                if "content.xml" not in book.namelist():
+                    raise broken
+                content = _member(book, "content.xml", label)
+        except (zipfile.BadZipFile, OSError):
+            raise broken from None
+        extents = {name: (r, c) for name, r, c in _ods_extents(content)}
+        del content
+    names = list(extents)
+    if not names:
+        raise broken
+    if sheet is None:
+        index = 0
+    elif isinstance(sheet, (int, np.integer)) and not isinstance(sheet, bool):
+        if not 0 <= int(sheet) < len(names):
+            raise QIValueError(
+                f"sheet={int(sheet)} does not exist: the workbook has {len(names)} sheet"
+                f"{'s' if len(names) != 1 else ''} {names!r} (counting from 0)."
+            )
+        index = int(sheet)
+    elif sheet in names:
+        index = names.index(sheet)
+    else:
+        raise QIValueError(f"There is no sheet {sheet!r} in {label}. Its sheets are {names!r}.")
+    chosen = names[index]
+    where = f"{label} (sheet {chosen!r})"
+    # the reader expands every sheet of the workbook when it opens it: all are checked first
+    _check_sheet_extent(where, _Extent(max_row=extents[chosen][0], max_col=extents[chosen][1]))
+    for other, (rows, cols) in extents.items():
+        _check_sheet_extent(f"{label} (sheet {other!r}, read with the others)", _Extent(max_row=rows, max_col=cols))
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:  # pragma: no cover - a dependency
+        raise broken from None
+    if progress is not None:
+        progress(0.15, "reading the sheet")
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        try:
+            values = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+        finally:
+            book.close()
+    except Exception:
+        raise broken from None
+    cells = pd.DataFrame(values, dtype=object) if values else pd.DataFrame(dtype=object)
+    if progress is not None:
+        progress(0.45, "read the sheet")
+    return Grid(
+        cells.iloc[:TOP_ROWS], len(cells), lambda h: cells.iloc[h + 1 :].reset_index(drop=True), where, "row",
+        sheets=names, sheet=chosen,
+    )

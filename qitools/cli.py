@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -49,11 +50,10 @@ def _chart(args: argparse.Namespace) -> int:
     """Chart a measure from a CSV or Excel export; print the suggestion, summary and reading."""
     import qitools as qi
 
-    from ._files import check_not_input, write_csv
+    from ._files import check_not_input
     from ._messages import for_command
-    from .io import x_values_from_text
+    from .io import numbered_as_in_file, x_values_from_text
     from .pdsa._text import terminal_safe
-    from .report import no_mathtext
 
     check_not_input([args.out, args.report, args.data_out], [args.file, *([args.pdsa] if args.pdsa else [])])
     if args.header is not None and args.header < 1:
@@ -78,6 +78,7 @@ def _chart(args: argparse.Namespace) -> int:
                 progress=True,
             )
         cleaning = list(df.attrs.get("qitools_changes", []))
+        df = numbered_as_in_file(df)  # messages name the rows as the file numbers them
         read_notes = len(caught)  # read_measure's own warning repeats the cleaning steps
         if project is not None:
             _pdsa_chart.require_dates(df, args.x)
@@ -119,7 +120,9 @@ def _chart(args: argparse.Namespace) -> int:
         if issubclass(w.category, qi.QIToolsWarning):
             print(f"note: {for_command(str(w.message))}", file=sys.stderr)
     notes = [w for w in caught[read_notes:] if issubclass(w.category, qi.QIToolsWarning)]
-    print(cc.summary.to_string(index=False))
+    from .report import summary_lines
+
+    print(terminal_safe(summary_lines(cc)))
     print()
     print(for_command(str(cc.explain())))
     marks = None
@@ -138,6 +141,36 @@ def _chart(args: argparse.Namespace) -> int:
             pdsa_notes.append("With --facet the small charts mark the cycles without labels; the report lists them.")
         for note in pdsa_notes:
             print(f"note: {terminal_safe(note)}", file=sys.stderr)
+    # what drawing says (a character the font lacks ...) is printed as notes, not as Python warnings
+    with warnings.catch_warnings(record=True) as drawn:
+        warnings.simplefilter("always")
+        try:
+            _draw_and_write(args, cc, marks, cleaning, suggestion, notes)
+        finally:
+            said: set[str] = set()
+            for w in drawn:
+                text = str(w.message)
+                if issubclass(w.category, qi.QIToolsWarning):
+                    text = for_command(text)
+                elif _GLYPH_MISSING.match(text) or issubclass(w.category, DeprecationWarning):
+                    continue
+                if text not in said:
+                    said.add(text)
+                    print(f"note: {terminal_safe(text)}", file=sys.stderr)
+    return 0
+
+
+#: matplotlib's own warning for each character its font lacks (qitools says it once, naming them all)
+_GLYPH_MISSING = re.compile(r"Glyph \d+ .* missing from (current )?font")
+
+
+def _draw_and_write(args: argparse.Namespace, cc, marks, cleaning, suggestion, notes) -> None:  # type: ignore[no-untyped-def]
+    """Write the chart, the report and the per-point table the command was asked for."""
+    import qitools as qi
+
+    from ._files import write_csv
+    from .report import no_mathtext
+
     if args.out:
         with _stage(f"draw the chart for {args.out}"), no_mathtext():
             if marks is None:
@@ -166,7 +199,6 @@ def _chart(args: argparse.Namespace) -> int:
             table = qi.suppress_small_counts(table, ["count"], also=["y"])
         write_csv(args.data_out, table)
         print(f"\nper-point table written to {args.data_out}")
-    return 0
 
 
 def _save_with_cycles(cc, marks, out: str, *, labels: str, title: str | None):  # type: ignore[no-untyped-def]
@@ -329,6 +361,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _unknown_options(parser: argparse.ArgumentParser, argv: list[str], extra: list[str]) -> None:
+    """Say which options the command used does not have, with its own usage and the closest option."""
+    import difflib
+
+    command = parser
+    for token in argv:  # the deepest subcommand named (qitools pdsa list ...)
+        subs = [a for a in command._actions if isinstance(a, argparse._SubParsersAction)]
+        if subs and token in subs[0].choices:
+            command = subs[0].choices[token]
+    known = [o for a in command._actions for o in a.option_strings if o.startswith("--")]
+    hints = []
+    for item in extra:
+        if item.startswith("-"):
+            close = difflib.get_close_matches(item.split("=", 1)[0], known, n=1, cutoff=0.6)
+            if close:
+                hints.append(f"did you mean {close[0]}?")
+    more = f" ({'; '.join(hints)})" if hints else ""
+    command.error(f"unrecognized arguments: {' '.join(extra)}{more}; see '{command.prog} --help' for its options")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``qitools`` command; return its exit status."""
     from .spc.errors import QIToolsError
@@ -339,7 +391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, extra = parser.parse_known_args(argv)
     passes_on = bool(getattr(args, "passes_on", False))
     if extra and not passes_on:
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        _unknown_options(parser, list(sys.argv[1:] if argv is None else argv), extra)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

@@ -181,10 +181,16 @@ def _one_chart(cc: ControlChart, d: pd.DataFrame, s: pd.DataFrame, icons: pd.Dat
             f"Part {part} ({_fmt_x(dp['x'].iloc[0], daily)} to {_fmt_x(dp['x'].iloc[-1], daily)}): " if len(s) > 1 else ""
         )
         with_value = int(np.isfinite(pd.to_numeric(dp["y"], errors="coerce").to_numpy(dtype=float)).sum())
-        if with_value < 2:
-            what = "no point with a value" if with_value == 0 else "one point"
+        if with_value == 0:
             text = (
-                f"{label}{what} cannot be judged: limits and runs need a history of points to say what this "
+                f"{label}no point has a value (every y is missing), so nothing can be said about variation. Check the "
+                "y column (a misspelt or empty column, values read as text), or add periods with data."
+            )
+            paras.append(text[0].upper() + text[1:])
+            continue
+        if with_value < 2:
+            text = (
+                f"{label}one point cannot be judged: limits and runs need a history of points to say what this "
                 "process produces by chance, so nothing can be said about variation yet. Add more periods "
                 "(at least 10 to 15 for limits, 10 useful points for the runs rules)."
             )

@@ -44,6 +44,16 @@ _ISO = r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?"
 _ISO_RE = re.compile(rf"^\s*{_ISO}{_TIME}\s*$")
 _MONTH_NAME = rf"(?:(\d{{1,2}})[\s\-/])?({_MONTHS})[\s\-/,.]*('?\d{{2}}|\d{{4}})"
 _MONTH_NAME_RE = re.compile(rf"^\s*{_MONTH_NAME}\s*$", re.IGNORECASE)
+#: "w/c 03/04/2023", "Week ending 9 Apr 2023", "WE 09/04/2023": a week's label is the date after it
+_WEEK_PREFIX = (
+    r"(?:w\s*/\s*[cebs]|w\.[cebs]\.?|w[cebs]|(?:wk|week)\s*(?:commencing|beginning|starting|ending|to|from|of)?)"
+    r"\s*[:.\-]?\s*"
+)
+_WEEK_PREFIX_RE = re.compile(rf"^\s*{_WEEK_PREFIX}(?=\d)", re.IGNORECASE)
+#: NHS financial-year months: "2023/24 M01" is April 2023 (M01 = April ... M12 = March); also
+#: "2023-24 M1", "FY2023/24 Month 1", "23/24 M01", "2023/24 P01"
+_FY = r"(?:fy\s*)?(\d{4}|\d{2})\s*[/\-]\s*(\d{2}|\d{4})\s*[,:\-]?\s*(?:m|p|month|period|mth)\s*(\d{1,2})"
+_FY_RE = re.compile(rf"^\s*{_FY}\s*$", re.IGNORECASE)
 _EXCEL_EPOCH = np.datetime64("1899-12-30T00:00:00", "us")
 #: Excel day numbers qitools recognises: 20000 (4 Oct 1954) to 80000 (2119)
 _SERIAL_RANGE = (20000, 80000)
@@ -85,7 +95,8 @@ def _is_date_like(value: Any) -> bool:
         return True
     if not isinstance(value, str):
         return False
-    return bool(_DMY_RE.match(value) or _ISO_RE.match(value) or _MONTH_NAME_RE.match(value))
+    value = _WEEK_PREFIX_RE.sub("", value)
+    return bool(_DMY_RE.match(value) or _ISO_RE.match(value) or _MONTH_NAME_RE.match(value) or _FY_RE.match(value))
 
 
 class _Lines:
@@ -109,8 +120,9 @@ class _Lines:
 # whole-column views of the cells
 
 _DATE_TEXT = re.compile(
-    r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})|\d{4}-\d{1,2}(?:-\d{1,2})?)(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
-    rf"|{_MONTH_NAME}",
+    rf"(?:{_WEEK_PREFIX})?"
+    r"(?:(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})|\d{4}-\d{1,2}(?:-\d{1,2})?)(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
+    rf"|{_MONTH_NAME})|{_FY}",
     re.IGNORECASE,
 )
 
@@ -297,12 +309,37 @@ def _parse_date_texts(texts: pd.Series, name: str, dayfirst: bool | None) -> tup
     out = np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[us]")
     if texts.empty:
         return out, ""
+    notes = []
+    weeks = texts.str.contains(_WEEK_PREFIX_RE).fillna(False).to_numpy(dtype=bool)
+    if weeks.any():
+        example = str(texts[weeks].iloc[0])
+        texts = texts.str.replace(_WEEK_PREFIX_RE, "", regex=True)
+        notes.append(f"week labels in {name!r} such as {example!r} were read as the date they give")
+    fy = texts.str.extract(_FY_RE)
+    is_fy = fy[0].notna().to_numpy()
+    if is_fy.any():
+        start = pd.to_numeric(fy[0], errors="coerce")
+        start = start.where(fy[0].str.len() != 2, 2000 + start)
+        end = pd.to_numeric(fy[1], errors="coerce") % 100
+        period = pd.to_numeric(fy[2], errors="coerce")
+        ok = ((start + 1) % 100 == end) & (period >= 1) & (period <= 12)
+        month = (period + 2) % 12 + 1  # M01 = April
+        year = start + (period > 9)  # M10-M12 (January-March) are in the second calendar year
+        parsed = _make_dates(year.where(ok).to_numpy(), month.where(ok).to_numpy(), np.ones(len(texts)))
+        out[is_fy] = parsed[is_fy]
+        example = str(texts[is_fy & ok.to_numpy()].iloc[0]) if (is_fy & ok.to_numpy()).any() else ""
+        if example:
+            notes.append(
+                f"financial-year months in {name!r} were read as calendar months (M01 = April): {example!r} is "
+                f"{pd.Timestamp(out[np.flatnonzero(is_fy & ok.to_numpy())[0]]):%b %Y}"
+            )
     dmy = texts.str.extract(_DMY_RE)
     is_dmy = dmy[0].notna().to_numpy()
-    note = ""
     if is_dmy.any():
         example = str(texts[is_dmy].iloc[0])
         first_day, note = _dayfirst_for(dmy[is_dmy], name, dayfirst, example)
+        if note:
+            notes.insert(0, note)
         a = pd.to_numeric(dmy[0], errors="coerce")
         b = pd.to_numeric(dmy[1], errors="coerce")
         day, month = (a, b) if first_day else (b, a)
@@ -310,7 +347,7 @@ def _parse_date_texts(texts: pd.Series, name: str, dayfirst: bool | None) -> tup
         secs = _seconds(dmy[3], dmy[4], dmy[5])
         parsed = _make_dates(year.to_numpy(), month.to_numpy(), day.to_numpy(), secs)
         out[is_dmy] = parsed[is_dmy]
-    rest = ~is_dmy
+    rest = ~is_dmy & ~is_fy
     if rest.any():
         iso = texts.str.extract(_ISO_RE)
         is_iso = iso[0].notna().to_numpy() & rest
@@ -335,7 +372,7 @@ def _parse_date_texts(texts: pd.Series, name: str, dayfirst: bool | None) -> tup
             day = pd.to_numeric(named[0], errors="coerce").fillna(1)
             parsed = _make_dates(year.to_numpy(), month.to_numpy(dtype=float), day.to_numpy())
             out[is_named] = parsed[is_named]
-    return out, note
+    return out, "; ".join(notes)
 
 
 _MONTH_NUMBER = {
@@ -644,7 +681,9 @@ def read_measure(
     source : str, pathlib.Path or file-like
         A ``.csv`` or text file (comma, semicolon, tab or bar separated; UTF-8, UTF-16 or UTF-32 such
         as Excel's "Unicode text", or a Windows encoding, which is then named in the notes) or an
-        ``.xlsx`` workbook.
+        ``.xlsx``, ``.xls`` (Excel 97-2003) or ``.ods`` (LibreOffice) workbook. A CSV separated by
+        ``;`` with decimal commas (``3,5``; ``1.234`` for 1234), as Excel writes in much of Europe, is
+        read as such.
     sheet : str or int, optional
         The Excel sheet (name or 0-based number); the first sheet by default.
     header : int, optional
@@ -745,12 +784,14 @@ def _read_measure(
     top, label, lines = grid.top, grid.label, _Lines(grid.unit)
     changes = list(grid.notes)
     if top.shape[1] == 0 or len(top) == 0:
-        raise QIValueError(f"{label} has no filled cells.")
+        raise QIValueError(f"{label} has no filled cells.{_other_sheets(grid, sheet)}")
     top.columns = range(top.shape[1])
     top_filled = top.apply(lambda c: ~c.map(_is_missing)).to_numpy(dtype=bool)
     kept = [j for j in top.columns if top_filled[:, j].any()]
     if not kept:
-        raise QIValueError(f"{label} has no filled cells in its first {_plural(len(top), lines.unit)}.")
+        raise QIValueError(
+            f"{label} has no filled cells in its first {_plural(len(top), lines.unit)}.{_other_sheets(grid, sheet)}"
+        )
     if header is not None and not 0 <= header < grid.n_rows:
         raise QIValueError(f"header={header} is past the end of {label}, which has {_plural(grid.n_rows, lines.unit)}.")
     if header is not None and header >= len(top):
@@ -758,7 +799,13 @@ def _read_measure(
             f"header={header} is further down than qitools looks for column names (the first {len(top)} "
             f"{lines.unit}s). Delete the {lines.unit}s above the table in the file and try again."
         )
-    h, names, header_notes = _find_header(top[kept], header, label, lines)
+    try:
+        h, names, header_notes = _find_header(top[kept], header, label, lines)
+    except QIValueError as exc:
+        hint = _other_sheets(grid, sheet)
+        if not hint or header is not None:
+            raise
+        raise QIValueError(f"{exc}{hint}") from None
     changes += header_notes
     header_text = [("" if _is_missing(v) else str(v).strip()) for v in top.iloc[h][kept]]
     body = grid.body(h)
@@ -867,11 +914,17 @@ def _read_measure(
                 )
             if col.thousands.any():
                 changes.append(f"thousands separators in {name!r} were removed")
+            hint = _serial_hint(values, name)
+            if hint:
+                changes.append(hint)
             bad = col.filled & ~col.is_number
             if bad.any():
+                shown = list(dict.fromkeys(_name_text(v) for v in col.values[bad].iloc[:50]))[:3]
+                small = any(re.fullmatch(r"\s*(<|&lt;)\s*\d+\s*", t) for t in shown)
                 changes.append(
-                    f"{lines.text(body_line[bad])} of {name!r} "
-                    f"{'was not a number and was' if bad.sum() == 1 else 'were not numbers and were'} left empty"
+                    f"{lines.text(body_line[bad])} of {name!r} ({', '.join(repr(t) for t in shown)}"
+                    + (", a small count hidden for privacy" if small else "")
+                    + f") {'was not a number and was' if bad.sum() == 1 else 'were not numbers and were'} left empty"
                 )
             out[name] = values
         else:
@@ -891,6 +944,7 @@ def _read_measure(
     df = pd.DataFrame(out)
     df.attrs["qitools_changes"] = changes
     df.attrs["qitools_source"] = label
+    df.attrs["qitools_rows"] = body_line.astype(np.int64)  # each row's line (CSV) or row (Excel) in the file
     if progress is not None:
         progress(1.0, "done")
     if changes:
@@ -902,6 +956,37 @@ def _read_measure(
     return df
 
 
+def _serial_hint(values: np.ndarray, name: str) -> str:
+    """A note for a column whose name does not say dates but whose numbers run like Excel day numbers
+    (whole, in order, a day, a week or a month apart): it is left as numbers, and how to read it as dates."""
+    v = values[np.isfinite(values)]
+    if len(v) < 3 or not np.all(v == np.round(v)) or not _is_serial(pd.Series(v)).all():
+        return ""
+    steps = np.diff(v)
+    if not np.all(steps > 0):
+        return ""
+    step = float(np.median(steps))
+    if not (step in (1.0, 7.0) or 28 <= step <= 31 or 89 <= step <= 92):
+        return ""
+    first = _fmt_day(_serials_to_dates(np.array([v[0]]))[0])
+    return (
+        f"{name!r} holds numbers that run like Excel day numbers ({v[0]:.0f} would be {first}); they were kept "
+        f"as numbers. If they are dates, pass dates=[{name!r}]"
+    )
+
+
+def _other_sheets(grid: Grid, sheet: Any) -> str:
+    """For a sheet with no table (a cover or notes sheet): the workbook's other sheets."""
+    if len(grid.sheets) < 2:
+        return ""
+    others = [name for name in grid.sheets if name != grid.sheet]
+    listed = ", ".join(repr(name) for name in others[:10]) + (f" and {len(others) - 10} more" if len(others) > 10 else "")
+    return (
+        f" The workbook has {'another sheet' if len(others) == 1 else 'other sheets'}: {listed}. If the data are "
+        f"there, pass sheet={others[0]!r} (or another sheet's name)."
+    )
+
+
 def _marker_note(col: _Column, name: str, lines: _Lines, line_no: np.ndarray) -> str:
     """"'n/a' in 'Falls' (lines 4, 9) was read as missing" (each marker text once)."""
     marked = col.marker
@@ -909,6 +994,21 @@ def _marker_note(col: _Column, name: str, lines: _Lines, line_no: np.ndarray) ->
     kinds = list(dict.fromkeys(str(t) for t in texts))
     shown = " and ".join(repr(t) for t in kinds[:4]) + (f" and {len(kinds) - 4} other markers" if len(kinds) > 4 else "")
     return f"{shown} in {name!r} ({lines.text(line_no[marked])}) {'was' if marked.sum() == 1 else 'were'} read as missing"
+
+
+def numbered_as_in_file(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` (as read by :func:`read_measure`) indexed by each row's line or row number in the file.
+
+    The command and the app chart this, so that a message naming "row 13" (an infinite rate, a
+    zero denominator, a far-off date) names the row the team sees in Excel, not a count from 0.
+    Any other DataFrame is returned as it is.
+    """
+    rows = df.attrs.get("qitools_rows")
+    if rows is None or len(rows) != len(df):
+        return df
+    out = df.copy(deep=False)
+    out.index = pd.Index(np.asarray(rows, dtype=np.int64))
+    return out
 
 
 def x_values_from_text(text: str, x: pd.Series, *, dayfirst: bool = True, what: str = "part") -> list[Any]:
@@ -934,13 +1034,42 @@ def x_values_from_text(text: str, x: pd.Series, *, dayfirst: bool = True, what: 
                     f"as 2022-11-01 or 01/11/2022, separated by commas."
                 )
             out.append(pd.Timestamp(p))
+        _check_in_x(texts, out, x, what)
         return out
     if pd.api.types.is_numeric_dtype(x):
         try:
-            return [float(t.replace(",", "")) for t in texts]
+            numbers = [float(t.replace(",", "")) for t in texts]
         except ValueError:
             raise QIValueError(f"{what} must list numbers from the time column, separated by commas; got {text!r}.") from None
+        _check_in_x(texts, numbers, x, what)
+        return numbers
     return texts
+
+
+def _check_in_x(texts: list[str], values: list[Any], x: pd.Series, what: str) -> None:
+    """Each value typed must be a value of the time column: else say which ones are, near it."""
+    from .explain import _fmt_x, _is_daily
+
+    present = x.dropna()
+    if present.empty:
+        return
+    try:
+        known = pd.Index(present.unique()).sort_values()
+    except TypeError:  # mixed types: the chart's own check speaks
+        return
+    daily = pd.api.types.is_datetime64_any_dtype(x) and _is_daily(present)
+    for t, v in zip(texts, values):
+        if v in known:
+            continue
+        i = int(known.searchsorted(v))
+        near = [known[j] for j in (i - 1, i) if 0 <= j < len(known)]
+        said = " and ".join(_fmt_x(k, daily) for k in near)
+        raise QIValueError(
+            f"{what} has {t!r}, which is not a time of the chart: it must be one of the values of the time "
+            f"column, which runs from {_fmt_x(known[0], daily)} to {_fmt_x(known[-1], daily)}. The nearest "
+            f"{'is' if len(near) == 1 else 'are'} {said}: write {'it' if len(near) == 1 else 'one of them'} as "
+            f"the chart shows it."
+        )
 
 
 def _column_list(value: Any, name: str) -> list[Any]:

@@ -134,6 +134,14 @@ def _x_text(v: Any, monthly: bool) -> str:
     return html.escape(str(v))
 
 
+def _no_value(v: Any) -> bool:
+    """A point with no value (a gap in the chart)."""
+    try:
+        return v is None or not np.isfinite(float(v))
+    except (TypeError, ValueError):
+        return False
+
+
 def _yes(v: Any) -> str:
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return ""
@@ -247,13 +255,66 @@ def _data_table(cc: ControlChart, data: pd.DataFrame, max_rows: int) -> str:
     if "special_cause" in data.columns:
         cols.append(("Signal", lambda r: "yes" if r["special_cause"] else "", True))
     if "point_type" in data.columns:
-        cols.append(("Kind of variation", lambda r: _POINT_TYPES.get(str(r["point_type"]), html.escape(str(r["point_type"]))), True))
+        cols.append((
+            "Kind of variation",
+            lambda r: "missing" if _no_value(r.get("y")) else _POINT_TYPES.get(str(r["point_type"]), html.escape(str(r["point_type"]))),
+            True,
+        ))
     if "notes" in data.columns and data["notes"].notna().any():
         cols.append(("Note", lambda r: "" if pd.isna(r["notes"]) else html.escape(str(r["notes"])), True))
     shown = data.head(max_rows)
     rows = [[f(r) for _, f, _ in cols] for r in shown.to_dict("records")]
     left = {j for j, (_, _, is_left) in enumerate(cols) if is_left}
     return _table(rows, [h for h, _, _ in cols], left, max_rows, len(data))
+
+
+def summary_lines(cc: ControlChart, max_columns: int = 6) -> str:
+    """The summary for a terminal, in the report's words and number format: one line per measure,
+    one column per part (and group), e.g. ``Centre line   4.14``; True/False as yes/no."""
+    s = cc.summary
+    if s.empty:
+        return ""
+    facets = _facet_names(cc)
+    columns = [c for c in s.columns if c not in ("part", "facet", *facets)]
+    if cc.chart == "run":
+        columns = [c for c in columns if c not in ("lcl", "ucl", "sigma_signals")]
+    several_parts = s["part"].nunique() > 1 if "part" in s.columns else False
+    more = len(s) - max_columns if len(s) > max_columns else 0
+    s = s.head(max_columns)
+    heads = []
+    for r in s.to_dict("records"):
+        bits = []
+        if facets and "facet" in s.columns:
+            bits.append(str(r["facet"]))
+        if several_parts:
+            bits.append(f"Part {r['part']}")
+        heads.append(", ".join(bits) or "")
+    rows = []
+    for c in columns:
+        word = _SUMMARY_WORDS.get(c, str(c).replace("_", " ").capitalize())
+        if c in ("lcl", "ucl") and "lcl" in cc.data.columns and cc.data.groupby("part")[c].nunique().max() > 1:
+            word += " (average)"
+        if c == "cl" and cc.chart == "run":
+            word = "Median"
+        if c in ("cl", "lcl", "ucl", "cl_mean", "sigma"):
+            cells = [format_number(v) for v in s[c]]
+        elif c == "runs_signal":
+            cells = [_yes(v) for v in s[c]]
+        elif pd.api.types.is_numeric_dtype(s[c]):
+            cells = [html.unescape(_count(v)) for v in s[c]]
+        else:
+            cells = [str(v) for v in s[c]]
+        rows.append([word, *cells])
+    width = max(len(r[0]) for r in rows)
+    cell_w = [max(len(heads[j]), *(len(r[j + 1]) for r in rows)) for j in range(len(heads))]
+    lines = []
+    if any(heads):
+        lines.append(" " * width + "".join(f"  {h:>{w}}" for h, w in zip(heads, cell_w)))
+    for r in rows:
+        lines.append(f"{r[0]:<{width}}" + "".join(f"  {v:>{w}}" for v, w in zip(r[1:], cell_w)))
+    if more:
+        lines.append(f"... and {more:,} more (groups or parts): every one is in the report and the per-point table.")
+    return "\n".join(lines)
 
 
 def _summary_table(cc: ControlChart, max_rows: int) -> str:
@@ -333,6 +394,24 @@ def _checks(cc: ControlChart) -> list[str]:
             out.append(
                 f"{label(r).capitalize()} has {int(r['n_useful'])} useful point{'s' if int(r['n_useful']) != 1 else ''}; "
                 f"the runs analysis needs at least {MIN_USEFUL_FOR_RUNS} to be reliable."
+            )
+    if cc.chart != "run" and cc.params.get("rules") != "mdc" and {"baseline", "include"} <= set(d.columns):
+        from .explain import _TRIAL_POINTS_DEFAULT
+
+        groups = [c for c in key if c in d.columns]
+        used = d["baseline"].astype(bool) & d["include"].astype(bool)
+        base = used.groupby([d[c] for c in groups]).sum()
+        n_obs = d.groupby(groups).size()
+        for k, n_base in base.items():
+            if int(n_obs.get(k, 0)) < 2 or int(n_base) >= _TRIAL_POINTS_DEFAULT:
+                continue
+            keys = k if isinstance(k, tuple) else (k,)
+            r = dict(zip(groups, keys))
+            where = label(r) if len(s) > 1 or "facet" in s.columns else "the chart"
+            out.append(
+                f"The limits of {where} come from only {int(n_base)} point{'s' if int(n_base) != 1 else ''}: they "
+                f"are trial limits, to be recalculated as data accumulate (at least {_TRIAL_POINTS_DEFAULT} points, "
+                f"as The Health Care Data Guide advises)."
             )
     if cc.params.get("rules") == "mdc" and "baseline" in d.columns:
         base = d[d["baseline"]].groupby([c for c in key if c in d.columns]).size()
@@ -528,8 +607,8 @@ def chart_report(
         :func:`qitools.suggest_chart`'s result: its reasons are given as why this chart was chosen.
     notes : list of str or warnings, optional
         The warnings given while reading and charting (``warnings.catch_warnings(record=True)``'s
-        list, or their texts). Without them, the report lists what the chart itself shows a reader
-        must know (one point, no limits, too few points for the runs analysis, trial limits).
+        list, or their texts). The report adds what the chart itself shows a reader must know (one
+        point, no limits, too few points for the runs analysis, trial limits).
     suppress_small : bool, default False
         Show counts from 1 to 4 as "<5" (and the rates made from them as "suppressed") in the data
         table, for sharing data about few patients. The chart itself shows rates.
@@ -644,13 +723,11 @@ def chart_report(
         done = "<p>While reading the file, qitools made these changes (check each one):</p>" + _list(cleaning)
 
     # warnings
-    if notes is None:
-        found = _checks(cc)
-        warns = (_list(found, "warn") if found else '<p class="none">None.</p>')
-    else:
-        texts = [str(getattr(n, "message", n)) for n in notes]
-        texts = list(dict.fromkeys(t for t in texts if t.strip()))
-        warns = _list(texts, "warn") if texts else '<p class="none">None.</p>'
+    # the warnings given while reading and charting, then what the chart itself shows (trial limits,
+    # too few points ...): a reader needs both, whoever made the report
+    texts = [str(getattr(n, "message", n)) for n in (notes or [])] + list(_checks(cc))
+    texts = list(dict.fromkeys(t for t in texts if t.strip()))
+    warns = _list(texts, "warn") if texts else '<p class="none">None.</p>'
 
     conventions = "".join(
         f"<li><i>{html.escape(k)}</i>: {html.escape(for_readers(v))}</li>" for k, v in cc.conventions.items()

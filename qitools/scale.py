@@ -108,6 +108,26 @@ def _for_facets(value: Any, present: set[Any]) -> Any:
     return value
 
 
+_ORDER = ("__qitools_partition", "__qitools_row")
+
+
+def _tag_order(part: pd.DataFrame, partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
+    number = partition_info["number"] if partition_info else 0
+    return part.assign(**{_ORDER[0]: np.int64(number), _ORDER[1]: np.arange(len(part), dtype=np.int64)})
+
+
+def _restore_order(part: pd.DataFrame) -> pd.DataFrame:
+    return part.sort_values(list(_ORDER), kind="stable").drop(columns=list(_ORDER))
+
+
+def _shuffle_keeping_order(ddf: Any, facet_cols: list[str]) -> Any:
+    """Shuffle by facet, then put each partition's rows back in the order they had in the data: a shuffle
+    mixes them, and the engine reads that order (text x in the order of the rows, as for pandas; the
+    "not in time order" warning only when the user's rows were not)."""
+    tagged = ddf.map_partitions(_tag_order)
+    return tagged.shuffle(on=facet_cols).map_partitions(_restore_order)
+
+
 def _chart_partition(part: pd.DataFrame, kwargs: dict[str, Any], facet_cols: list[str]) -> dict[str, Any]:
     """Run the engine on one partition; its warnings are returned, not raised (the client shows them)."""
     if len(part) == 0:
@@ -173,6 +193,22 @@ def _check_x_values(kwargs: dict[str, Any], ddf: Any) -> None:
         )
     dtype = ddf.dtypes[x]
     is_date = pd.api.types.is_datetime64_any_dtype(dtype)
+    if isinstance(dtype, pd.PeriodDtype):  # months as pd.Period: named as '2024-04', '2024-04-01' or a Period
+        present = pd.Index(ddf[x].drop_duplicates().compute())
+        missing = []
+        for value in named:
+            try:
+                ok = pd.Period(value, freq=dtype.freq) in present
+            except (TypeError, ValueError, OverflowError, AttributeError):
+                ok = False
+            if not ok:
+                missing.append(value)
+        if missing:
+            raise QIValueError(
+                f"part=, freeze= or exclude= names x values that are not in the data: {missing!r}. They take x values "
+                f"(not row numbers); x runs from {present.min()!r} to {present.max()!r}. Check the spelling or the date."
+            )
+        return
     if not (is_date or pd.api.types.is_numeric_dtype(dtype)):
         raise QITypeError(
             f"With a Dask DataFrame, part=, freeze= and exclude= need an x column of dates or numbers; {x!r} is "
@@ -238,7 +274,7 @@ def control_chart_dask(ddf: Any, **kwargs: Any) -> Any:
         keys = pd.concat(per_part, ignore_index=True)
         facets_seen = [_label(tuple(r)) for r in keys.drop_duplicates().itertuples(index=False)]
         if keys.duplicated().any():  # some facet is split between partitions: bring each together, once
-            ddf = ddf.shuffle(on=facet_cols)
+            ddf = _shuffle_keeping_order(ddf, facet_cols)
             shuffled = True
     if facets_seen is not None:
         known = set(facets_seen)
@@ -247,9 +283,12 @@ def control_chart_dask(ddf: Any, **kwargs: Any) -> Any:
             if isinstance(value, Mapping):
                 unknown = [k for k in value if (" | ".join(map(str, k)) if isinstance(k, tuple) else k) not in known]
                 if unknown:
+                    more = f" and {len(unknown) - 10:,} more" if len(unknown) > 10 else ""
                     raise QIValueError(
-                        f"`{name}` has keys that are not facets: {unknown!r}. The facets are "
-                        f"{sorted(map(str, known))[:10]!r}{' ...' if len(known) > 10 else ''}."
+                        f"`{name}` has {len(unknown):,} key(s) that are not facets of this data: {unknown[:10]!r}{more}. "
+                        f"The facets are {sorted(map(str, known))[:10]!r}{' ...' if len(known) > 10 else ''}. Check the "
+                        f"spelling; if the dict was made for more facets than these data hold, keep only the keys of these "
+                        f"facets."
                     )
 
     parts = [dask.delayed(_chart_partition)(p, kwargs, facet_cols) for p in ddf.to_delayed()]

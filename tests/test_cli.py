@@ -19,7 +19,7 @@ def test_chart_prints_summary_and_reading(tmp_path, capsys):
     out_csv = tmp_path / "points.csv"
     assert main(["chart", str(path), "--x", "month", "--y", "falls", "--data-out", str(out_csv)]) == 0
     out = capsys.readouterr().out
-    assert "longest_run" in out and "A signal of special-cause variation" in out
+    assert "Longest run " in out and "A signal of special-cause variation" in out
     assert len(pd.read_csv(out_csv)) == 20
 
 
@@ -113,3 +113,19 @@ def test_report_refuses_a_wrong_suffix(tmp_path):
     cc = qi.control_chart(y=[5.1, 4.8, 5.3, 4.9, 5.2, 5.0, 4.7, 5.4, 5.1, 4.9], chart="i")
     with pytest.raises(qi.QIValueError, match="ending in .html"):
         qi.chart_report(cc, tmp_path / "report.pdf")
+
+
+@pytest.mark.parametrize(
+    "argv, usage, hint",
+    [
+        (["chart", "data.csv", "--y", "falls", "--improvment", "decrease"], "qitools chart", "did you mean --improvement?"),
+        (["pdsa", "list", "team.pdsa", "--projekt", "falls"], "qitools pdsa list", "did you mean --project?"),
+    ],
+)
+def test_an_unknown_option_gets_the_subcommands_usage_and_the_closest_option(argv, usage, hint, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: {usage} ")
+    assert hint in err and f"see '{usage} --help'" in err

@@ -104,6 +104,29 @@ class TestWarningsStillPointAtTheUser:
         with pytest.warns(qi.TooFewPointsWarning):
             qi.run_chart(y=[1, 2, 3, 4, 5, 6])
 
+    def test_another_librarys_deprecation_warning_stays_where_it_was_raised(self):
+        """A DeprecationWarning that matplotlib, traitlets or pandas raise inside a qitools call is
+        about their code, not the user's: re-issued at the user's line it passed Python's (and
+        IPython's) 'show DeprecationWarning in __main__ only' filter, and every course notebook
+        printed traitlets' "InlineBackend._figure_formats_changed is deprecated" under its first
+        chart. It is re-issued where it was raised, so the usual filters hide it."""
+        from qitools._keywords import friendly_call
+
+        @friendly_call(name="qi.example")
+        def example():
+            warnings.warn_explicit("old API", DeprecationWarning, "/site-packages/otherlib/core.py", 10)
+            return 1
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("ignore", DeprecationWarning)  # Python's default ...
+            warnings.filterwarnings("default", category=DeprecationWarning, module=__name__)  # ... and the user's code
+            assert example() == 1
+        assert not caught, [(w.filename, str(w.message)) for w in caught]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            example()
+        assert [w.filename for w in caught] == ["/site-packages/otherlib/core.py"]
+
 
 @pytest.mark.parametrize("how", ["-c", "stdin"])
 def test_a_warning_reaches_code_run_by_python_c_or_stdin(how):

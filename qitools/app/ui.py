@@ -37,7 +37,7 @@ import pandas as pd
 
 import qitools as qi
 from qitools._messages import for_app
-from qitools.io import excel_sheet_names, x_values_from_text
+from qitools.io import excel_sheet_names, numbered_as_in_file, x_values_from_text
 from qitools.pdsa._text import clean
 from qitools.report import no_mathtext
 
@@ -63,7 +63,7 @@ MULTIPLY = (
 )
 IMPROVEMENT = (("not set", ""), ("higher is better", "increase"), ("lower is better", "decrease"))
 #: file endings the upload button offers (read_measure tells anything else apart by its content)
-ACCEPT = ".csv,.txt,.tsv,.xlsx,.xlsm"
+ACCEPT = ".csv,.txt,.tsv,.xlsx,.xlsm,.xls,.ods"
 MAX_UPLOAD_MB = 50
 #: file endings the PDSA project upload offers: a PDSA store or its JSON export
 PDSA_ACCEPT = ".pdsa,.json,.sqlite,.db"
@@ -86,7 +86,11 @@ _EVENT_NAME = re.compile(
     re.I,
 )
 #: a rate or percentage already worked out: a measure on its own, never a numerator
-_RATE_NAME = re.compile(r"\bper\b|rate|%|percent|proportion|ratio|average|mean|median", re.I)
+_RATE_NAME = re.compile(
+    r"\bper\b|rate|%|percent|proportion|ratio|average|mean|m[eé]dian|minutes|\bmins?\b|hours|\bhrs?\b|\bwait"
+    r"|waiting|duration|length of stay|\blos\b|score|temperature|weight|\bbmi\b|\bage\b",
+    re.I,
+)
 _EXAMPLE_CALL = re.compile(r"^qi\.control_chart\(df,\s*(.*)\)$")
 _KEYWORD = re.compile(r"(\w+)=(\"[^\"]*\"|\[[^\]]*\]|[\d_.]+)")
 _MESSY = "team_export_messy"
@@ -159,8 +163,8 @@ def _guess_columns(df: pd.DataFrame) -> dict[str, Any]:
         n = next((d for d in denominators if median[d] >= median[y]), denominators[0])
     elif counts:
         y = counts[0]
-    elif denominators:
-        y = denominators[0]
+    else:  # a measurement or a rate worked out already (median wait, % on time) before a denominator
+        y = next((c for c in numbers if c not in denominators), denominators[0] if denominators else None)
     if y is None:
         y = next((c for c in numbers), None)
     if y is None:
@@ -673,7 +677,7 @@ class WorkshopApp:
         )
 
     def _sheet_names(self, content: bytes) -> list[str]:
-        return excel_sheet_names(content) if content[:4] == b"PK\x03\x04" else []
+        return excel_sheet_names(content)
 
     def _read(self, started: float) -> None:
         assert self._raw is not None
@@ -813,13 +817,14 @@ class WorkshopApp:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", qi.QIToolsWarning)
                 options = self._options()
-                one = self.data  # suggest from one facet's rows: facets share x values, which are not subgroups
-                if options["facet"] is not None and self.data[options["facet"]].notna().any():
-                    one = self.data[self.data[options["facet"]] == self.data[options["facet"]].dropna().iloc[0]]
+                data = numbered_as_in_file(self.data)  # messages name the rows as the file numbers them
+                one = data  # suggest from one facet's rows: facets share x values, which are not subgroups
+                if options["facet"] is not None and data[options["facet"]].notna().any():
+                    one = data[data[options["facet"]] == data[options["facet"]].dropna().iloc[0]]
                 suggestion = qi.suggest_chart(one, y=options["y"], n=options["n"], x=options["x"])
                 chart = suggestion.chart if self.chart.value == "auto" else self.chart.value
                 multiply = self.multiply.value or _auto_multiply(chart, options["n"] is not None)
-                cc = qi.control_chart(self.data, chart=chart, multiply=multiply, **options)
+                cc = qi.control_chart(data, chart=chart, multiply=multiply, **options)
                 title = self.title.value.strip() or None
                 marks = self._cycle_marks(options)
                 self._progress_step(started)(0.9, "drawing the chart")

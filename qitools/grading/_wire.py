@@ -328,7 +328,8 @@ def _decode_tagged(data: dict[str, Any], function: Callable[[], Any] | None, dep
         return function() if function is not None else _opaque("function")
     if tag == "axes":
         lines = [[float(v) for v in line] for line in data["lines"]]
-        return AxesAnswer(lines, int(data["collections"]), int(data["texts"]), data.get("text_at"))
+        collections, texts = _count(data["collections"]), _count(data["texts"])
+        return AxesAnswer(lines, collections, texts, data.get("text_at"))
     if tag == "table":
         return _decode_table(data)
     if tag == "chart":
@@ -345,11 +346,19 @@ def _decode_tagged(data: dict[str, Any], function: Callable[[], Any] | None, dep
     return _opaque("object")
 
 
+def _count(value: Any) -> int:
+    """A count sent by the learner's side, at most MAX_ITEMS (the most its side ever sends)."""
+    n = int(value)
+    if not 0 <= n <= MAX_ITEMS:
+        raise ValueError("a count the learner's side cannot have sent")
+    return n
+
+
 def _decode_table(data: dict[str, Any]) -> Any:
     import pandas as pd
 
     columns = [decode(c, depth=2) for c in data["columns"]]
-    n_rows = int(data["rows"])
+    n_rows = _count(data["rows"]) if not columns else int(data["rows"])
     series = []
     for values, dtype_name in zip(data["values"], data["dtypes"], strict=True):
         if len(values) != n_rows:

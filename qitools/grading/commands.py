@@ -30,7 +30,7 @@ def _hidden_dir(value: str | None) -> Path:
 def _grade(args: argparse.Namespace) -> int:
     import warnings
 
-    from .runner import grade
+    from .runner import for_terminal, grade
     from .sandbox import GradingIsolationWarning, isolation
 
     hidden = _hidden_dir(args.hidden)
@@ -56,7 +56,7 @@ def _grade(args: argparse.Namespace) -> int:
     if with_problems:
         print(f"{with_problems} notebook(s) had problems: see the 'problems' column.")
     for row in rows:
-        print(f"  {row['learner']}: {row['total']:g} of {row['max']:g} points ({row['percent']}%)")
+        print(f"  {for_terminal(row['learner'])}: {row['total']:g} of {row['max']:g} points ({row['percent']}%)")
     if book.fatal:
         print("Grading itself failed for some notebooks (see 'problems'): check the installation.", file=sys.stderr)
         return 1
@@ -141,8 +141,13 @@ def _certificate(args: argparse.Namespace) -> int:
             raise QIValueError("Give either --gradebook or notebooks, not both.")
         by_learner = records_from_gradebook(args.gradebook, args.learner, catalogue)
         single = args.learner is not None
+        used: set[str] = set()
         for learner, records in by_learner.items():
-            out = Path(args.out) if single and args.out else Path(args.out or "certificates") / _safe_name(learner)
+            name = _safe_name(learner)
+            if name.casefold() in used:  # 'sam patel' and 'sam_patel': one file each, never one over the other
+                name = next(f"{name}-{i}" for i in range(2, len(used) + 3) if f"{name}-{i}".casefold() not in used)
+            used.add(name.casefold())
+            out = Path(args.out) if single and args.out else Path(args.out or "certificates") / name
             written += write_certificate(
                 args.name or learner, records, out, pass_mark=args.pass_mark, source="gradebook", pdf=not args.no_pdf
             )

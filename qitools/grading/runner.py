@@ -10,6 +10,7 @@ import datetime as _dt
 import json
 import os
 import re
+import stat
 import sys
 import threading
 import time
@@ -272,6 +273,7 @@ def _grade_one(
     hidden: HiddenChecks | None,
     cells: list[tuple[int, str, str]],
     limits: Limits,
+    content: bytes | None = None,
 ) -> NotebookResult:
     if hidden is not None:
         questions = [q.qid for q in hidden.questions]
@@ -281,7 +283,7 @@ def _grade_one(
         questions, points, parts = [], {}, {}
     result = NotebookResult(path, learner, exercise)
     started = time.monotonic()
-    raw = run_notebook(workspace, path, cells, hidden, limits)
+    raw = run_notebook(workspace, path, cells, hidden, limits, content)
     result.problems += _describe(raw)
     if raw.get("fatal"):
         result.problems.append(raw["fatal"])
@@ -460,12 +462,28 @@ def _mistake_titles() -> dict[str, str]:
 MISTAKE_TITLES = _mistake_titles()
 
 
+def for_terminal(text: Any) -> str:
+    """Text from a submission (a learner's folder or file name) safe to print: control characters,
+    which a terminal would obey (clear the screen, set the title), are shown as "?".
+
+    Examples
+    --------
+    >>> from qitools.grading.runner import for_terminal
+    >>> for_terminal("\x1b[2Jmallory\x07")
+    '?[2Jmallory?'
+    """
+    return _TERMINAL_CONTROL.sub("?", str(text))
+
+
+_TERMINAL_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def _line(done: int, total: int, r: NotebookResult) -> str:
     what = r.exercise or "?"
     score = f"{r.points:g}/{r.max_points:g}" if r.exercise else "not graded"
     extra = f"  – {len(r.problems)} problem{'s' if len(r.problems) != 1 else ''}" if r.problems else ""
     width = len(str(total))
-    return f"[{done:>{width}}/{total}] {r.learner} – {what}: {score} ({r.seconds:.1f} s){extra}"
+    return f"[{done:>{width}}/{total}] {for_terminal(r.learner)} – {what}: {score} ({r.seconds:.1f} s){extra}"
 
 
 def _default_progress(done: int, total: int, r: NotebookResult) -> None:
@@ -668,12 +686,51 @@ def grade_public(
 MAX_NOTEBOOK_BYTES = 20 * 2**20
 
 
+def read_notebook_file(path: Path) -> bytes:
+    """The bytes of a submitted notebook: a regular file, never a link or a special file.
+
+    A link could point at the coach's own solutions (then graded as the learner's work), a named
+    pipe or a device would be read forever. The file is opened without following a link and
+    without waiting on a pipe, and checked before a byte is read.
+
+    Raises
+    ------
+    ValueError
+        It is a link or not a regular file (the message says which), or too big.
+    OSError
+        It cannot be read.
+    """
+    if os.path.islink(path):
+        raise ValueError("a link to another file, not a notebook file (send the notebook itself)")
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if os.path.islink(path):  # replaced by a link since (O_NOFOLLOW: ELOOP)
+            raise ValueError("a link to another file, not a notebook file (send the notebook itself)") from None
+        raise exc
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise ValueError("a named pipe, device or folder, not a notebook file")
+        if st.st_size > MAX_NOTEBOOK_BYTES:
+            raise ValueError(f"too big to be an exercise notebook (over {MAX_NOTEBOOK_BYTES // 2**20} MB)")
+        data = f.read(MAX_NOTEBOOK_BYTES + 1)
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        raise ValueError(f"too big to be an exercise notebook (over {MAX_NOTEBOOK_BYTES // 2**20} MB)")
+    return data
+
+
 def _read_submission(path: Path) -> tuple[Any, str | None]:
     """(the notebook as a dict, None) or (None, the problem)."""
     try:
-        if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-            return None, f"too big to be an exercise notebook (over {MAX_NOTEBOOK_BYTES // 2**20} MB)"
-        nb = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = read_notebook_file(path)
+    except ValueError as exc:
+        return None, str(exc)
+    except OSError as exc:
+        return None, f"not a readable notebook ({type(exc).__name__})"
+    try:
+        nb = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         return None, "not a readable notebook (not text)"
     except json.JSONDecodeError as exc:
@@ -721,7 +778,9 @@ def _grade_batch(
                 try:
                     import nbformat
 
-                    cells = _code_cells(nbformat.reads(json.dumps(nb), as_version=4))
+                    with warnings.catch_warnings():  # duplicated or missing cell ids: nbformat mends them
+                        warnings.simplefilter("ignore")
+                        cells = _code_cells(nbformat.reads(json.dumps(nb), as_version=4))
                 except Exception as exc:  # noqa: BLE001
                     problem = f"not a readable notebook ({type(exc).__name__})"
             if problem or exercise is None:
@@ -733,11 +792,13 @@ def _grade_batch(
                 )
                 if exercise and checks_by_exercise is not None:  # unreadable but named: every question scores 0
                     for q in checks_by_exercise[exercise][1].questions:
-                        r.questions[q.qid] = {"score": 0.0, "points": 0.0, "max": q.points, "status": "not graded",
-                                              "mistake": None, "detail": "notebook not readable"}  # fmt: skip
+                        r.questions[q.qid] = {"score": 0.0, "points": 0.0, "max": q.points, "part": q.part,
+                                              "status": "not graded", "mistake": None,
+                                              "detail": "notebook not readable"}  # fmt: skip
                 results[i] = r
                 continue
-            todo.append((i, path, learner, exercise, cells))
+            # the learner's working copy is made from what was read and checked here, never read again
+            todo.append((i, path, learner, exercise, cells, json.dumps(nb, ensure_ascii=False, indent=1).encode()))
 
         done = 0
         for i, r in enumerate(results):
@@ -753,11 +814,13 @@ def _grade_batch(
             try:
                 workspace.prepare_fonts()
 
-                def run(i: int, path: Path, learner: str, exercise: str, cells: list[Any]) -> NotebookResult:
+                def run(
+                    i: int, path: Path, learner: str, exercise: str, cells: list[Any], content: bytes
+                ) -> NotebookResult:
                     if bar is not None:
-                        bar.started(i, f"{learner or path.stem} ({exercise})")
+                        bar.started(i, for_terminal(f"{learner or path.stem} ({exercise})"))
                     checks = checks_by_exercise[exercise][1] if checks_by_exercise is not None else None
-                    return _grade_one(workspace, path, learner, exercise, checks, cells, limits)
+                    return _grade_one(workspace, path, learner, exercise, checks, cells, limits, content)
 
                 with ThreadPoolExecutor(max_workers=n_jobs) as pool:
                     futures = {pool.submit(run, *item): item[0] for item in todo}

@@ -49,6 +49,9 @@ __all__ = ["Isolation", "isolation", "Workspace", "LearnerProcess", "LearnerGone
 _HOME, _LIB, _ENV, _USER_SITE = "/learner", "/opt/qitools-lib", "/opt/qitools-env", "/opt/qitools-site"
 #: longest line accepted from a learner process (bytes)
 MAX_LINE = 64 * 2**20
+#: most a notebook may write in the sandbox, in its home folder and in /tmp each (bytes): kept in
+#: memory (tmpfs), so a notebook that writes without end fills its own folder, not the coach's disk
+PRIVATE_BYTES = 128 * 2**20
 _ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "fonts", "passwd", "group",
         "nsswitch.conf", "mime.types", "alternatives", "matplotlibrc", "ssl", "ca-certificates")  # fmt: skip
 _SYSTEM_DIRS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
@@ -104,6 +107,23 @@ def _probe_bwrap(path: str) -> tuple[bool, str]:
             ok, why = False, f"{type(exc).__name__}: {exc}"[:300]
         _PROBE[path] = (ok, why)
     return _PROBE[path]
+
+
+_SIZED: dict[str, bool] = {}
+
+
+def _probe_sized_tmpfs(path: str) -> bool:
+    """Can this bubblewrap make a tmpfs of a given size (``--size``, bubblewrap 0.7 and later)?"""
+    if path not in _SIZED:
+        args = [path, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL", *_system_binds(),
+                "--size", str(2**20), "--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev", "--", "/usr/bin/env",
+                "true"]  # fmt: skip
+        try:
+            done = subprocess.run(args, capture_output=True, timeout=30, stdin=subprocess.DEVNULL, check=False)
+            _SIZED[path] = done.returncode == 0
+        except (OSError, subprocess.TimeoutExpired):
+            _SIZED[path] = False
+    return _SIZED[path]
 
 
 def isolation(mode: str = "auto") -> Isolation:
@@ -320,7 +340,7 @@ class Workspace:
     def prepare_fonts(self, timeout: float = 120) -> None:
         """Build matplotlib's font list once (in a learner process), so no notebook spends time on it."""
         home = self.new_home()
-        proc = LearnerProcess(self, home)
+        proc = LearnerProcess(self, home, private=False)  # runs no notebook; its font list is kept
         try:
             proc.start(timeout)
         except LearnerGone:
@@ -331,8 +351,17 @@ class Workspace:
                 self.fonts[path.name] = path.read_bytes()
             shutil.rmtree(home, ignore_errors=True)
 
-    def command(self, home: Path, info_fd: int | None) -> tuple[list[str], dict[str, str], bytes]:
-        """(argv, environment, bwrap arguments for --args) to start a learner process in ``home``."""
+    def command(
+        self, home: Path, info_fd: int | None, copies: list[tuple[int, str]] | None = None
+    ) -> tuple[list[str], dict[str, str], bytes]:
+        """(argv, environment, bwrap arguments for --args) to start a learner process in ``home``.
+
+        ``copies``: in the sandbox, the home folder and /tmp are private folders in memory of at
+        most :data:`PRIVATE_BYTES` each, and ``home``'s files are copied into them from these open
+        files (descriptor, or -1 for a folder; path inside: see :meth:`LearnerProcess.start`). None
+        binds ``home`` itself (for :meth:`prepare_fonts`, which runs no notebook, and where
+        bubblewrap cannot size a private folder).
+        """
         inside_home = _HOME if self.isolation.sandboxed else str(home)
         inside_lib = _LIB if self.isolation.sandboxed else str(self.lib)
         tmp = "/tmp" if self.isolation.sandboxed else str(home / "tmp")
@@ -368,7 +397,13 @@ class Workspace:
             bargs += ["--setenv", key, value]
         bargs += _system_binds()
         bargs += self.layout.binds
-        bargs += ["--ro-bind", str(self.lib), _LIB, "--bind", str(home), _HOME, "--bind", str(home / "tmp"), "/tmp"]
+        bargs += ["--ro-bind", str(self.lib), _LIB]
+        if copies is None:
+            bargs += ["--bind", str(home), _HOME, "--bind", str(home / "tmp"), "/tmp"]
+        else:
+            bargs += ["--size", str(PRIVATE_BYTES), "--tmpfs", _HOME, "--size", str(PRIVATE_BYTES), "--tmpfs", "/tmp"]
+            for fd, inside in copies:
+                bargs += ["--dir", inside] if fd < 0 else ["--file", str(fd), inside]
         bargs += ["--proc", "/proc", "--dev", "/dev", "--chdir", _HOME]
         argv = [self.isolation.bwrap or "bwrap", "--args", "{args_fd}"]
         if info_fd is not None:
@@ -402,9 +437,12 @@ class LearnerProcess:
     ever read as the learner's answers.
     """
 
-    def __init__(self, workspace: Workspace, home: Path):
+    def __init__(self, workspace: Workspace, home: Path, private: bool = True):
         self.workspace = workspace
         self.home = home
+        #: in the sandbox, the notebook writes into private folders in memory, not into ``home``
+        iso = workspace.isolation
+        self.private = private and iso.sandboxed and _probe_sized_tmpfs(iso.bwrap or "bwrap")
         self.proc: subprocess.Popen | None = None
         self.inner_pid: int | None = None
         self._lines: queue.Queue = queue.Queue(maxsize=10_000)
@@ -419,14 +457,22 @@ class LearnerProcess:
         sandboxed = self.workspace.isolation.sandboxed
         fds: list[int] = []
         info_r = info_w = args_r = None
+        copies: list[tuple[int, str]] | None = None
         if sandboxed:
             info_r, info_w = os.pipe()
             args_r, args_w = os.pipe()
-        argv, env, bargs = self.workspace.command(self.home, info_w)
+            if self.private:  # the grader's own files for the home folder (no links: it made them)
+                copies = []
+                for path in sorted(self.home.rglob("*")):
+                    rel = path.relative_to(self.home).as_posix()
+                    if rel != "tmp":
+                        inside = f"{_HOME}/{rel}"
+                        copies.append((-1, inside) if path.is_dir() else (os.open(path, os.O_RDONLY), inside))
+        argv, env, bargs = self.workspace.command(self.home, info_w, copies)
         if sandboxed:
             assert args_r is not None and info_w is not None
             argv = [a.replace("{args_fd}", str(args_r)) for a in argv]
-            fds = [args_r, info_w]
+            fds = [args_r, info_w, *(fd for fd, _ in copies or [] if fd >= 0)]
             writer = threading.Thread(target=_write_all, args=(args_w, bargs), daemon=True)
             writer.start()
         started = time.monotonic()

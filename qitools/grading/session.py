@@ -285,6 +285,7 @@ def run_notebook(
     cells: Sequence[tuple[int, str, str]],
     hidden: HiddenChecks | None,
     limits: Limits,
+    content: bytes | None = None,
 ) -> dict[str, Any]:
     """Run one submitted notebook and grade it; the result as plain data.
 
@@ -298,6 +299,9 @@ def run_notebook(
     hidden : HiddenChecks or None
         The exercise's hidden checks (None: only the notebook's own check results are read).
     limits : Limits
+    content : bytes, optional
+        The notebook as read and checked by the grader (default: read ``notebook`` again); the
+        learner's working copy is made from it.
 
     Returns
     -------
@@ -312,7 +316,7 @@ def run_notebook(
     home = workspace.new_home()
     proc = LearnerProcess(workspace, home)
     try:
-        (home / notebook.name).write_bytes(notebook.read_bytes())
+        (home / notebook.name).write_bytes(notebook.read_bytes() if content is None else content)
         start_limit = STARTUP_TIMEOUT if limits.notebook is None else min(STARTUP_TIMEOUT, limits.notebook)
         try:
             warmup = proc.start(start_limit)

@@ -132,6 +132,11 @@ def _run(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespac
             except QIToolsError as exc:
                 _print(f"qitools: {exc}", file=sys.stderr)
                 return 2
+            except BrokenPipeError:  # `qitools pdsa list team.pdsa | head`: the reader stopped reading
+                import os
+
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+                return 0
             except OSError as exc:  # a file the library did not expect to fail
                 name = exc.filename or args.file
                 _print(f"qitools: could not use {str(name)!r}: {exc.strerror or exc}.", file=sys.stderr)
@@ -441,10 +446,16 @@ def _fishbone(args: argparse.Namespace) -> int:
         if record.id is not None and current._find("cause and effect diagram", record.id) is not None:
             record.stamp = _with_version(current.cause_effect(record.id), args.expect_version).stamp
         ce = store.put(record, project=args.project)
-    n = len(ce.causes())
+    n, k = len(ce.causes()), len(ce.categories)
     return _done(
-        f"cause and effect diagram {ce.id} saved (version {ce.version}): {len(ce.categories)} categories, {n} causes"
+        f"cause and effect diagram {ce.id} saved (version {ce.version}): {_count(k, 'category', 'categories')}, "
+        f"{_count(n, 'cause')}"
     )
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """'1 cause', '3 causes'."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def _process_map(args: argparse.Namespace) -> int:
@@ -463,7 +474,7 @@ def _process_map(args: argparse.Namespace) -> int:
         if record.id is not None and current._find("process map", record.id) is not None:
             record.stamp = _with_version(current.process_map(record.id), args.expect_version).stamp
         pm = store.put(record, project=args.project)
-    return _done(f"process map {pm.id} saved (version {pm.version}): {len(pm.steps)} steps")
+    return _done(f"process map {pm.id} saved (version {pm.version}): {_count(len(pm.steps), 'step')}")
 
 
 def _data(args: argparse.Namespace) -> int:
@@ -528,7 +539,7 @@ def _list(args: argparse.Namespace) -> int:
 
     with _open(args, readonly=True) as store:
         if args.project is None and len(store.project_ids()) > 1:
-            _print(store.projects().to_string(index=False))
+            _print(store.projects().rename(columns={"n_cycles": "cycles"}).to_string(index=False))
             _print("\nSeveral projects: add --project ID to list the cycles of one.")
             return 0
         p = store.load(args.project)
@@ -592,7 +603,7 @@ def _show(args: argparse.Namespace) -> int:
 def _history(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from .export import _history_line, _when
+    from .export import _field_name, _history_line, _when
 
     with _open(args, readonly=True) as store:
         table = store.history(args.project, record=args.record_id)
@@ -606,12 +617,28 @@ def _history(args: argparse.Namespace) -> int:
         _print(f"{_when(entry)}  {row.who}  {_history_line(entry)}")
         if args.record_id and row.action == "changed":
             for field, (old, new) in row.changes.items():
-                _print(f"    {field}: {_short(old)} -> {_short(new)}")
+                _print(f"    {_field_name(field)}: {_short(old)} -> {_short(new)}")
     return 0
 
 
 def _short(value: Any, n: int = 70) -> str:
-    text = repr(value) if not isinstance(value, str) else repr(value)
+    """A value as people read it: text in quotes, dates and numbers as they are, '(empty)' for nothing."""
+    import re as _re
+
+    if value is None or value == "" or value == [] or value == {}:
+        return "(empty)"
+    if isinstance(value, list):
+        text = "; ".join(_short(v, n) for v in value)
+    elif isinstance(value, bool):
+        text = "yes" if value else "no"
+    elif isinstance(value, (int, float)):
+        text = f"{value:g}"
+    elif isinstance(value, str) and _re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        text = value
+    elif isinstance(value, dict):
+        text = ", ".join(f"{k}: {_short(v, n)}" for k, v in value.items())
+    else:
+        text = '"' + str(value).replace("\n", " / ") + '"'
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
@@ -664,12 +691,31 @@ def _draw(args: argparse.Namespace) -> int:
 
 
 # -- the parser --------------------------------------------------------------------------------------------
+def _number(text: str) -> float:
+    """A number typed on the command line ("5.6", "1000"); argparse names the type in its message."""
+    value = float(text.replace(",", "")) if text.strip() else float("nan")
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(text)
+    return value
+
+
+_number.__name__ = "number"
+
+
+def _whole(text: str) -> int:
+    """A whole number typed on the command line ("6")."""
+    return int(text.strip())
+
+
+_whole.__name__ = "whole number"
+
+
 def _add_cycle_options(p: argparse.ArgumentParser) -> None:
     for option, field, text in _CYCLE_OPTIONS:
         p.add_argument(option, dest=field, help=text)
     p.add_argument("--prediction", action="append", help="Plan: a prediction (repeat for several)")
     p.add_argument("--question", action="append", help="Plan: a question (repeat for several)")
-    p.add_argument("--scale-n", dest="scale_n", type=int, help="Plan: number of patients (staff, bays) in the test")
+    p.add_argument("--scale-n", dest="scale_n", type=_whole, help="Plan: number of patients (staff, bays) in the test")
 
 
 def _add_aim_options(p: argparse.ArgumentParser) -> None:
@@ -678,16 +724,29 @@ def _add_aim_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--how-much", dest="how_much", help="aim: by how much (with a number)")
     p.add_argument("--by", help="aim: by when (YYYY-MM-DD)")
     p.add_argument("--for-whom", dest="for_whom", help="aim: for whom")
-    p.add_argument("--baseline", type=float, help="aim: the measure's value now")
-    p.add_argument("--target", type=float, help="aim: the value aimed for")
+    p.add_argument("--baseline", type=_number, help="aim: the measure's value now")
+    p.add_argument("--target", type=_number, help="aim: the value aimed for")
 
 
 def _expect_version(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--expect-version",
         dest="expect_version",
-        type=int,
+        type=_whole,
         help="the version you looked at (shown by `show`): refuse the change if someone changed it since",
+    )
+
+
+def _help_text() -> str:
+    """The module's text for ``qitools pdsa --help``: the examples and what users need, not the notes for developers."""
+    text = (__doc__ or "").split("\n\nOnly argument parsing")[0].replace("::\n", "Examples:\n").replace("``", "")
+    import textwrap
+
+    return text + "\n\n" + textwrap.fill(
+        "A problem stops the command with a message (exit status 2) and nothing is saved; notes (a cycle "
+        "without a prediction...) are printed and the change is saved. Text from the file is shown without "
+        "control characters, so a title cannot move the cursor or retitle the terminal.",
+        width=96,
     )
 
 
@@ -696,7 +755,7 @@ def add_pdsa_parser(sub: argparse._SubParsersAction) -> None:
     top = sub.add_parser(
         "pdsa",
         help="record PDSA cycles in a team file",
-        description=__doc__.replace("::\n", "Examples:\n"),
+        description=_help_text(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     cmds = top.add_subparsers(dest="pdsa_command", metavar="ACTION")
@@ -740,7 +799,7 @@ def add_pdsa_parser(sub: argparse._SubParsersAction) -> None:
     def measure_options(p: argparse.ArgumentParser) -> None:
         for option, field, text in _MEASURE_OPTIONS:
             p.add_argument(option, dest=field, help=text)
-        p.add_argument("--multiply", type=float, help="e.g. 1000 for per 1000 bed days")
+        p.add_argument("--multiply", type=_number, help="e.g. 1000 for per 1000 bed days")
 
     p = command("add-measure", _add_measure, "add a measure (outcome, process or balancing) with its measurement plan")
     measure_options(p)
@@ -829,7 +888,7 @@ def add_pdsa_parser(sub: argparse._SubParsersAction) -> None:
 
     p = command("history", _history, "who changed what, and when", writes=False)
     p.add_argument("record_id", metavar="id", nargs="?", help="only this record (its old and new values)")
-    p.add_argument("--limit", type=int, help="only the last N changes")
+    p.add_argument("--limit", type=_whole, help="only the last N changes")
 
     command("overdue", _overdue, "the cycles past their due date, or ended and not studied", writes=False)
 

@@ -34,6 +34,8 @@ __all__ = [
 LABEL_GID = "qi-annotation-label-pdsa"
 #: gid of the texts of the key under a chart whose labels are cycle ids
 KEY_GID = "qi-pdsa-key"
+#: the gid of the driver diagram's links (patches from box edge to box edge)
+LINK_GID = "qi-driver-link"
 
 #: marker colour of a cycle by its Act decision (None: not decided yet)
 ACT_COLOURS = {"adopt": "#1b7837", "adapt": "#e08214", "abandon": "#b2182b", None: "#7f7f7f"}
@@ -548,7 +550,8 @@ def draw_driver_diagram(project: Project, ax: Any = None, *, wrap: int = 26) -> 
     -------
     matplotlib.axes.Axes
         One boxed text per node (the aim, each driver, each change idea), four column headings,
-        and one line per link (dashed where a change idea acts on a second driver).
+        and one link per parent and child (a patch with gid :data:`LINK_GID`, drawn from the edge of
+        one box to the edge of the other; dashed where a change idea acts on a second driver).
 
     Examples
     --------
@@ -560,25 +563,17 @@ def draw_driver_diagram(project: Project, ax: Any = None, *, wrap: int = 26) -> 
     >>> len(ax.texts) == 4 + 1 + len(p.drivers) + len(p.change_ideas)
     True
     """
+    from matplotlib.patches import FancyArrowPatch
+
     pos, edges, n_rows = _layout(project)
     ax = _new_ax(ax, (11, max(3.0, 0.75 * n_rows)))
     drivers = {d.id: d for d in project.drivers}
     ideas = {ci.id: ci for ci in project.change_ideas}
-    half = 0.42
 
     def y_of(key: str) -> float:
         return n_rows - 1 - pos[key][1]
 
-    for parent, child, extra in edges:
-        (pc, _), (cc, _) = pos[parent], pos[child]
-        ax.plot(
-            [pc + half, cc - half],
-            [y_of(parent), y_of(child)],
-            color="#777777",
-            linewidth=0.9,
-            linestyle="--" if extra else "-",
-            zorder=1,
-        )
+    boxes = {}
     for key, (col, _) in pos.items():
         if key == "aim":
             text, colour = project.aim.text() or project.title or "Aim", _BOX_COLOURS["aim"]
@@ -587,7 +582,7 @@ def draw_driver_diagram(project: Project, ax: Any = None, *, wrap: int = 26) -> 
             text, colour = d.text, _BOX_COLOURS["primary" if d.level == "primary" else "secondary"]
         else:
             text, colour = ideas[key.split(":", 1)[1]].text, _BOX_COLOURS["idea"]
-        ax.text(
+        boxes[key] = ax.text(
             col,
             y_of(key),
             textwrap.fill(clean(text), wrap),
@@ -596,6 +591,24 @@ def draw_driver_diagram(project: Project, ax: Any = None, *, wrap: int = 26) -> 
             fontsize=8,
             zorder=3,
             bbox={"boxstyle": "round,pad=0.4", "facecolor": colour, "edgecolor": "#666666"},
+        )
+    for parent, child, extra in edges:  # from box edge to box edge, whatever the width of the text
+        (pc, _), (cc, _) = pos[parent], pos[child]
+        ax.add_patch(
+            FancyArrowPatch(
+                (pc, y_of(parent)),
+                (cc, y_of(child)),
+                arrowstyle="-",
+                patchA=boxes[parent].get_bbox_patch(),
+                patchB=boxes[child].get_bbox_patch(),
+                shrinkA=0,
+                shrinkB=0,
+                color="#777777",
+                linewidth=0.9,
+                linestyle="--" if extra else "-",
+                zorder=1,
+                gid=LINK_GID,
+            )
         )
     for col, name in enumerate(("Aim", "Primary drivers", "Secondary drivers", "Change ideas")):
         ax.text(col, n_rows - 0.3, name, ha="center", va="bottom", fontsize=10, fontweight="bold")
@@ -625,7 +638,8 @@ def save_drawings(
         names: ``falls.png`` gives ``falls-chart-M1.png``, ``falls-ramps.png``,
         ``falls-drivers.png``.
     what : {"chart", "ramps", "drivers", "all"}, default "chart"
-        What to draw; ``"all"`` draws a chart of every measure that names its data column.
+        What to draw; ``"all"`` draws a chart of every measure that names its data column and has
+        data (a measure without data yet is named in a warning, not drawn).
     measure : str, optional
         The measure to chart (default: the aim's measure, else the first outcome measure).
     data : pandas.DataFrame or str, optional
@@ -636,7 +650,8 @@ def save_drawings(
     Returns
     -------
     list of pathlib.Path
-        The files written (each written whole or not at all).
+        The files written (each written whole or not at all; every picture is drawn before the
+        first file is written, so a picture that cannot be drawn leaves no files).
 
     Raises
     ------
@@ -663,12 +678,31 @@ def save_drawings(
             jobs.append((out, "chart", project.measure(measure)))
         else:
             chosen = [project.measure(measure)] if measure is not None else [m for m in project.measures if m.y]
+            if measure is None and data is None:  # a measure whose data is not kept yet has no chart to draw
+                import warnings
+
+                from ._voice import say
+                from .validate import PDSAWarning
+
+                waiting = [m for m in chosen if not m.dataset]
+                chosen = [m for m in chosen if m.dataset]
+                if waiting:
+                    names = ", ".join(f"{m.id} ({clean(m.name)})" for m in waiting)
+                    warnings.warn(
+                        f"No chart of {names}: no data is kept for it yet. "
+                        + say(
+                            "Set the measure's dataset to a CSV file to chart it.",
+                            f"Add it with `qitools pdsa update-measure {{file}} {waiting[0].id} --dataset FILE`.",
+                        ),
+                        PDSAWarning,
+                        stacklevel=2,
+                    )
             jobs += [(out.with_name(f"{out.stem}-chart-{m.id}{out.suffix}"), "chart", m) for m in chosen]
     if what in ("ramps", "all") and (what == "ramps" or project.cycles):
         jobs.append((out if what == "ramps" else out.with_name(f"{out.stem}-ramps{out.suffix}"), "ramps", None))
     if what in ("drivers", "all") and (what == "drivers" or project.drivers or project.change_ideas):
         jobs.append((out if what == "drivers" else out.with_name(f"{out.stem}-drivers{out.suffix}"), "drivers", None))
-    written = []
+    figures = []  # every picture is drawn before any file is written: a failure writes nothing
     for path, kind, m in jobs:
         if kind == "chart":
             fig = Figure(figsize=(10, 4.5))
@@ -679,6 +713,9 @@ def save_drawings(
         else:
             fig = Figure(figsize=(11, max(3.0, 0.75 * driver_diagram_rows(project))))
             draw_driver_diagram(project, ax=fig.subplots())
+        figures.append((path, fig))
+    written = []
+    for path, fig in figures:
         meta = {"Date": None} if fmt == "svg" else {"Software": None}
         with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "qitools"}), atomic_path(path) as tmp:
             fig.savefig(tmp, format=fmt, dpi=150, bbox_inches="tight", metadata=meta)

@@ -877,7 +877,8 @@ def _cycle_parts(project: Project, c: PDSACycle, w: Any, problems: list[Any], *,
     plan += [("Question", q) for q in c.questions]
     plan += [("Prediction", q) for q in c.predictions]
     plan += [("Who", c.who), ("What", c.what), ("When", c.when), ("Where", c.where)]
-    plan += [("Data to collect", c.data_to_collect), ("Scale", c.scale + (f" ({c.scale_n})" if c.scale_n else ""))]
+    scale = " ".join(x for x in (c.scale, f"({c.scale_n})" if c.scale and c.scale_n else str(c.scale_n or "")) if x)
+    plan += [("Data to collect", c.data_to_collect), ("Scale", scale)]
     stages = [
         ("Plan", plan),
         ("Do", [("What happened", c.what_happened), ("Observations", c.observations), ("Problems", c.problems)]),

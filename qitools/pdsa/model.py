@@ -894,7 +894,9 @@ _TRANSLIT = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d"
 
 def _slug(text: str) -> str:
     """A short ASCII id from a title: accents transliterated ("Rhôp Dics" -> "rhop-dics")."""
-    lowered = "".join(_TRANSLIT.get(ch, ch) for ch in str(text).lower())
+    from ._text import clean
+
+    lowered = "".join(_TRANSLIT.get(ch, ch) for ch in clean(text, " ").lower())  # no escape sequences in ids
     ascii_text = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     return slug[:40].strip("-") or "project"

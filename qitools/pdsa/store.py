@@ -61,7 +61,7 @@ from typing import Any
 import pandas as pd
 
 from ..spc.errors import QIValueError
-from ._voice import say
+from ._voice import say, words
 from .migrations import LATEST, MIGRATIONS
 from .model import (
     _KINDS,
@@ -767,7 +767,7 @@ class PDSAStore(abc.ABC):
             if last
             else (current.stamp.changed_at if current is not None and current.stamp else "")
         )
-        fields = list(dict.fromkeys(k for e in entries for k in (e.get("changes") or {})))
+        fields = list(dict.fromkeys(words(k) for e in entries for k in (e.get("changes") or {})))
         label_cap = label[:1].upper() + label[1:]
         by = " and ".join(who) if who else "someone else"
         if current is None:
@@ -777,6 +777,8 @@ class PDSAStore(abc.ABC):
                 "record's content is in store.history().",
                 "Nothing was saved. See the project as it is now with `qitools pdsa list {file}`; the removed "
                 "record's content is in `qitools pdsa history {file}`.",
+                "Nothing was saved. Press Reload to see the project as it is now; the removed record's content "
+                "is in its change history.",
             )
         else:
             changed = f" ({', '.join(fields)})" if fields else ""
@@ -789,6 +791,8 @@ class PDSAStore(abc.ABC):
                 "new version and save again.",
                 f"Nothing was saved, so their change is kept. See the latest with `qitools pdsa show {{file}} {rid}` "
                 "and run your command again (with --expect-version " + str(current.version) + ").",
+                "Nothing was saved, so their change is kept. Press Reload to see their version, make your change "
+                "to it and save again.",
             )
         return QIConflictError(f"{what}. {fix}", record=label, current=current, changes=entries)
 
@@ -1687,13 +1691,19 @@ def _upgrade(conn: sqlite3.Connection, version: int, path: str) -> None:
 def _not_ours(path: str, why: str) -> str:
     hint = ""
     if path.lower().endswith(".json"):
-        hint = " To read a JSON export, use qi.pdsa.load_json(path), or `qitools pdsa import STORE FILE.json`."
+        hint = say(
+            " To read a JSON export, use qi.pdsa.load_json(path), or `qitools pdsa import STORE FILE.json`.",
+            " To add the project of a JSON export to a PDSA file: `qitools pdsa import team.pdsa FILE.json`.",
+        )
     elif path.lower().endswith(".csv"):
-        hint = " A CSV export cannot be opened as a store: read it with qi.pdsa.read_csv(path)."
-    return (
-        f"{path!r} is not a qitools PDSA file: {why}. It has not been changed. Open a file made by "
-        f"qi.pdsa.open() (or `qitools pdsa new`), or give a new file name to start one.{hint}"
-    )
+        hint = say(
+            " A CSV export cannot be opened as a store: read it with qi.pdsa.read_csv(path).",
+            " A CSV export of cycles is not a PDSA file: open it in Excel, or give the PDSA file it came from.",
+        )
+    return f"{path!r} is not a qitools PDSA file: {why}. It has not been changed. " + say(
+        "Open a file made by qi.pdsa.open() (or `qitools pdsa new`), or give a new file name to start one.",
+        "Give a file made by `qitools pdsa new`, or a new file name to start one.",
+    ) + hint
 
 
 def _check_file(path: Path, *, must_exist: bool) -> None:

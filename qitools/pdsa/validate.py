@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..spc.errors import QIToolsWarning, QIValueError
+from ._voice import field as _f
+from ._voice import say
 
 __all__ = ["Problem", "PDSAWarning", "check", "validate", "parse_date", "MAX_SCALE_STEP", "aim_change_problems"]
 
@@ -126,7 +128,7 @@ def _one_of(name: str, value: Any, allowed: Iterable[str], why: str) -> str | No
         else:
             close = difflib.get_close_matches(value.lower(), allowed, n=1, cutoff=0.5)
             tip = f" Did you mean {close[0]!r}?" if close else ""
-    return f"`{name}` must be one of {listing}; got {value!r}.{tip} {why}".strip()
+    return f"{_f(name)} must be one of {listing}; got {value!r}.{tip} {why}".strip()
 
 
 def _id_problems(rec: Any, label: str) -> list[Problem]:
@@ -169,7 +171,7 @@ def _number_problem(name: str, value: Any, label: str) -> Problem | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return Problem("error", name, f"`{name}` of {label} must be a number; got {value!r}.", label)
+        return Problem("error", name, f"{_f(name)} of {label} must be a number; got {value!r}.", label)
     return None
 
 
@@ -181,7 +183,7 @@ def _implausible(
         return Problem(
             "error",
             name,
-            f"`{name}` of {label} is {d.isoformat()}, before {_EARLIEST_YEAR}: that looks like a typo in the "
+            f"{_f(name)} of {label} is {d.isoformat()}, before {_EARLIEST_YEAR}: that looks like a typo in the "
             "year. Check the date (YYYY-MM-DD).",
             label,
         )
@@ -189,7 +191,7 @@ def _implausible(
         return Problem(
             "error",
             name,
-            f"`{name}` of {label} is {d.isoformat()}, more than {ahead_days // 366} years from today "
+            f"{_f(name)} of {label} is {d.isoformat()}, more than {ahead_days // 366} years from today "
             f"({today.isoformat()}): that looks like a typo in the year. Check the date (YYYY-MM-DD).",
             label,
         )
@@ -322,7 +324,16 @@ def check_measure(m: Any, project: Any = None) -> list[Problem]:
     )
     if msg:
         out.append(Problem("error", "kind", msg, label))
-    msg = _one_of("chart", m.chart, CHART_TYPES, "It is the chart type passed to qi.control_chart().")
+    msg = _one_of(
+        "chart",
+        m.chart,
+        CHART_TYPES,
+        say(
+            "It is the chart type passed to qi.control_chart().",
+            "It is the chart type, as in `qitools chart --chart`.",
+            "It is the type of control chart.",
+        ),
+    )
     if msg:
         out.append(Problem("error", "chart", msg, label))
     p = _number_problem("multiply", m.multiply, label)
@@ -333,7 +344,7 @@ def check_measure(m: Any, project: Any = None) -> list[Problem]:
             Problem(
                 "error",
                 "multiply",
-                f"`multiply` of {label} must be greater than 0; got {m.multiply!r}. "
+                f"{_f('multiply')} of {label} must be greater than 0; got {m.multiply!r}. "
                 "It scales the chart, e.g. 1000 for 'per 1000 bed days'.",
                 label,
             )
@@ -477,7 +488,7 @@ def _date_problem(name: str, value: Any, label: str) -> Problem:
         why = "That day does not exist: check the month and the day."
     else:
         why = "Write dates as ISO-8601 year-month-day, YYYY-MM-DD (e.g. 2024-03-05 for 5 March 2024)."
-    return Problem("error", name, f"`{name}` of {label} is not a date: {text!r}. {why}", label)
+    return Problem("error", name, f"{_f(name)} of {label} is not a date: {text!r}. {why}", label)
 
 
 def check_cycle(c: Any, project: Any = None, *, today: _dt.date | None = None) -> list[Problem]:
@@ -510,7 +521,9 @@ def check_cycle(c: Any, project: Any = None, *, today: _dt.date | None = None) -
                 "error",
                 "change_idea",
                 f"{_cap(label)} does not say which change idea it tests. Every "
-                f"PDSA cycle tests one change idea: set change_idea.{have}",
+                "PDSA cycle tests one change idea: set "
+                + say("change_idea", "it with --idea", "it under 'Change idea'")
+                + f".{have}",
                 label,
             )
         )
@@ -534,7 +547,7 @@ def check_cycle(c: Any, project: Any = None, *, today: _dt.date | None = None) -
         value = getattr(c, name)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             out.append(
-                Problem("error", name, f"`{name}` of {label} must be a list of sentences; got {value!r}.", label)
+                Problem("error", name, f"{_f(name)} of {label} must be a list of sentences; got {value!r}.", label)
             )
     if isinstance(c.predictions, list) and not c.predictions:
         out.append(
@@ -553,7 +566,7 @@ def check_cycle(c: Any, project: Any = None, *, today: _dt.date | None = None) -
             Problem(
                 "error",
                 "scale_n",
-                f"`scale_n` of {label} must be a whole number of at least 1 (how many "
+                f"{_f('scale_n')} of {label} must be a whole number of at least 1 (how many "
                 f"patients, staff or bays the test involves); got {c.scale_n!r}.",
                 label,
             )
@@ -607,7 +620,7 @@ def check_cycle(c: Any, project: Any = None, *, today: _dt.date | None = None) -
                 Problem(
                     "error",
                     b,
-                    f"{_cap(label)} {verb_b} ({b} {dates[b]}) before it {verb_a} ({a} "
+                    f"{_cap(label)} {verb_b} ({_f(b, code=False)} {dates[b]}) before it {verb_a} ({_f(a, code=False)} "
                     f"{dates[a]}). The dates must run plan -> start -> end -> study -> act: "
                     "check for a typo in the day or the month.",
                     label,
@@ -621,8 +634,8 @@ def check_cycle(c: Any, project: Any = None, *, today: _dt.date | None = None) -
                 "error",
                 "results",
                 f"{_cap(label)} has a Study record but no Do record. A cycle cannot be "
-                "studied before it is done: record what happened (what_happened) and "
-                "the date the test ended (end_date) first.",
+                f"studied before it is done: record what happened ({_f('what_happened', code=False)}) and "
+                f"the date the test ended ({_f('end_date', code=False)}) first.",
                 label,
             )
         )
@@ -633,7 +646,7 @@ def check_cycle(c: Any, project: Any = None, *, today: _dt.date | None = None) -
                 "end_date",
                 f"{_cap(label)} has a Study record, but its test ends on "
                 f"{dates['end_date']}, which is in the future. A cycle can only be "
-                "studied once the test has run: correct end_date, or clear the study "
+                f"studied once the test has run: correct {_f('end_date', code=False)}, or clear the study "
                 "until then.",
                 label,
             )
@@ -663,7 +676,7 @@ def check_cycle(c: Any, project: Any = None, *, today: _dt.date | None = None) -
             Problem(
                 "error",
                 "act",
-                f"{_cap(label)} has Act notes or an Act date but no decision. Set act to "
+                f"{_cap(label)} has Act notes or an Act date but no decision. Set {_f('act', code=False)} to "
                 "'adopt', 'adapt' or 'abandon'.",
                 label,
             )
@@ -707,8 +720,12 @@ def _link_problems(c: Any, project: Any, dates: dict[str, _dt.date], label: str)
                 c.ramp,
                 "ramp",
                 label,
-                "Add the ramp first (qi.pdsa.Ramp(change_idea=...)), or leave ramp empty to use the "
-                "change idea's ramp.",
+                say(
+                    "Add the ramp first (qi.pdsa.Ramp(change_idea=...)), or leave ramp empty to use the "
+                    "change idea's ramp.",
+                    "Leave out --ramp to use the change idea's ramp, or fix the id.",
+                    "Choose the change idea's ramp, or fix the id.",
+                ),
             )
             if p:
                 out.append(p)
@@ -801,7 +818,7 @@ def _link_problems(c: Any, project: Any, dates: dict[str, _dt.date], label: str)
             Problem(
                 "warning",
                 "scale_n",
-                f"{_cap(label)} involves {c.scale_n} (scale_n) after {before.id!r} "
+                f"{_cap(label)} involves {c.scale_n} ({_f('scale_n', code=False)}) after {before.id!r} "
                 f"involved {before.scale_n}: {factor:.3g} times as many. A common rule of thumb "
                 f"is to grow a ramp about {MAX_SCALE_STEP} times at most per step, so that a failure "
                 "stays small and cheap; Langley et al. (The Improvement Guide) scale a test by the "

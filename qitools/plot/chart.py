@@ -741,11 +741,11 @@ def value_labels(p: Panel, ctx: Context) -> list[tuple[float, str, str]]:
     return out
 
 
-def draw_value_labels(ax: Axes, labels: list, ylim: tuple[float, float], height_pt: float) -> None:
-    if not labels:
-        return
+def value_label_positions(values: list[float], ylim: tuple[float, float], height_pt: float) -> np.ndarray:
+    """Where (axes fraction) the right-edge labels of these values go: at their values, moved apart
+    just enough that no two overlap (a line of text each), and kept within the plot's height."""
     lo, hi = ylim
-    frac = np.array([(v - lo) / (hi - lo) for v, _, _ in labels])
+    frac = np.array([(v - lo) / (hi - lo) if hi != lo else 0.5 for v in values], dtype=float)
     order = np.argsort(frac, kind="stable")
     gap = FONT_SIZES["value_label"] * 1.25 / max(height_pt, 1.0)
     pos = frac[order].copy()
@@ -755,11 +755,58 @@ def draw_value_labels(ax: Axes, labels: list, ylim: tuple[float, float], height_
         pos -= pos[-1] - 1.0
         for k in range(pos.size - 2, -1, -1):
             pos[k] = min(pos[k], pos[k + 1] - gap)
-    for k, j in enumerate(order):
-        _, text, colour = labels[j]
-        t = ax.text(
+    out = np.empty_like(pos)
+    out[order] = pos
+    return out
+
+
+_VALUE_LABEL: type | None = None
+
+
+def _value_label_class() -> type:
+    """A right-edge label that places itself and its siblings when drawn, from the plot's height
+    then (a layout engine such as ``fig.tight_layout()`` may shrink the axes after plotting)."""
+    global _VALUE_LABEL
+    if _VALUE_LABEL is not None:
+        return _VALUE_LABEL
+    from matplotlib.text import Text
+
+    class _ValueLabel(Text):
+        qi_value_label = True
+
+        def __init__(self, value: float, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.qi_value = value
+
+        def draw(self, renderer: Any) -> None:
+            ax = self.axes
+            if self.get_visible() and ax is not None:
+                labels = [t for t in ax.texts if getattr(t, "qi_value_label", False)]
+                if labels and labels[0] is self:  # the first one places them all
+                    try:
+                        height_pt = ax.bbox.height * 72.0 / root_figure(ax).dpi
+                        ys = value_label_positions([t.qi_value for t in labels], ax.get_ylim(), height_pt)
+                        for t, y in zip(labels, ys):
+                            t.set_y(float(y))
+                    except Exception:  # noqa: BLE001 - a label must never stop a chart being drawn
+                        pass
+            super().draw(renderer)
+
+    _VALUE_LABEL = _ValueLabel
+    return _ValueLabel
+
+
+def draw_value_labels(ax: Axes, labels: list, ylim: tuple[float, float], height_pt: float) -> None:
+    if not labels:
+        return
+    cls = _value_label_class()
+    ys = value_label_positions([v for v, _, _ in labels], ylim, height_pt)
+    for j in np.argsort(ys, kind="stable"):  # bottom to top, as they read
+        (value, text, colour), y = labels[j], ys[j]
+        t = cls(
+            float(value),
             1.0,
-            pos[k],
+            float(y),
             " " + text,
             transform=ax.transAxes,
             ha="left",
@@ -769,6 +816,7 @@ def draw_value_labels(ax: Axes, labels: list, ylim: tuple[float, float], height_
             clip_on=False,
         )
         t.set_gid("qi-value-label")
+        ax._add_text(t)
 
 
 def set_y_format(ax: Axes, ctx: Context, top: float | None = None) -> None:

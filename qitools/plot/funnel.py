@@ -177,24 +177,22 @@ def plot_funnel(
                     label=text if (side is above or not (mask & above).any()) else None,
                     zorder=4,
                 )
-    if label_outside and is_out.any():
-        size = st.FONT_SIZES["facet_tick_label"] if small else st.FONT_SIZES["annotation"]
-        for xi, yi, name, up in zip(x[is_out], yv[is_out], d["unit"].to_numpy()[is_out], above[is_out], strict=True):
-            ax.annotate(
-                str(name),
-                (xi, yi),
-                xytext=(4, 5 if up else -5),
-                textcoords="offset points",
-                va="bottom" if up else "top",
-                fontsize=size,
-                color=st.COLOURS["text"],
-                zorder=5,
-            )
     if logx:
         ax.set_xscale("log")
     else:
         _compact_x_ticks(ax, small)
     _fit_y(ax, d, labels, yv)
+    if label_outside and is_out.any():
+        size = st.FONT_SIZES["facet_tick_label"] if small else st.FONT_SIZES["annotation"]
+        names = d["unit"].to_numpy()
+        # the units beyond the widest limits first, then the farthest from the target
+        order = sorted(np.flatnonzero(is_out), key=lambda i: (not is_wide[i], -abs(yv[i] - float(row["target"]))))
+        texts = [
+            ax.annotate(str(names[i]), (x[i], yv[i]), xytext=(4, 5 if above[i] else -5), textcoords="offset points",
+                        va="bottom" if above[i] else "top", fontsize=size, color=st.COLOURS["text"], zorder=5)
+            for i in order
+        ]  # fmt: skip
+        ax.add_artist(_NamePlacer(texts, [bool(above[i]) for i in order]))
     kind = p["kind"]
     default_y = _Y_LABELS[kind] + (f" (x {p['multiply']:g})" if p["multiply"] != 1 else "")
     if p.get("y") and p.get("n"):
@@ -211,8 +209,42 @@ def plot_funnel(
     if title:
         ax.set_title(as_typed(title), fontsize=st.FONT_SIZES["facet_title" if small else "title"], loc="left", parse_math=True)
     if legend and not small:
-        ax.legend(frameon=False, fontsize=st.FONT_SIZES["caption"], loc="best")
+        # outside the plot, on the right: inside it, the legend covered units and their names
+        ax.legend(frameon=False, fontsize=st.FONT_SIZES["caption"], loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return ax
+
+
+class _NamePlacer:
+    """Places the names of the units beyond the limits when the figure is drawn (its final size known):
+    each beside its point (above right, above left, below right, below left: the first clear of the
+    names already placed), in priority order; a name that fits nowhere is hidden, since overlapping
+    names cannot be read (``explain()`` and ``.data`` still list every unit)."""
+
+    def __new__(cls, texts: list[Any], up: list[bool]) -> Any:
+        from matplotlib.artist import Artist
+
+        class Placer(Artist):
+            def __init__(self) -> None:
+                super().__init__()
+                self.set_zorder(4.9)  # drawn just before the names (zorder 5)
+
+            def draw(self, renderer: Any) -> None:
+                placed: list[Any] = []
+                for t, above in zip(texts, up, strict=True):
+                    t.set_visible(True)
+                    for dx, dy, ha in ((4, 5, "left"), (-4, 5, "right"), (4, -5, "left"), (-4, -5, "right")):
+                        dy = dy if above else -dy
+                        t.xyann = (dx, dy)
+                        t.set_horizontalalignment(ha)
+                        t.set_verticalalignment("bottom" if dy > 0 else "top")
+                        box = t.get_window_extent(renderer).expanded(1.08, 1.1)
+                        if not any(box.overlaps(b) for b in placed):
+                            placed.append(box)
+                            break
+                    else:
+                        t.set_visible(False)
+
+        return Placer()
 
 
 def _compact_x_ticks(ax: Axes, small: bool) -> None:
@@ -223,7 +255,7 @@ def _compact_x_ticks(ax: Axes, small: bool) -> None:
         a = abs(x)
         if a >= 1e6:
             return f"{x / 1e6:g}M"
-        if a >= 1e4:
+        if a >= 1e3 and ax.get_xlim()[1] >= 1e4:  # "4k 6k 8k 10k", not "4000 6000 8000 10k" run together
             return f"{x / 1e3:g}k"
         return f"{x:g}"
 

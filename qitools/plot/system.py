@@ -154,9 +154,11 @@ def draw_pareto(
     m = _Measure()
     names = [str(c) for c in table["category"]]
     longest_word = max(m.width(word, FONT_SIZES["tick_label"]) for s in names for word in s.split(" "))
+    longest_name = max(m.width(s, FONT_SIZES["tick_label"]) for s in names)
     if ax is None:
-        # wide enough for the labels level (wrapped) up to 11 inches; beyond that they are rotated
-        level = n * max(56.0, longest_word + 12) / 72 / 0.775
+        # wide enough for the labels level (wrapped, at most 3 lines) up to 11 inches; beyond that
+        # they are rotated
+        level = n * max(56.0, longest_word + 12, longest_name / 2.6 + 12) / 72 / 0.775
         width = max(6.5, level) if level <= 11 else min(max(6.5, 0.62 * n + 2), 11.0)
         size = figsize or (width, 4.8)
         fig = _new_figure(*size)
@@ -193,7 +195,8 @@ def draw_pareto(
     for i, c in enumerate(counts if show_counts else []):
         label = _fmt_count(c, whole)
         height_pt = c / (total * headroom) * ax_h_pt
-        inside = height_pt >= FONT_SIZES["value_label"] * 1.2 + 8 and not other[i]
+        # (the Axes often shrink afterwards, to make room for slanted labels: keep a margin)
+        inside = 0.6 * height_pt >= FONT_SIZES["value_label"] * 1.2 + 8 and not other[i]
         colour = "#FFFFFF" if inside and vital[i] else COLOURS["text"]
         t = ax.annotate(
             label, xy=(i, c), xytext=(0, -6 if inside else 3), textcoords="offset points", ha="center",
@@ -240,9 +243,12 @@ def draw_pareto(
     wrapped = [m.wrap(s, per_bar, size) for s in names]
     rotate = longest_word > per_bar or any(w.count("\n") >= 3 for w in wrapped)
     if rotate:
-        labels = [m.wrap(s, 130, size) for s in names]
-        n_lines = max(label.count("\n") + 1 for label in labels)
-        if (per_bar + 6) * math.sin(math.radians(35)) >= n_lines * line_h * 1.1:
+        # slanted labels read along one line each: a second line sits next to the neighbour's first
+        # ("on standing Unsafe footwear"), so wrap only very long ones, and slant only when the
+        # neighbours are a line apart (block height from the renderer, line spacing included)
+        labels = [m.wrap(s, 230, size) for s in names]
+        block_h = max(m.size(label, size)[1] for label in labels)
+        if (per_bar + 6) * math.sin(math.radians(35)) >= block_h + line_h:
             ax.set_xticks(x, labels, rotation=35, ha="right", rotation_mode="anchor", **_TEXT_KW)
         else:
             labels = [m.wrap(s, 160, size) for s in names]
@@ -792,6 +798,11 @@ def _process_layout(steps: list[dict[str, Any]], edges: list[dict[str, int]], pe
     left_gutter: list[_Edge] = []
     right_gutter: list[_Edge] = []
 
+    # shapes whose branch leaves through the bottom: the shape under one, in the same column, must not
+    # send a branch up through its top on the same vertical line (the two arrows would read as one
+    # line joining the two shapes)
+    bottom_exits = {(nodes[e.src].row, nodes[e.src].col) for e in all_edges if e.port == "bottom"}
+
     def exit_x(e: _Edge) -> float:
         s = nodes[e.src]
         if e.port == "right":
@@ -800,6 +811,8 @@ def _process_layout(steps: list[dict[str, Any]], edges: list[dict[str, int]], pe
         if e.port == "top" and s.kind != "decision" and (t.row != s.row or t.cx < s.cx):
             # a step's loop back leaves left of where arrows come in (cx - _ENTRY), so that the two do not cross
             return s.cx - 3 * _ENTRY
+        if e.port == "top" and (s.row - 1, s.col) in bottom_exits:
+            return s.cx + 2 * _ENTRY  # right of the branch coming down from the shape above
         return s.cx
 
     for e in all_edges:
@@ -916,7 +929,7 @@ def _process_layout(steps: list[dict[str, Any]], edges: list[dict[str, int]], pe
             x0, y0 = s.right, s.cy
             xs, ys = [x0, exit_x(e)], [y0, y0]
         elif e.port == "top":
-            xs, ys = [exit_x(e)], [s.top]
+            xs, ys = [exit_x(e)], [s.top_at(exit_x(e))]
         else:
             xs, ys = [s.cx], [s.bottom]
         ch, lane = lanes[(id(e), "a")]
@@ -938,7 +951,7 @@ def _process_layout(steps: list[dict[str, Any]], edges: list[dict[str, int]], pe
         if e.port == "right":
             _label(lay, e.label, s.right + 3, s.cy + 3, "left", "bottom", m)
         elif e.port == "top":
-            _label(lay, e.label, s.cx + 4, s.top + 3, "left", "bottom", m)
+            _label(lay, e.label, exit_x(e) + 4, s.top + 3, "left", "bottom", m)
         else:
             _label(lay, e.label, s.cx + 4, s.bottom - 3, "left", "top", m)
     return lay

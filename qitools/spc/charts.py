@@ -203,7 +203,9 @@ def _mr_bar(ci: ChartInput, values: np.ndarray) -> np.ndarray:
         mr_bar = total / count
         if ci.screen_mr and ci.starts.size:
             limit = ci.spread(ci.mr.screen_at * mr_bar)
-            drop = (mr >= limit) if ci.mr.screen_inclusive else (mr > limit)
+            # inclusive (Making Data Count): "3.267 x MR-bar or more"; a series that never moves (MR-bar 0)
+            # has nothing to screen, else every moving range of 0 would be dropped and no limits be left
+            drop = ((mr >= limit) & (limit > 0)) if ci.mr.screen_inclusive else (mr > limit)
             drop &= ok
             if drop.any():
                 total = total - np.add.reduceat(np.where(drop, mr, 0.0), ci.starts)

@@ -305,6 +305,8 @@ class XAxis:
             lookup = self.labels
             missing = [val for val in items if not _label_in(val, lookup)]
             if not missing:
+                if isinstance(lookup, pd.PeriodIndex):  # '2024-04-01' or a Timestamp names the month it falls in
+                    items = [val if isinstance(val, pd.Period) else _period(val, lookup.freq) for val in items]
                 return np.array([lookup.get_loc(val) for val in items], dtype=np.int64)  # type: ignore[union-attr]
         else:
             keys = self._convert(items, role)
@@ -365,11 +367,25 @@ def _timestamp(value: Any) -> pd.Timestamp:
     return ts
 
 
+def _period(value: Any, freq: Any) -> Any:
+    """A date given for a Period x (``'2024-04-01'``, a Timestamp) as the period it falls in (else as given)."""
+    if isinstance(value, (bool, np.bool_, int, float, np.integer, np.floating, Decimal)) or value is None:
+        return value  # a number is not a date
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas' own deprecation notes about how it parses text
+        try:
+            return pd.Period(value, freq=freq)  # '2021Q1', '2024-04', '2024-04-01', a Timestamp
+        except (TypeError, ValueError, OverflowError, AttributeError):
+            return value
+
+
 def _label_in(value: Any, labels: pd.Index | None) -> bool:
     """``value in labels`` for any value (unhashable ones and Decimal('sNaN') are never labels)."""
     if labels is None:
         return False
     try:
+        if isinstance(labels, pd.PeriodIndex) and not isinstance(value, pd.Period):
+            value = _period(value, labels.freq)
         return bool(value in labels)
     except (TypeError, ValueError, ArithmeticError):
         return False
@@ -398,9 +414,51 @@ def _x_axis(x_col: pd.Series | None, fcode: np.ndarray, n_facets: int, kind: str
         return XAxis(x_col, "number", x_col.to_numpy(dtype=float))
     if isinstance(x_col.dtype, pd.CategoricalDtype) and x_col.cat.ordered:
         return XAxis(x_col, "other", np.asarray(x_col.cat.codes).astype(np.int64), labels=x_col.cat.categories)
-    # time spans sort as numbers do; text and other labels keep the order they first appear in
-    codes, labels = pd.factorize(x_col, sort=pd.api.types.is_timedelta64_dtype(x_col.dtype))
+    # time spans and periods (months as pd.Period) sort in time order; text and other labels keep the
+    # order they first appear in
+    in_time = pd.api.types.is_timedelta64_dtype(x_col.dtype) or isinstance(x_col.dtype, pd.PeriodDtype)
+    codes, labels = pd.factorize(x_col, sort=in_time)
     return XAxis(x_col, "other", codes.astype(np.int64), labels=pd.Index(labels))
+
+
+def _warn_text_dates(xaxis: XAxis, fcode: np.ndarray, name: str, row_labels: Any) -> None:
+    """Text x is charted in the order of the rows. When every label reads as a date and the rows are not in
+    the order of those dates (a CSV read without parse_dates=, then sorted by something else), say so: the
+    chart follows the rows, not time."""
+    labels = xaxis.labels
+    if xaxis.kind != "other" or labels is None or labels.size < 2 or labels.size > 100_000:
+        return
+    if isinstance(labels.dtype, pd.CategoricalDtype):
+        labels = pd.Index(np.asarray(labels, dtype=object))
+    if not (pd.api.types.is_string_dtype(labels.dtype) or labels.dtype == object):
+        return
+    if not all(isinstance(label, str) for label in labels[:50]):
+        return
+    for kwargs in ({"format": "ISO8601"}, {"format": "mixed", "dayfirst": True}):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                stamps = pd.to_datetime(pd.Series(labels, dtype=object), errors="coerce", **kwargs)
+            except (TypeError, ValueError, OverflowError):
+                continue
+        if not stamps.isna().any():
+            break
+    else:
+        return
+    when = stamps.to_numpy(dtype="datetime64[us]").astype(np.int64)[xaxis.key]
+    order = np.argsort(fcode, kind="stable")
+    w, f = when[order], fcode[order]
+    back = (w[1:] < w[:-1]) & (f[1:] == f[:-1])
+    if back.any():
+        first = int(order[1:][back][0])
+        _warn(
+            f"{v._subject(name, 'x')} holds text that reads as dates (e.g. {v._safe_repr(labels[0])}), and the "
+            f"rows are not in date order (row {v._safe_repr(row_labels[first])} goes back in time). Text is charted in "
+            f"the order of the rows, so these points are not in time order. Convert the column to dates first, e.g. "
+            f"df[{v._ref(name)}] = pd.to_datetime(df[{v._ref(name)}], dayfirst=True), or read the file with "
+            f"parse_dates=[{v._ref(name)}]; then qitools sorts the rows by date.",
+            DataQualityWarning,
+        )
 
 
 def _x_kind(x: pd.Series) -> str:
@@ -538,6 +596,8 @@ def read_columns(data: pd.DataFrame | None, opts: Options) -> Columns:
 
     fcode, facet_parts, facet_labels = facet_codes(facet_names, facet_cols, row_labels, n_rows, "a ward, a practice ...")
     xaxis = _x_axis(x_col, fcode, len(facet_labels), x_kind)
+    if x_col is not None:
+        _warn_text_dates(xaxis, fcode, v.column_name(opts.x, "x", data), row_labels)
     _check_values(opts.chart, y_raw, n_raw, row_labels, y_name, opts.n)
 
     # the x values named by exclude=, freeze=, part= and the per-facet settings, as keys
@@ -588,37 +648,56 @@ def _freeze_keys(freeze: Any, xaxis: XAxis, facet_labels: list[Any], check: bool
         return None
     no_freeze = np.iinfo(np.int64).max if xaxis.key.dtype.kind == "i" else np.inf
     keys = np.full(len(facet_labels), no_freeze, dtype=xaxis.key.dtype)
-    items = freeze.items() if isinstance(freeze, Mapping) else [(None, freeze)]
-    for fac, value in items:  # a loop over the facets the user named, not over the data
+    items = list(freeze.items()) if isinstance(freeze, Mapping) else [(None, freeze)]
+    for _, value in items:
         if isinstance(value, (list, tuple, np.ndarray, pd.Series)):
             raise QIValueError("freeze= takes one x value: the last point of the baseline period.")
-        key = xaxis.keys_of(value, "freeze", check)[0]
+    # one conversion of every value named, and one look-up table of the facets: a dict of a freeze date per
+    # facet over 100,000 facets costs milliseconds, not one pass over the data per facet
+    converted = xaxis.keys_of([value for _, value in items], "freeze", check) if items else keys[:0]
+    index = _facet_lookup(facet_labels)
+    for (fac, _), key in zip(items, converted):
         if fac is None:
             keys[:] = key
         else:
-            keys[_facet_index(fac, facet_labels, "freeze")] = key
+            keys[_facet_index(fac, facet_labels, "freeze", index)] = key
     return keys
 
 
 def _part_keys(part: Any, xaxis: XAxis, facet_labels: list[Any], check: bool = True) -> dict[int | None, np.ndarray]:
     """part= as x values (a list, or a dict facet -> list): facet code (None = all) -> sorted keys."""
-    items = part.items() if isinstance(part, Mapping) else [(None, part)]
+    items = list(part.items()) if isinstance(part, Mapping) else [(None, part)]
+    values = [list(val) if isinstance(val, (list, tuple, np.ndarray, pd.Series, pd.Index)) else [val] for _, val in items]
+    flat = [item for vals in values for item in vals]
+    converted = xaxis.keys_of(flat, "part", check) if flat else xaxis.key[:0]
+    bounds = np.cumsum([0] + [len(vals) for vals in values])
+    index = _facet_lookup(facet_labels)
     out: dict[int | None, np.ndarray] = {}
-    for fac, value in items:
-        keys = np.unique(xaxis.keys_of(value, "part", check))
-        out[None if fac is None else _facet_index(fac, facet_labels, "part")] = keys
+    for i, (fac, _) in enumerate(items):
+        keys = np.unique(converted[bounds[i] : bounds[i + 1]])
+        out[None if fac is None else _facet_index(fac, facet_labels, "part", index)] = keys
     return out
 
 
-def _facet_index(fac: Any, facet_labels: list[Any], role: str) -> int:
+def _facet_lookup(facet_labels: list[Any]) -> dict[Any, int]:
+    """Facet label -> facet code (the first, should a label occur twice)."""
+    index: dict[Any, int] = {}
+    for i, label in enumerate(facet_labels):
+        index.setdefault(label, i)
+    return index
+
+
+def _facet_index(fac: Any, facet_labels: list[Any], role: str, index: dict[Any, int] | None = None) -> int:
     label = " | ".join(map(str, fac)) if isinstance(fac, tuple) else fac
-    if label not in facet_labels:
+    index = _facet_lookup(facet_labels) if index is None else index
+    try:
+        return index[label]
+    except (KeyError, TypeError):
         shown = facet_labels[:10]
         raise QIValueError(
             f"{role}= names a facet that is not in the data: {fac!r}. The facets are {shown!r}"
             f"{' ...' if len(facet_labels) > 10 else ''}."
-        )
-    return facet_labels.index(label)
+        ) from None
 
 
 def _per_facet_value(name: str, value: Any, facet_labels: list[Any]) -> np.ndarray:
@@ -632,17 +711,26 @@ def _per_facet_value(name: str, value: Any, facet_labels: list[Any]) -> np.ndarr
                 f"`{name}` is a dict (facet -> value), but the chart has no facets (no facet= was given). Pass a "
                 f"single number, e.g. {name}=10."
             )
-        known = set(facet_labels)
-        unknown = [k for k in value if k not in known]
+        index = _facet_lookup(facet_labels)
+        out = np.full(n_f, np.nan)
+        unknown = []
+        for k, val in value.items():  # a loop over the keys the user gave; two facet columns: "A | B" or ("A", "B")
+            label = " | ".join(map(str, k)) if isinstance(k, tuple) else k
+            try:
+                code = index[label]
+            except (KeyError, TypeError):
+                unknown.append(k)
+                continue
+            out[code] = v.require_finite_number(f"{name}[{k!r}]", val)
         if unknown:
+            shown = ", ".join(v._safe_repr(k) for k in unknown[:10])
+            more = f" and {len(unknown) - 10:,} more" if len(unknown) > 10 else ""
             raise QIValueError(
-                f"`{name}` has keys that are not facets: {unknown!r}. The facets are "
-                f"{facet_labels[:10]!r}{' ...' if n_f > 10 else ''}."
+                f"`{name}` has {len(unknown):,} key(s) that are not facets of this data: [{shown}]{more}. The facets are "
+                f"{facet_labels[:10]!r}{' ...' if n_f > 10 else ''}. Check the spelling; if the dict was made for more "
+                f"facets than these data hold (all trusts, and you chart a few), keep only the keys of these facets."
             )
-        return np.array(
-            [v.require_finite_number(f"{name}[{k!r}]", value[k]) if k in value else np.nan for k in facet_labels],
-            dtype=float,
-        )
+        return out
     return np.full(n_f, v.require_finite_number(name, value))
 
 
@@ -895,6 +983,31 @@ def _count_within(change: np.ndarray, facet_start: np.ndarray) -> np.ndarray:
     return (c - c[np.flatnonzero(facet_start)][np.cumsum(facet_start) - 1] + 1).astype(np.int64)
 
 
+def _starts_before(facet: np.ndarray, xkey: np.ndarray, starts: dict[Any, np.ndarray]) -> np.ndarray:
+    """Per point: how many of its facet's part starts (``starts``: facet code -> keys) are at or before its x.
+
+    One sort of the points and the starts together (by facet, then x, a start before a point at the same x)
+    and a running count within each facet, instead of a pass over the data per facet."""
+    n = facet.shape[0]
+    sf = np.repeat(np.fromiter(starts.keys(), dtype=np.int64, count=len(starts)), [k.size for k in starts.values()])
+    sk = np.concatenate([np.asarray(k, dtype=xkey.dtype) for k in starts.values()]) if starts else xkey[:0]
+    fac_all = np.concatenate([facet.astype(np.int64, copy=False), sf])
+    key_all = np.concatenate([xkey, sk])
+    is_point = np.zeros(fac_all.size, dtype=bool)
+    is_point[:n] = True
+    order = np.lexsort((is_point, key_all, fac_all))
+    point_sorted = is_point[order]
+    counted = np.cumsum(~point_sorted)
+    fac_sorted = fac_all[order]
+    new = np.ones(order.size, dtype=bool)
+    new[1:] = fac_sorted[1:] != fac_sorted[:-1]
+    before = (counted - ~point_sorted)[new]  # starts counted before each facet begins
+    within = counted - np.repeat(before, np.diff(np.append(np.flatnonzero(new), order.size)))
+    out = np.zeros(n, dtype=np.int64)
+    out[order[point_sorted]] = within[point_sorted]
+    return out
+
+
 def assign_parts(cols: Columns, sub: Subgroups, opts: Options) -> Parts:
     """Stage 4: number the parts (a new part at each x in ``part=`` or each change of the part
     column), mark the baseline (up to ``freeze=``; a part that starts after it uses all its points),
@@ -912,11 +1025,8 @@ def assign_parts(cols: Columns, sub: Subgroups, opts: Options) -> Parts:
     elif cols.part_keys is not None:
         if None in cols.part_keys:
             part_no = 1 + np.searchsorted(cols.part_keys[None], sub.xkey, side="right")
-        else:  # per facet: a loop over the facets the user named, not over the data
-            part_no = np.ones(sub.n_seg, dtype=np.int64)
-            for fac, keys in cols.part_keys.items():
-                mine = sub.facet == fac
-                part_no[mine] = 1 + np.searchsorted(keys, sub.xkey[mine], side="right")
+        else:  # per facet: every (facet, start) pair at once, however many facets were named
+            part_no = 1 + _starts_before(sub.facet, sub.xkey, cols.part_keys)
         # renumber so that each facet's first part is 1 and parts are consecutive
         change = facet_start.copy()
         change[1:] |= part_no[1:] != part_no[:-1]

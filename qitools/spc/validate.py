@@ -497,7 +497,9 @@ def as_numeric(
             f"{_subject(name, role)} holds complex numbers ({_examples(values.iloc[:2])}), but {role} must be real "
             f"numbers. Take the real part first if that is what was meant: df[{_ref(name)}] = df[{_ref(name)}].to_numpy().real."
         )
-    if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
+    if pd.api.types.is_timedelta64_dtype(dtype):
+        raise _durations_error(role, name)
+    if pd.api.types.is_datetime64_any_dtype(dtype):
         raise _dates_error(role, name)
     if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
         try:
@@ -507,6 +509,15 @@ def as_numeric(
         return _check_numbers(out, role, name, row_labels, allow_inf)
     out = _numbers_from_objects(values.astype(object), role, name, row_labels)
     return _check_numbers(out, role, name, row_labels, allow_inf)
+
+
+def _durations_error(role: str, name: str) -> QITypeError:
+    return QITypeError(
+        f"{_subject(name, role)} holds time spans (such as '0 days 00:45:00'), but {role} must be numbers, so the "
+        f"unit has to be chosen. Convert it to a number in the unit you want on the chart, e.g. minutes: "
+        f"df['minutes'] = df[{_ref(name)}].dt.total_seconds() / 60, or days: df[{_ref(name)}].dt.total_seconds() / 86400, "
+        f"and pass that column as {role}=."
+    )
 
 
 def _dates_error(role: str, name: str) -> QITypeError:
@@ -525,7 +536,7 @@ def _numbers_from_objects(obj: pd.Series, role: str, name: str, rows: Any) -> np
     dates = (kinds == _DATE) | (kinds == _TIMEDELTA)
     if dates.any():
         if dates.sum() == (kinds != _MISSING).sum():
-            raise _dates_error(role, name)
+            raise _durations_error(role, name) if (kinds == _TIMEDELTA).any() and not (kinds == _DATE).any() else _dates_error(role, name)
         raise QITypeError(
             f"{_subject(name, role)} must hold numbers, but {describe_rows(rows, dates)} hold dates or times "
             f"({_examples(arr[dates])}). Charts need numbers to compute centre lines and limits. Check that the "
@@ -866,6 +877,8 @@ def as_x(values: pd.Series, row_labels: Any, name: str = "x") -> tuple[pd.Series
       object columns of ``datetime``/``date``/``Timestamp`` become ``datetime64[us]`` (years past 2262
       kept; several time zones are converted to UTC with a warning; zoned mixed with unzoned is an error);
     - numbers of every dtype become float64 (``<NA>`` a missing x); an infinite x is refused;
+    - an unordered categorical of dates, periods, time spans or numbers is read as those values (months kept
+      as a category are charted in time order, not in the order of the rows);
     - text, categoricals, booleans and time spans are labels (``"other"``); ``Decimal('sNaN')`` is a
       missing x; lists in cells, and a column mixing numbers, dates and text, are refused, naming the rows.
     """
@@ -878,6 +891,15 @@ def as_x(values: pd.Series, row_labels: Any, name: str = "x") -> tuple[pd.Series
             converted = values.astype(pd.DatetimeTZDtype(unit=unit, tz=tz) if tz else f"datetime64[{unit}]")
             return converted, "datetime"
         return values, "datetime"
+    if isinstance(dtype, pd.CategoricalDtype) and not dtype.ordered:
+        cats = dtype.categories.dtype
+        if (
+            pd.api.types.is_datetime64_any_dtype(cats)
+            or pd.api.types.is_timedelta64_dtype(cats)
+            or isinstance(cats, pd.PeriodDtype)
+            or (pd.api.types.is_numeric_dtype(cats) and not pd.api.types.is_bool_dtype(cats))
+        ):  # months kept as a category (to save memory) are still months: charted in time order
+            return as_x(values.astype(cats), row_labels, name)
     if pd.api.types.is_bool_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):
         return values, "other"
     if pd.api.types.is_timedelta64_dtype(dtype):

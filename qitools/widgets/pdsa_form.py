@@ -25,6 +25,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..pdsa import Aim, ChangeIdea, Driver, Measure, PDSACycle, PDSAStore, Project, QIConflictError, check
+from ..pdsa._voice import in_form
 from ..spc.errors import QIToolsError, QIToolsWarning
 
 __all__ = ["PDSAForm", "RecordForm", "ProjectForm", "cycle_form", "record_form", "project_form"]
@@ -104,6 +105,17 @@ def _none(value: Any) -> Any:
     return None if value == _NONE else value
 
 
+def _plain(value: Any) -> Any:
+    """A field's value as the record keeps it, for comparing: dates as text, nothing as None."""
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if value in (None, "", [], (), _NONE):
+        return None
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
 def _dropdown(options: list[tuple[str, Any]], prompt: str, layout: Any = None) -> Any:
     """A dropdown whose first entry is a prompt ("– choose a change idea –"), selected when nothing is chosen."""
     return w.Dropdown(options=[(prompt, _NONE), *options], value=_NONE, layout=layout or w.Layout(width="95%"))
@@ -146,7 +158,7 @@ class _Form:
         return self.target.load(self.project_id)
 
     def _put(self, record: Any) -> Any:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), in_form():
             warnings.simplefilter("ignore", QIToolsWarning)  # already shown next to the fields
             if isinstance(self.target, PDSAStore):
                 return self.target.put(record, project=self.project_id)
@@ -169,10 +181,13 @@ class _Form:
             self.conflict = exc
             self._show_reload(True)
             current = exc.current
+            loaded = self._loaded
             mine = []
             for name, value in typed.items():
-                theirs = getattr(current, name, None) if current is not None else None
-                if value not in (None, "", []) and value != theirs:
+                value = _plain(value)
+                theirs = _plain(getattr(current, name, None)) if current is not None else None
+                before = _plain(getattr(loaded, name, None)) if loaded is not None else None
+                if value is not None and value != theirs and value != before:  # what this person changed
                     shown = "; ".join(value) if isinstance(value, list) else value
                     mine.append(f"<li><b>{html.escape(self._label(name))}</b>: {html.escape(str(shown))}</li>")
             if mine:
@@ -206,10 +221,11 @@ class _Form:
             return False
         version = self._loaded.version if self._loaded is not None else None
         try:
-            if isinstance(self.target, PDSAStore):
-                self.target.remove(self.kind, self._editing, project=self.project_id, version=version)
-            else:
-                self.target.remove(self.kind, self._editing)
+            with in_form():
+                if isinstance(self.target, PDSAStore):
+                    self.target.remove(self.kind, self._editing, project=self.project_id, version=version)
+                else:
+                    self.target.remove(self.kind, self._editing)
         except QIToolsError as exc:
             self._fail(exc, {})
             return False
@@ -417,7 +433,8 @@ class PDSAForm(_Form):
                 )
             )
             c.scale_n = None
-        return extra + check(c, self.project, today=self.today)
+        with in_form():
+            return extra + check(c, self.project, today=self.today)
 
     def show_problems(self) -> list[Any]:
         """Check the cycle and show each problem next to its field; return the problems."""
@@ -723,7 +740,8 @@ class RecordForm(_Form):
             Problem("error", k, f"{self._label_of(k)} must be a number, such as 5.6; got {v!r}.", rec.label)
             for k, v in rec._bad_numbers.items()
         ]
-        return out + check(rec, self.project, today=self.today)
+        with in_form():
+            return out + check(rec, self.project, today=self.today)
 
     def _label_of(self, name: str) -> str:
         return next(label for n, _, label in self.spec if n == name)

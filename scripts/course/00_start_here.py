@@ -136,15 +136,15 @@ print("Hello! Your notebook is working.")
 # | 4 | [Run charts](04_run_charts.ipynb) | build a run chart, find its median, use a baseline, annotate changes | 1 | 30 + 30 min |
 # | 5 | [Run-chart rules](05_run_chart_rules.ipynb) | apply the IHI and Anhøj rules; see why the trend rule is weak | 2 | 35 + 30 min |
 # | 6 | [PDSA cycles](06_pdsa_cycles.ipynb) | plan tests with predictions, ramp them up, decide adopt, adapt or abandon | 1 | 35 + 30 min |
-# | 7 | [Understanding variation](07_variation_xmr.ipynb) | tell common from special causes; build an XmR chart | 2 | 40 + 35 min |
+# | 7 | [Understanding variation](07_variation_xmr.ipynb) | tell common from special causes; build an XmR chart | 2 | 40 + 40 min |
 # | 8 | [Choosing the chart](08_choosing_the_chart.ipynb) | chart attribute data with p, np, u and c charts; handle denominators | 2 | 40 + 35 min |
-# | 9 | [Measurement data](09_measurement_data.ipynb) | chart times and other measurements: xbar and s charts, subgroups, I charts of monthly medians | 2 | 35 + 30 min |
-# | 10 | [Rare events](10_rare_events.ipynb) | chart cases between events (g chart) and time between events (t chart) | 2 | 30 + 30 min |
-# | 11 | [Baselines and limits](11_baselines_and_limits.ipynb) | choose baselines; freeze, recalculate or rebase limits; exclude points; handle seasons | 3 | 40 + 35 min |
-# | 12 | [Over-dispersion](12_overdispersion.ipynb) | recognise over-dispersion with big denominators; stratify first; Laney p′ and u′ or an I chart | 3 | 35 + 30 min |
+# | 9 | [Measurement data](09_measurement_data.ipynb) | chart times and other measurements: xbar and s charts, subgroups, I charts of monthly medians | 2 | 40 + 35 min |
+# | 10 | [Rare events](10_rare_events.ipynb) | chart cases between events (g chart) and time between events (t chart) | 2 | 40 + 35 min |
+# | 11 | [Baselines and limits](11_baselines_and_limits.ipynb) | choose baselines; freeze, recalculate or rebase limits; exclude points; handle seasons | 3 | 40 + 40 min |
+# | 12 | [Over-dispersion](12_overdispersion.ipynb) | recognise over-dispersion with big denominators; stratify first; Laney p′ and u′ or an I chart | 3 | 40 + 35 min |
 # | 13 | [Making Data Count for boards](13_making_data_count.ipynb) | read variation and assurance icons; rewrite a RAG report as SPC | 2 | 35 + 30 min |
 # | 14 | [Comparing units fairly](14_comparing_units.ipynb) | use a funnel plot instead of a league table | 3 | 35 + 30 min |
-# | 15 | [Targets and gaming](15_targets_and_gaming.ipynb) | recognise Goodhart's and Campbell's laws and gaming; use balancing measures and risk adjustment | 2 | 35 + 30 min |
+# | 15 | [Targets and gaming](15_targets_and_gaming.ipynb) | recognise Goodhart's and Campbell's laws and gaming; use balancing measures and risk adjustment | 2 | 40 + 30 min |
 # | 16 | [People and spread](16_people_and_spread.ipynb) | analyse stakeholders; involve patients; plan for sustainability and spread; report with SQUIRE | 1 | 40 + 30 min |
 # | 17 | [Your own data](17_your_own_data.ipynb) | import a messy export, chart it, and write its story (capstone) | 3 | 45 + 45 min |
 

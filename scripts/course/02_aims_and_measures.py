@@ -48,7 +48,7 @@
 # | kind | what it tells you | falls example | sepsis example |
 # |---|---|---|---|
 # | **outcome** | is the patient better off? (the aim) | falls per 1,000 occupied bed days | sepsis mortality |
-# | **process** | are we doing the things we believe lead to the outcome? | % of patients with a lying and standing blood pressure within 48 hours | % of screen-positive patients given antibiotics within 1 hour |
+# | **process** | are we doing the things we believe lead to the outcome? | % of patients with a lying and standing blood pressure within 24 hours of admission | % of screen-positive patients given antibiotics within 1 hour |
 # | **balancing** | are we causing a problem somewhere else? | pressure ulcers (patients moving less); use of bed rails | *C. difficile* infections, broad-spectrum antibiotic use |
 #
 # Process measures move first and tell the team whether a change is really being done; outcome
@@ -295,8 +295,8 @@ print(sizes.round(1).to_string())
 # - When the change you hope for is **large** compared with the limits: 25% to 85%, yes; 80% to 85%,
 #   no (the limits at 85% are ±24 points).
 # - When you will read the **chart over many months**, with the run-chart rules, rather than judge
-#   one month against another: a run of 8 months a little higher shows a change that no single
-#   month can.
+#   one month against another: a long run of months a little higher (module 5 says how long)
+#   shows a change that no single month can.
 # - When the sample is taken **the same way every month**, by a rule written in the plan (the first
 #   10 admissions after the 1st on each ward; or every 5th patient on the list from a random start),
 #   not the 20 easiest notes to find or the patients the auditor remembers: those give a **biased**

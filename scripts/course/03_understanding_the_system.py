@@ -116,7 +116,7 @@ qi.cause_effect_diagram("Falls at night on Holly ward", causes);
 # (Staff, Equipment, Medicines); each carries the causes listed in the cell above, from "Confusion or
 # delirium" to "Diuretics given in the evening".
 #
-# A fishbone is a list of **theories**, not of facts: it says where to look. Nineteen possible
+# A fishbone is a list of **theories**, not of facts: it says where to look. Eighteen possible
 # causes is too many to act on at once. Which of them matter most? That is a question for data.
 
 # %% [markdown]
@@ -174,7 +174,7 @@ print(table[["category", "count", "percent", "cumulative_percent", "vital_few"]]
 
 # %% [markdown]
 # Three of the seven causes account for 81% of Holly's falls: toileting, confusion, and low blood
-# pressure on standing. The fishbone had nineteen theories; the data say where to start. (The 80% is
+# pressure on standing. The fishbone had eighteen theories; the data say where to start. (The 80% is
 # a convention, not a law: look at the bars, not only at the line.)
 
 # %% [markdown]

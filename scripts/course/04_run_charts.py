@@ -114,9 +114,9 @@ rc.plot(figsize=(8, 3.5), title="Ash ward: falls per 1,000 occupied bed days");
 
 # %% [markdown]
 # **Chart description:** the same run chart with the median frozen on April 2021 to October 2022
-# (11.1, dashed orange: a signal), a dash-dot goal line at 7.8, and a dotted vertical line at
-# November 2022 labelled "Falls bundle starts on Ash and Cedar". After that line every point is
-# below the median.
+# (11.1, dashed orange: a signal), a dash-dot goal line at 7.8, a dotted vertical line where the
+# baseline ends, and a note with an arrow to November 2022, "Falls bundle starts on Ash and
+# Cedar". From November 2022 every point is below the median.
 #
 # The baseline median is 11.1. From November 2022 all 17 months are below it, and 15 of them are
 # below the goal of 7.8. Module 5 shows how to decide, with rules rather than by eye, that this is a

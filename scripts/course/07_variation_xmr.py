@@ -7,7 +7,7 @@
 # | | |
 # |---|---|
 # | **Level** | 2 (practitioner) |
-# | **Time** | about 40 minutes (and about 40 minutes for the exercise) |
+# | **Time** | about 40 minutes, and about 40 minutes for the [exercise](../exercises/07_variation.ipynb) |
 # | **Prerequisites** | [Module 4, Run charts](04_run_charts.ipynb) and [Module 5, Run-chart rules](05_run_chart_rules.ipynb) |
 # | **Measure used** | monthly A&E four-hour performance (%) of one trust, T07 (`ed_four_hour`); *C. difficile* infections per 100,000 bed days (`cdiff`) |
 #

@@ -7,7 +7,7 @@
 # | | |
 # |---|---|
 # | **Level** | 2 (practitioner) |
-# | **Time** | about 40 minutes (and about 35 minutes for the exercise) |
+# | **Time** | about 40 minutes, and about 35 minutes for the [exercise](../exercises/08_choosing_the_chart.ipynb) |
 # | **Prerequisites** | [Module 7, Understanding variation](07_variation_xmr.ipynb) (the XmR chart) |
 # | **Measures used** | sepsis antibiotics within 1 hour, % (`sepsis_antibiotics`); falls per 1,000 bed days (`ward_falls`); *C. difficile* cases (`cdiff`) |
 #

@@ -7,7 +7,7 @@
 # | | |
 # |---|---|
 # | **Level** | 2 (practitioner) |
-# | **Time** | about 40 minutes (and about 35 minutes for the exercise) |
+# | **Time** | about 40 minutes, and about 35 minutes for the [exercise](../exercises/09_measurement_data.ipynb) |
 # | **Prerequisites** | [Module 7, Understanding variation](07_variation_xmr.ipynb) (the XmR chart) and [Module 8, Choosing the chart](08_choosing_the_chart.ipynb) |
 # | **Measures used** | stroke door-to-needle minutes, one row per patient (`door_to_needle`); days from request to outpatient CT scan, one row per scan (`ct_waits`) |
 #

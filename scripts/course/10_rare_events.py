@@ -7,7 +7,7 @@
 # | | |
 # |---|---|
 # | **Level** | 2 (practitioner) |
-# | **Time** | about 40 minutes (and about 35 minutes for the exercise) |
+# | **Time** | about 40 minutes, and about 35 minutes for the [exercise](../exercises/10_rare_events.ipynb) |
 # | **Prerequisites** | [Module 8, Choosing the chart](08_choosing_the_chart.ipynb) (the c chart) |
 # | **Measures used** | hospital-acquired pressure ulcers, category 2 and above, in a care of older people directorate: the date of each one (`pressure_ulcer_dates`); surgical site infections after caesarean section: every operation in order (`caesarean_ssi`) |
 #
@@ -119,7 +119,7 @@ t.plot(figsize=(8, 3.5), title="Days between pressure ulcers (t chart)",
 
 # %% [markdown]
 # **Chart description:** a t chart of the days between pressure ulcers, April 2021 to March 2024,
-# limits frozen on the first year: gaps of 0 to about 30 days before April 2022, then longer gaps,
+# limits frozen on the first year: gaps of 1 to about 25 days before April 2022, then longer gaps,
 # three of them (104, 70 and 67 days) above the upper limit of 59 days, and a long run above the
 # centre line at the end; short gaps still occur after the bundle.
 
@@ -184,8 +184,8 @@ print(f"infections since the bundle: {len(after)}; gaps above the upper limit: {
 # How unusual is a gap above the g chart's upper limit? Less unusual than a point above an I
 # chart's upper limit. Because the counts
 # are so skewed, even an unchanged process puts **about 2 in 100 gaps** above the upper limit by
-# chance (not 1 or 2 in 1,000 as on a chart of symmetrical data; here that would be about one of
-# the 60 baseline gaps). So one long gap is a reason to look, and several, as here, are stronger
+# chance, not 1 or 2 in 1,000 as on a chart of symmetrical data: among the 60 baseline gaps, about
+# one would be expected above it. So one long gap is a reason to look, and several, as here, are stronger
 # evidence that the infection risk has really fallen.
 #
 # (The grey icon and "Common cause variation" in the chart's heading describe only the **latest**

@@ -7,7 +7,7 @@
 # | | |
 # |---|---|
 # | **Level** | 3 (analyst) |
-# | **Time** | about 40 minutes (and about 40 minutes for the exercise) |
+# | **Time** | about 40 minutes, and about 40 minutes for the [exercise](../exercises/11_baselines_and_limits.ipynb) |
 # | **Prerequisites** | [Module 7, Understanding variation](07_variation_xmr.ipynb), [Module 8, Choosing the chart](08_choosing_the_chart.ipynb) and [Module 9, Measurement data](09_measurement_data.ipynb) |
 # | **Measures used** | falls per 1,000 bed days on Ash ward (`ward_falls`); *C. difficile* per 100,000 bed days (`cdiff`); staff sickness absence (`staff_sickness`) |
 #

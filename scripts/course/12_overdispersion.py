@@ -7,7 +7,7 @@
 # | | |
 # |---|---|
 # | **Level** | 3 (analyst) |
-# | **Time** | about 40 minutes (and about 35 minutes for the exercise) |
+# | **Time** | about 40 minutes, and about 35 minutes for the [exercise](../exercises/12_overdispersion.ipynb) |
 # | **Prerequisites** | [Module 8, Choosing the chart](08_choosing_the_chart.ipynb) (p charts), [Module 9, Measurement data](09_measurement_data.ipynb) and [Module 11, Baselines and limits](11_baselines_and_limits.ipynb) (seasonality) |
 # | **Measure used** | A&E four-hour performance: attendances and 4-hour breaches of 30 trusts, monthly, and their national total (`ed_four_hour`) |
 #

@@ -179,7 +179,8 @@ plt.show()
 # special?", not "has this process been stable?". Read the whole chart:
 
 # %%
-charts["Sickness absence (%)"].plot(figsize=(8, 3.5), title="Sickness absence (%), trust-wide", label_signals=False);
+charts["Sickness absence (%)"].plot(figsize=(8, 3.5), title="Sickness absence (%), trust-wide",
+                                     y_label="% of working days lost", label_signals=False);
 
 # %% [markdown]
 # **Chart description:** XmR chart of trust-wide sickness absence, April 2021 to March 2024, mean
@@ -316,7 +317,7 @@ for target in [70, 76, 78, 95]:
 # > ***C. difficile* cases.** About 6 a month, with one outbreak on one ward in February 2023 (23
 # > cases, investigated and closed). No special cause since. The threshold of 6 a month is hit or
 # > miss: some months will exceed it by chance. *Next:* no action from the board; the infection
-# > prevention team reports any month above 14 (the upper limit) straight away.
+# > prevention team reports any month of 14 cases or more (above the upper limit of 13.7) straight away.
 #
 # **Try it:** write the same three answers for the sepsis indicator, then for A&E.
 

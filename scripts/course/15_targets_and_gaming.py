@@ -193,7 +193,7 @@ plt.show()
 
 # %% [markdown]
 # **Chart description:** two p charts in two parts, April 2022 to March 2024. Left: re-attendances
-# within 7 days, centre line 6.8% of discharged patients before April 2023 and 9.8% after (limits
+# within 7 days, centre line 6.7% of discharged patients before April 2023 and 9.8% after (limits
 # about 1.5% to 12% before, 4% to 16% after). Right: short-stay admissions, centre line 18.2% of
 # admitted patients before and 30.6% after. Both step up at the start of the regime and stay up;
 # each part is stable inside its own limits.

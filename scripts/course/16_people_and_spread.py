@@ -51,7 +51,7 @@ warnings.formatwarning = lambda msg, cat, *args, **kwargs: f"{cat.__name__}: {ms
 # ## 2. Stakeholder analysis
 #
 # A **stakeholder** is anyone who affects, or is affected by, the change. A stakeholder analysis
-# lists them and places each on a **power/interest grid** (Mendelow 1991; the NHS QSIR programme
+# lists them and places each on a **power/interest grid** (Mendelow 1981; the NHS QSIR programme
 # uses it): how much power they have over the change, and how interested in it they are. The
 # quarter decides how you work with them:
 #
@@ -282,8 +282,8 @@ baseline.plot(facet_cols=4, figsize=(12, 5), title="Falls per 1,000 bed days, by
 # ## Sources
 #
 # - NHS Improvement and partners (2016). *Developing People – Improving Care* (Conditions 2 and 3).
-# - Mendelow A (1991). Environmental scanning: the impact of the stakeholder concept. *Proceedings
-#   of the 2nd International Conference on Information Systems*, Cambridge, MA (the power/interest
+# - Mendelow AL (1981). Environmental scanning: the impact of the stakeholder concept. *Proceedings
+#   of the 2nd International Conference on Information Systems* (ICIS 1981), Cambridge, MA, paper 20 (the power/interest
 #   grid); NHS England and NHS Improvement, *Quality, Service Improvement and Redesign (QSIR)
 #   tools: stakeholder analysis*.
 # - Langley GJ, Moen RD, Nolan KM, Nolan TW, Norman CL, Provost LP (2009). *The Improvement Guide*,

@@ -165,11 +165,14 @@ class TestChoices:
         messy_app.parts.value = ""
         assert messy_app.error is None and messy_app.cc is not None
 
-    def test_part_not_in_the_data_gets_the_library_message(self, messy_app):
+    def test_part_not_in_the_data_names_the_nearest_months_in_chart_words(self, messy_app):
         messy_app.parts.value = "2022-11-15"
-        with pytest.raises(qi.QIValueError) as info:
-            qi.control_chart(messy_app.data, x=X, y=Y, n=N, chart="u", part=[pd.Timestamp("2022-11-15")])
-        assert messy_app.error == for_app(str(info.value))
+        assert messy_app.error == (
+            "'New part from' has '2022-11-15', which is not a time of the chart: it must be one of the values of "
+            "the time column, which runs from Apr 2022 to Mar 2024. The nearest are Nov 2022 and Dec 2022: write "
+            "one of them as the chart shows it."
+        )
+        assert "Timestamp" not in messy_app.error
 
     def test_chart_type_improvement_and_target(self, messy_app):
         messy_app.chart.value = "run"
@@ -189,9 +192,9 @@ class TestChoices:
         content = b"month,ward,falls\n2024-01-01,Ash,3\n2024-02-01,Ash,4\n2024-03-01,Ash,2\n"
         app.load_file("falls.csv", content)
         app.y.value = "ward"
-        with pytest.raises(qi.QIToolsError) as info:
-            qi.suggest_chart(app.data, y="ward", x="month")
-        assert app.error == str(info.value)
+        with pytest.raises(qi.QIToolsError) as info:  # rows numbered as in the file (line 2 is the first row)
+            qi.suggest_chart(qi.io.numbered_as_in_file(app.data), y="ward", x="month")
+        assert app.error == for_app(str(info.value)) and "rows 2, 3, 4" in app.error and "pd." not in app.error
         assert app.controls.layout.display == ""  # the columns stay, to choose another
 
     def test_facet(self):
@@ -529,6 +532,20 @@ class TestGuessColumns:
     def test_no_numbers(self):
         df = pd.DataFrame({"name": ["a", "b"], "note": ["x", "y"]})
         assert ui._guess_columns(df) == {"x": None, "y": "name", "n": None, "facet": None}
+
+    def test_a_measurement_is_not_charted_as_a_numerator_of_patients(self):
+        # audit: a UTF-16 export "Délai médian (min)" + "Patients" was guessed as a P' chart of minutes
+        # out of patients (centre 7.18); a measurement or a rate is a measure on its own
+        df = pd.DataFrame(
+            {
+                "Date": pd.date_range("2022-04-01", periods=3, freq="MS"),
+                "Délai médian (min)": [231.0, 250, 240],
+                "Patients": [3200.0, 3300, 3100],
+            }
+        )
+        assert ui._guess_columns(df) == {"x": "Date", "y": "Délai médian (min)", "n": None, "facet": None}
+        df = df.rename(columns={"Délai médian (min)": "Median wait (mins)"})
+        assert ui._guess_columns(df)["y"] == "Median wait (mins)"
 
 
 @pytest.mark.parametrize(

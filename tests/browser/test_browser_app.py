@@ -121,6 +121,19 @@ class TestUploadTheMessyExport:
         assert_no_script_errors(page)
 
 
+class TestOldExcelExport:
+    def test_an_xls_export_is_charted(self, page: Any, workshop_app: WorkshopServer, artifacts: Path) -> None:
+        """An Excel 97-2003 export (title row, 'n/a', total row) through the upload button."""
+        xls = Path(__file__).resolve().parents[1] / "data" / "exports" / "ward_falls.xls"
+        open_app(page, workshop_app)
+        upload(page, xls)
+        wait_for_text(page, READING, "24 points from Apr 2022 to Mar 2024", "after the .xls upload")
+        assert "ward_falls.xls: 24 rows" in page.inner_text(".qi-read-info")
+        assert page.locator(".qi-sheet select").input_value() == "Falls"
+        screenshot(page, artifacts, "app_xls_export")
+        assert_no_script_errors(page)
+
+
 class TestPDSAProject:
     def test_the_course_project_marks_its_cycles_in_the_reading_and_the_report(
         self, page: Any, workshop_app: WorkshopServer, artifacts: Path

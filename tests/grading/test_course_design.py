@@ -343,3 +343,28 @@ def test_the_readme_curriculum_table_agrees_with_the_modules_and_exercises():
             continue
         exercise = SOURCES / f"{path.stem.replace('_xmr', '')}.ipynb"
         assert re.findall(r"\d+", _header_field(exercise, "Time"))[:1] == said[1:], f"{exercise.name}: time"
+
+
+def test_the_course_index_agrees_with_the_readme_curriculum_table():
+    """Start here's table of modules promises a level and 'module + exercise' minutes for each: the same
+    as the README's table (and so as the module and exercise headers, checked above)."""
+    table = _curriculum_table()
+    cells = _cells(NOTEBOOKS / "00_start_here.ipynb")
+    index = "".join(_source(c) for c in cells if c["cell_type"] == "markdown")
+    rows = re.findall(r"^\| (\d+) \| \[[^\]]+\]\((\d\d)_[^)]+\.ipynb\) \| [^|]+ \| (\d) \| ([^|]+?) min \|", index, flags=re.M)
+    assert len(rows) == len(table) - 1, "Start here lists every module 01-17 once"
+    for number, num, level, minutes in rows:
+        assert int(number) == int(num)
+        assert (level, re.findall(r"\d+", minutes)) == (table[num][0], re.findall(r"\d+", table[num][1])), (
+            f"module {num}: Start here says level {level}, {minutes} min; the README says level {table[num][0]}, "
+            f"{table[num][1]} min"
+        )
+
+
+@pytest.mark.parametrize("path", TEACHING, ids=[p.stem for p in TEACHING])
+def test_no_module_needs_a_module_of_a_higher_level(path):
+    """Start here promises that 'a module never needs a module of a higher level than its own'."""
+    levels = {p.name[:2]: _header_field(p, "Level")[:1] for p in TEACHING}
+    prerequisites = re.findall(r"\]\((\d\d)_[^)]+\.ipynb\)", _header_field(path, "Prerequisites"))
+    higher = [n for n in prerequisites if levels[n] > levels[path.name[:2]]]
+    assert not higher, f"{path.name} (level {levels[path.name[:2]]}) needs module(s) {higher} of a higher level"

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from _grading_procs import started_by_another_run
 
 from qitools.grading import grade
 from qitools.grading.sandbox import GradingIsolationWarning, isolation
@@ -200,6 +201,20 @@ for _ in range(256):
     blocks.append(np.empty(2**28, dtype=np.uint8))
 """
 
+# Writes 16 MiB blocks into its folder and /tmp until a write fails (at most 2 GiB each): in the
+# sandbox its folders are private and small, so the coach's disk does not fill.
+DISK = r"""
+import os, tempfile
+block = b"\0" * 2**24
+for folder in (".", tempfile.gettempdir()):
+    for i in range(128):
+        try:
+            with open(os.path.join(folder, f"fill{i}"), "wb") as f:
+                f.write(block)
+        except OSError:
+            break
+"""
+
 WRITE_OUTSIDE = r"""
 import os, pathlib
 for path in {targets!r}:
@@ -250,7 +265,7 @@ def _alive(marker: str) -> list[str]:
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
         except OSError:
             continue
-        if marker.encode() in cmdline or b"qitools.grading._learner" in cmdline:
+        if marker.encode() in cmdline or (b"qitools.grading._learner" in cmdline and not started_by_another_run(pid)):
             found.append(pid)
     return found
 
@@ -308,6 +323,7 @@ def hostile(tmp_path_factory):
         "fork_loop": ("solution", FORK_LOOP.replace("{marker}", MARKER)),
         "output_100_mb": ("solution", OUTPUT),
         "memory_hog": ("solution", MEMORY),
+        "disk_filler": ("solution", DISK),
         "write_outside": ("blank", WRITE_OUTSIDE.replace("{targets!r}", repr(targets))),
         "network": ("blank", NETWORK.replace("{port}", str(server.port))),
     }
@@ -319,6 +335,21 @@ def hostile(tmp_path_factory):
               "outside": _tree_hash(outside.parent)}  # fmt: skip
     work = root / "work"
     work.mkdir()
+    peak = {"bytes": 0}
+    watching = threading.Event()
+
+    def watch():  # how much the notebooks' folders take on the coach's disk while they run
+        while not watching.wait(0.1):
+            used = 0
+            for p in work.rglob("*"):
+                try:
+                    used += p.lstat().st_size
+                except OSError:
+                    pass
+            peak["bytes"] = max(peak["bytes"], used)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     old_cwd = os.getcwd()
     os.chdir(ROOT)  # the coach works from the course folder: the hunter's best starting point
     try:
@@ -327,6 +358,8 @@ def hostile(tmp_path_factory):
     finally:
         os.chdir(old_cwd)
         server.close()
+        watching.set()
+        watcher.join()
     alive_at_return = _alive(MARKER)
     book.to_csv(gradebook)
     written = gradebook.read_bytes()
@@ -341,6 +374,7 @@ def hostile(tmp_path_factory):
         "before": before,
         "after": after,
         "connections": server.connections,
+        "disk_peak": peak["bytes"],
         "work": work,
         "questions": [q for q, _ in book.exercises[EXERCISE]["questions"]],
     }
@@ -351,7 +385,7 @@ def _scores(row, questions):
 
 
 CHEATS = ["hunter", "patch_checks", "forge_results", "forge_and_break", "detached_child", "write_outside", "network"]
-DISRUPTIONS = ["fork_loop", "output_100_mb", "memory_hog"]
+DISRUPTIONS = ["fork_loop", "output_100_mb", "memory_hog", "disk_filler"]
 
 
 @needs_sandbox
@@ -394,6 +428,13 @@ def test_no_process_outlives_the_grading(hostile):
     assert _alive(MARKER) == []
     assert not hostile["gradebook_changed"], "something rewrote the gradebook after grading"
     assert list(hostile["work"].iterdir()) == [], "the temporary folders are removed"
+
+
+@needs_sandbox
+def test_a_notebook_cannot_fill_the_coach_disk(hostile):
+    """The disk filler writes until refused (up to 4 GiB); the notebooks' folders on the coach's disk
+    never held more than the qitools copy and the notebooks (a few MB)."""
+    assert hostile["disk_peak"] < 100 * 2**20, f"{hostile['disk_peak'] / 2**20:.0f} MiB on the coach's disk"
 
 
 @needs_sandbox

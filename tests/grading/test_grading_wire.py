@@ -190,3 +190,23 @@ class TestSameVerdicts:
             assert checks.judge("points_outside", roundtrip(answer), *args, limits=(4, 8)) == checks.judge(
                 "points_outside", answer, *args, limits=(4, 8)
             )
+
+
+@pytest.mark.parametrize("field", ["collections", "texts"])
+def test_counts_claimed_by_the_learner_side_are_bounded(field):
+    """The learner's side says how many collections and texts an Axes has; a forged count of a
+    billion must not make the coach's process build a billion-item list (8 GB, minutes)."""
+    data = {"__qitools__": "axes", "lines": [], "collections": 0, "texts": 0, "text_at": []}
+    data[field] = 10**9
+    got = decode(data)
+    assert isinstance(got, Opaque)
+    data[field] = 3  # an honest count still arrives
+    if field == "texts":
+        data["text_at"] = [[1.0, None]] * 3
+    assert len(getattr(decode(data), field)) == 3
+
+
+def test_a_table_cannot_claim_rows_it_does_not_send():
+    """A table with no columns and a forged number of rows is not a table (judges would loop over it)."""
+    got = decode({"__qitools__": "table", "columns": [], "dtypes": [], "rows": 10**12, "values": []})
+    assert isinstance(got, Opaque)

@@ -265,7 +265,7 @@ def test_history_overdue_and_names(tmp_path, capsys, project):
     code, out, _ = run(capsys, "history", path, "C10")
     lines = out.splitlines()
     assert "Sam Patel  changed cycle C10 (version 2): observations, due date" in lines[0]
-    assert "    observations: '' -> 'Audit booked'" in lines
+    assert '    observations: (empty) -> "Audit booked"' in lines
     assert "Jo Bloggs  changed cycle C10 (version 3): problems" in lines[-2]
     code, out, _ = run(capsys, "overdue", path)
     assert code == 0 and out.startswith("C10  Bay tagging: due 2024-12-20 (") and "no Act decision yet" in out
@@ -322,3 +322,38 @@ def test_draw_png_and_svg(tmp_path, capsys, project):
     ]  # fmt: skip
     code, _, err = run(capsys, "draw", path, str(tmp_path / "chart.jpg"))
     assert code == 2 and "must be a .png or .svg file" in err
+
+
+def test_draw_all_skips_a_measure_without_data_and_says_so(tmp_path, capsys, project):
+    """`draw --what all` used to stop at a measure with no data yet, after writing the first chart."""
+    path = str(tmp_path / "team.pdsa")
+    with qi.pdsa.open(path) as s:
+        s.add_project(project)
+        s.put_data("falls.csv", qi.pdsa.example_data())
+        import dataclasses
+
+        s.put(dataclasses.replace(s.load().measure("M1"), dataset="falls.csv"))
+        s.put(qi.pdsa.Measure("Risk assessments within 6 hours", kind="process", x="month", y="assessed"))
+    code, out, err = run(capsys, "draw", path, str(tmp_path / "falls.png"), "--what", "all")
+    written = sorted(p.name for p in tmp_path.glob("falls*.png"))
+    assert code == 0 and written == ["falls-chart-M1.png", "falls-drivers.png", "falls-ramps.png"], err
+    assert [line.rsplit("/", 1)[-1] for line in out.splitlines()] == [
+        "falls-chart-M1.png", "falls-ramps.png", "falls-drivers.png"
+    ]  # fmt: skip
+    new_id = qi.pdsa.open(path, readonly=True).load().measures[-1].id
+    assert f"note: No chart of {new_id} (Risk assessments within 6 hours): no data is kept for it yet" in err
+    assert f"qitools pdsa update-measure {path} {new_id} --dataset FILE" in err
+
+
+def test_draw_writes_nothing_when_one_picture_cannot_be_drawn(tmp_path, capsys, project):
+    path = str(tmp_path / "team.pdsa")
+    with qi.pdsa.open(path) as s:
+        s.add_project(project)
+        import dataclasses
+
+        s.put_data("falls.csv", qi.pdsa.example_data())
+        s.put(dataclasses.replace(s.load().measure("M1"), dataset="falls.csv"))  # drawn first ...
+        s.put(qi.pdsa.Measure("Falls with harm", x="month", y="falls", dataset="missing.csv"))  # ... this cannot be
+    code, _, err = run(capsys, "draw", path, str(tmp_path / "falls.png"), "--what", "all")
+    assert code == 2 and "missing.csv" in err
+    assert list(tmp_path.glob("falls*")) == []  # not M1's chart, the ramps or the drivers without the rest

@@ -69,6 +69,12 @@ class TestDrawRamps:
         assert [len(s.get_offsets()) for s in ax.collections] == [1]
 
 
+def links(ax):
+    from qitools.pdsa.draw import LINK_GID
+
+    return [p for p in ax.patches if p.get_gid() == LINK_GID]
+
+
 class TestDrawDriverDiagram:
     def test_every_node_and_link(self, project):
         fig, ax1 = plt.subplots()
@@ -77,15 +83,31 @@ class TestDrawDriverDiagram:
         texts = [t.get_text().replace("\n", " ") for t in ax.texts]
         assert texts[-4:] == ["Aim", "Primary drivers", "Secondary drivers", "Change ideas"]
         assert "Bay tagging" in texts and any(t.startswith("Reduce inpatient falls") for t in texts)
-        lines = ax.get_lines()
+        lines = links(ax)
         # aim->P (2), P->S (4), S->idea (4) and one dashed extra link (CI3 also acts on S1)
         assert len(lines) == 11 and sum(ln.get_linestyle() == "--" for ln in lines) == 1
+
+    def test_links_touch_the_boxes_they_join(self, project):
+        """The links ended 0.42 of a column from each box's centre: short boxes floated apart from them."""
+        fig, ax = plt.subplots(figsize=(11, 6))
+        qi.pdsa.draw_driver_diagram(project, ax=ax)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        boxes = [t.get_bbox_patch().get_window_extent(renderer) for t in ax.texts if t.get_bbox_patch()]
+        drawn = [*ax.get_lines(), *links(ax)]  # whatever draws them
+        assert len(drawn) == 11
+        for link in drawn:
+            path = link.get_path().transformed(link.get_transform())  # in display coordinates
+            for end in (path.vertices[0], path.vertices[-1]):
+                gap = min(max(b.x0 - end[0], end[0] - b.x1, b.y0 - end[1], end[1] - b.y1, 0) for b in boxes)
+                assert gap < 1.5, (end, gap)  # within a pixel or so of a box's edge
+        plt.close(fig)
 
     def test_ideas_without_drivers_hang_from_the_aim(self):
         p = qi.pdsa.Project("x")
         p.add(qi.pdsa.ChangeIdea("Loose idea"))
         ax = qi.pdsa.draw_driver_diagram(p)
-        assert "Loose idea" in [t.get_text() for t in ax.texts] and len(ax.get_lines()) == 1
+        assert "Loose idea" in [t.get_text() for t in ax.texts] and len(links(ax)) == 1
 
 
 @pytest.mark.skipif(not FALLS_PROJECT.exists(), reason="datasets/pdsa_falls_project.json is not there yet")

@@ -150,3 +150,36 @@ class TestPlotLeagueTable:
         qi.funnel_plot(unit=UNITS, y=Y, n=N).plot(ax=left)
         qi.league_table(unit=UNITS, y=Y, n=N, n_sims=200).plot(ax=right)
         assert left.get_title(loc="left") == "Funnel plot" and right.get_title(loc="left").startswith("League table")
+
+
+def test_module_14_funnels_keep_names_and_legend_apart():
+    """Module 14's A&E funnel (27 of 30 trusts beyond the limits for chance alone, two funnels side by
+    side) wrote names over one another ('T02T21T13') and its legend over units; the readmissions
+    funnel ran five names into one ('T1T1T0T0T145')."""
+    import itertools
+
+    import matplotlib.pyplot as plt
+
+    ed = qi.datasets.load("ed_four_hour")
+    ed = ed[ed["month"] == "2024-03-01"].assign(within=lambda d: d["attendances"] - d["breaches"])
+    chance = qi.funnel_plot(ed, unit="trust", y="within", n="attendances", multiply=100)
+    widened = qi.funnel_plot(ed, unit="trust", y="within", n="attendances", multiply=100, overdispersion="additive")
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+    chance.plot(ax=axes[0])
+    widened.plot(ax=axes[1])
+    fig.tight_layout()
+    readmissions = qi.datasets.load("readmissions_by_trust")
+    fig2, ax3 = plt.subplots(figsize=(8, 4))
+    qi.funnel_plot(readmissions, unit="trust", y="readmissions", n="discharges", multiply=100).plot(ax=ax3)
+    for ax in [*axes, ax3]:
+        renderer = ax.figure.canvas.get_renderer()
+        ax.figure.draw(renderer)
+        names = [(t.get_text(), t.get_window_extent(renderer)) for t in ax.texts if t.get_visible()]
+        assert names, "units beyond the limits are named"
+        crowded = [(a, b) for (a, ba), (b, bb) in itertools.combinations(names, 2)
+                   if min(ba.x1, bb.x1) - max(ba.x0, bb.x0) > 0.5 and min(ba.y1, bb.y1) - max(ba.y0, bb.y0) > 0.5]  # fmt: skip
+        assert crowded == []
+        legend = ax.get_legend().get_window_extent(renderer)
+        assert legend.x0 >= ax.get_window_extent(renderer).x1, "the legend lies outside the plot"
+    # where there is room, every unit beyond the 99.8% limits is named
+    assert {"T017", "T058", "T093", "T121", "T140"} <= {t.get_text() for t in ax3.texts}

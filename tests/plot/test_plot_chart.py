@@ -521,3 +521,25 @@ class TestHelpers:
         roles = ("centre", "centre_runs", "two_sigma", "target", "annotation")
         assert len({str(LINESTYLES[r]) for r in roles}) == len(roles)
         assert FONT_SIZES["annotation"] >= MIN_FONT_SIZE
+
+
+def test_value_labels_do_not_overlap_after_a_layout_shrinks_the_axes():
+    """Small charts in a grid, then fig.tight_layout(): the right-edge labels are placed when drawn,
+    from the plot's height then (module 13: 'UCL 87.1' over 'Target 85.0')."""
+    import matplotlib.pyplot as plt
+
+    y = [59, 53, 61, 52, 62, 51, 58, 54, 57, 69, 75, 71, 81, 77, 95, 87, 86, 86, 86, 88, 87, 87, 89, 84]
+    cc = qi.control_chart(y=y, chart="i", rules="mdc", improvement="increase", target=85)
+    fig, axes = plt.subplots(3, 2, figsize=(10, 7.5))
+    for ax in axes.flat[:5]:
+        cc.plot(ax=ax, title="Sepsis 1 hour (%)", subtitle="", label_signals=False, y_label="")
+    fig.tight_layout()
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in axes.flat[:5]:
+        labels = [t for t in ax.texts if t.get_gid() == "qi-value-label"]
+        assert len(labels) == 4
+        centres = sorted((t.get_window_extent(renderer).y0 + t.get_window_extent(renderer).y1) / 2 for t in labels)
+        line = 1.2 * labels[0].get_fontsize() * fig.dpi / 72  # a line of text and a little space, in pixels
+        assert min(b - a for a, b in zip(centres, centres[1:])) >= line, "two value labels touch"
+    plt.close(fig)

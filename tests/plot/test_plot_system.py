@@ -204,6 +204,46 @@ class TestParetoChart:
         assert ax.get_ylabel() == "Count"
 
 
+class TestParetoOnTheCourseData:
+    """Module 3's Pareto charts of Holly ward's falls (7 causes, long names), drawn as the module draws
+    them: alone, and night and day side by side. The audit found the slanted labels wrapped onto two
+    lines, so that one label's second line read on into the next ("on standing Unsafe footwear"),
+    and small counts drawn inside bars too short for them."""
+
+    @pytest.fixture
+    def incidents(self):
+        return qi.datasets.load("falls_incidents")
+
+    @staticmethod
+    def _check(ax):
+        fig = ax.figure
+        renderer = fig.canvas.get_renderer()
+        fig.draw(renderer)
+        for t in ax.get_xticklabels():
+            if t.get_text() and t.get_rotation() not in (0, 90):
+                assert "\n" not in t.get_text(), f"a slanted label on two lines: {t.get_text()!r}"
+        bars = {round(p.get_x() + p.get_width() / 2): p.get_window_extent(renderer) for p in ax.patches
+                if p.get_gid() == "qi-pareto-bar"}  # fmt: skip
+        for t in ax.texts:
+            if t.get_gid() != "qi-pareto-count":
+                continue
+            bb, bar = t.get_window_extent(renderer), bars[round(t.xy[0])]
+            inside = bb.y1 <= bar.y1 + 0.5 and bb.y0 >= bar.y0 - 0.5
+            above = bb.y0 >= bar.y1 - 0.5
+            assert inside or above, f"the count {t.get_text()} crosses the top of its bar"
+
+    def test_all_falls(self, incidents):
+        self._check(qi.pareto_chart(incidents, category="cause", title="Holly ward: falls by main cause"))
+
+    def test_night_and_day_side_by_side(self, incidents, plt):
+        fig, axes = plt.subplots(1, 2, figsize=(12, 5))
+        for ax, shift in zip(axes, ["night", "day"]):
+            qi.pareto_chart(incidents[incidents["shift"] == shift], category="cause", ax=ax, title=shift)
+        fig.tight_layout()
+        for ax in axes:
+            self._check(ax)
+
+
 class TestCauseEffectDiagram:
     def test_every_cause_appears_as_text(self):
         ax = qi.cause_effect_diagram("Falls on Ward 7", CAUSES_6X6)
@@ -410,6 +450,38 @@ def _crossings(ax, lines=None) -> int:
                 blo, bhi = sorted((by0, by1))
                 n += int(lo + 0.5 < bx0 < hi - 0.5 and blo + 0.5 < ay0 < bhi - 0.5)
     return n
+
+
+def _collinear_verticals(ax, near: float = 14.0) -> list[tuple[int, int]]:
+    """Pairs of arrows with vertical runs on the same line that overlap or nearly meet (within
+    ``near``): drawn like that, two arrows read as one line joining their shapes. (Arrows into the
+    same shape share their last run on purpose.)"""
+    runs, ends = [], {}
+    for k, line in enumerate(ax.lines):
+        xs, ys = line.get_xdata(), line.get_ydata()
+        ends[k] = (round(xs[-1], 1), round(ys[-1], 1))
+        runs += [(k, xs[i], *sorted((ys[i], ys[i + 1]))) for i in range(len(xs) - 1) if xs[i] == xs[i + 1]]
+    return sorted({(a, b) for (a, xa, lo_a, hi_a), (b, xb, lo_b, hi_b) in itertools.combinations(runs, 2)
+                   if a != b and ends[a] != ends[b] and abs(xa - xb) < 1 and lo_a < hi_b + near and lo_b < hi_a + near})  # fmt: skip
+
+
+def test_module_3_night_toileting_map_keeps_its_branches_apart():
+    """Module 3's map: 'Call bell in reach?' sends its "No" down, and 'Nurse stays until back in bed?',
+    right under it, sent its "Yes" up on the same vertical line, so the map seemed to join the two
+    decisions. The upward branch now leaves right of the one coming down."""
+    steps = [
+        {"step": "Call bell in reach?", "kind": "decision", "no": "Gets up and walks alone"},
+        "Presses the call bell",
+        {"step": "Wait for a nurse", "kind": "delay", "wait": "median 9 minutes at night"},
+        {"step": "Waits for the nurse?", "kind": "decision", "no": "Gets up and walks alone"},
+        "Nurse walks with the patient to the toilet",
+        {"step": "Nurse stays until back in bed?", "kind": "decision", "yes": "end"},
+        "Gets up and walks alone",
+    ]
+    ax = qi.process_map(steps, start="Patient wakes needing the toilet", end="Back in bed")
+    assert _collinear_verticals(ax) == []
+    assert _text_vs_shapes(ax) == []
+    assert _overlaps(ax, 100) == []
 
 
 class TestProcessMapNext:

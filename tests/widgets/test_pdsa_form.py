@@ -65,7 +65,7 @@ class TestNewCycle:
         fill(form, objective="x", start_date=dt.date(2024, 9, 7), end_date=dt.date(2024, 9, 1), results="Fine")
         assert form.submit() is None
         assert "does not say which change idea it tests" in form.messages["change_idea"].value
-        assert "ended (end_date 2024-09-01) before it started" in form.messages["end_date"].value
+        assert "ended (end date 2024-09-01) before it started (start date 2024-09-07)" in form.messages["end_date"].value
         assert "has no prediction" in form.messages["predictions"].value  # a warning, in amber
         assert "#a35a00" in form.messages["predictions"].value and "#b2182b" in form.messages["end_date"].value
         assert "Not saved</b>: 2 problems" in form.status.value
@@ -315,3 +315,44 @@ class TestRecordForms:
     def test_wrong_kind(self, target):
         with pytest.raises(qi.QIToolsError, match="`kind` must be 'aim', 'measure', 'driver' or 'change_idea'"):
             RecordForm(target, "cycle")
+
+
+class TestFormWords:
+    """The form speaks of its own fields and buttons: no Python names, no store.load()."""
+
+    @pytest.fixture
+    def two(self, tmp_path):
+        path = tmp_path / "team.pdsa"
+        with qi.pdsa.open(path, user="Setup") as s:
+            s.add_project(qi.pdsa.example_project())
+        mine, theirs = qi.pdsa.open(path, user="Alice"), qi.pdsa.open(path, user="Bob")
+        yield mine, theirs
+        mine.close()
+        theirs.close()
+
+    def test_a_stale_save_says_press_reload_and_lists_only_what_was_typed(self, two):
+        import dataclasses
+
+        mine, theirs = two
+        form = PDSAForm(mine, cycle="C10", today=TODAY)
+        assert form.fields["objective"].value and form.fields["start_date"].value == dt.date(2024, 11, 4)
+        fill(form, end_date=dt.date(2024, 11, 30), what_happened="Alice: audit done")
+        theirs.put(dataclasses.replace(theirs.load().cycle("C10"), observations="Bob's note"))
+        assert form.submit() is None
+        status = form.status.value
+        assert "Press Reload to see their version" in status and "store.load()" not in status
+        typed = status.split("What you typed", 1)[1]
+        assert "<b>Ended</b>: 2024-11-30" in typed and "<b>What happened</b>: Alice: audit done" in typed
+        # what Alice did not touch (the objective, the start date she loaded) is not "what you typed"
+        assert "<b>Objective</b>" not in typed and "<b>Started</b>" not in typed
+
+    def test_messages_name_the_fields_as_the_form_does(self, two):
+        mine, _ = two
+        form = PDSAForm(mine, cycle="C10", today=TODAY)
+        fill(form, start_date=dt.date(2207, 1, 5), act="adopt")
+        shown = " ".join(m.value for m in form.messages.values())
+        assert "Start date of cycle 'C10' is 2207-01-05" in shown
+        assert "`start_date`" not in shown and "end_date" not in shown and "what_happened" not in shown
+        # the Python spelling is unchanged outside the form
+        c = form.cycle()
+        assert "`start_date` of cycle 'C10'" in " ".join(p.message for p in qi.pdsa.check(c, mine.load()))
