@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from .api import CHART_TYPES, ChartType, control_chart, run_chart
 from . import datasets
 from .io import read_measure, suppress_small_counts
@@ -64,7 +66,25 @@ def __getattr__(name: str):  # PEP 562
         module = importlib.import_module(f".{name}", __name__)
         globals()[name] = module
         return module
-    raise AttributeError(f"module 'qitools' has no attribute {name!r}")
+    raise _no_such_name(name)
+
+
+class QIAttributeError(QIToolsError, AttributeError):
+    """``qi.read_mesure``: a misspelt name of qitools (an AttributeError, so ``hasattr`` still works)."""
+
+
+def _no_such_name(name: str) -> AttributeError:
+    """The error for a name qitools does not have, with "did you mean" when one is close."""
+    if name.startswith("__"):  # Python's own probes (__path__, __wrapped__ ...): the usual error
+        return AttributeError(f"module 'qitools' has no attribute {name!r}")
+    from ._tracebacks import close_words
+
+    known = [n for n in (*__all__, *_LAZY_SUBMODULES) if not n.startswith("_")]
+    close = close_words(name, known) or close_words(name.lower(), known)
+    hint = f" Did you mean {close[0]}?" if close else " Check the spelling (qitools' names are lower case)."
+    err = QIAttributeError(f"qitools has no {name!r}.{hint}")
+    err.name, err.obj = name, sys.modules[__name__]
+    return err
 
 __all__ = [
     "control_chart",

@@ -76,6 +76,10 @@ extra. In a terminal in this folder:
     .venv/bin/pip install "qitools[course]"
     .venv/bin/qitools course
 
+If pip says it finds no matching distribution for qitools (qitools is not on PyPI), ask your
+coach for the qitools wheel file (`qitools-...whl`), put it in this folder and install it instead:
+`.venv/bin/pip install "qitools[course]" --find-links .`
+
 `qitools course` opens JupyterLab on this folder with the course index open, so the notebooks'
 links to the exercises work. (On Windows: `py -3 -m venv .venv`, then `.venv\\Scripts\\pip` and
 `.venv\\Scripts\\qitools course`. As root, in a container: `qitools course --allow-root`.)

@@ -140,7 +140,11 @@ def _course(args: argparse.Namespace, extra: list[str]) -> int:
         print(f"Your own copy of the course was written to {root}{os.sep}.")
     print(
         f"Opening the course in JupyterLab: {root / INDEX}\n"
-        + ("" if args.coach else "(exercises/coach/ is hidden from the file browser; it is not removed.)\n")
+        + (
+            "(exercises/coach/ is hidden from the file browser; it is not removed.)\n"
+            if not args.coach and (root / "exercises" / "coach").exists()
+            else ""
+        )
         + "Stop it with Ctrl-C in this window."
     )
     argv = lab_arguments(root, coach=args.coach)
@@ -151,6 +155,10 @@ def _course(args: argparse.Namespace, extra: list[str]) -> int:
     if args.allow_root:
         argv.append("--allow-root")
     argv += extra
+    # Python kernels that show a learner's errors the short way from their first cell, even after a restart
+    from ._course_kernels import with_course_kernels
+
+    os.environ.update(with_course_kernels(dict(os.environ)))
     from jupyterlab.labapp import LabApp
 
     LabApp.launch_instance(argv=argv)

@@ -168,6 +168,14 @@ class TestChoice:
 
 
 class TestChoices:
+    def test_a_table_column_is_named_not_judged(self):
+        """Issue 15 audit: icons = {"variation": cc.icons["variation"], ...} (a one-row Series) was "Look again"."""
+        icons = pd.DataFrame({"variation": ["improvement_high"]})
+        keys = {"variation": checks.make_key("13.1", "improvement_high", "variation")}
+        verdict = checks.judge("choices", {"variation": icons["variation"]}, keys, qid="13.1")
+        assert not verdict.right and "'variation' holds a Series" in verdict.detail, verdict.detail
+        assert checks.judge("choices", {"variation": icons["variation"][0]}, keys, qid="13.1").right
+
     KEYS = {
         "deaths": checks.make_key("2.1", "outcome", "deaths"),
         "cdiff": checks.make_key("2.1", "balancing", "cdiff"),
@@ -474,6 +482,20 @@ class TestXmrLimits:
 
     def test_wrong_shape(self):
         assert "three numbers" in checks.judge("xmr_limits", (1.0, 2.0), TRIAGE).detail
+
+    def test_a_wrong_value_says_which_part_not_test_series(self):
+        """Issue 15 audit: a learner's three numbers were told "0 of 1 test series are right"."""
+        mean = statistics.fmean(TRIAGE)
+        half = 2.66 * statistics.fmean(abs(b - a) for a, b in zip(TRIAGE, TRIAGE[1:], strict=False))
+        limits_wrong = checks.judge("xmr_limits", (mean, mean - 3 * half, mean + 3 * half), TRIAGE).detail
+        centre_wrong = checks.judge("xmr_limits", (statistics.median(TRIAGE), mean - half, mean + half), TRIAGE).detail
+        assert limits_wrong == "The centre line is right; look again at the limits."
+        assert centre_wrong == "The limits are right; look again at the centre line."
+        for fn in (lambda v: (0.0, 0.0, 0.0), lambda v: [0.0] * (len(v) - 1)):
+            detail = checks.judge("xmr_limits" if fn(TRIAGE)[0:3] == (0.0, 0.0, 0.0) else "moving_ranges", fn,
+                                  TRIAGE).detail  # fmt: skip
+            assert detail.startswith("Your function gives the right result for 0 of "), detail
+        assert "test series" not in checks.judge("moving_ranges", [1.0] * (len(TRIAGE) - 1), TRIAGE).detail
 
 
 class TestPointsOutside:

@@ -55,7 +55,7 @@ class Ran:
 class Kernel:
     """An IPython kernel of this Python, fed one cell at a time (with JupyterLab's cell id if given)."""
 
-    def __init__(self) -> None:
+    def __init__(self, course: bool = False) -> None:
         from jupyter_client.manager import KernelManager
 
         self._home = tempfile.TemporaryDirectory()
@@ -66,8 +66,17 @@ class Kernel:
             PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         )
         env.pop("QITOOLS_FULL_ERRORS", None)
-        self.km = KernelManager(kernel_name="python3")
-        self.km.kernel_cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+        if course:  # the kernels of qitools course and the hub: their python3 spec first on JUPYTER_PATH
+            from jupyter_client.kernelspec import KernelSpecManager
+
+            from qitools._course_kernels import with_course_kernels
+
+            env = with_course_kernels(env, base=Path(self._home.name) / "runtime")
+            ksm = KernelSpecManager(kernel_dirs=[env["JUPYTER_PATH"].split(os.pathsep)[0] + "/kernels"])
+            self.km = KernelManager(kernel_name="python3", kernel_spec_manager=ksm)
+        else:
+            self.km = KernelManager(kernel_name="python3")
+            self.km.kernel_cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
         self.km.start_kernel(env=env, cwd=self._home.name)
         self.kc = self.km.client()
         self.kc.start_channels()
@@ -269,6 +278,9 @@ class TestTriesAndHints:
         no_traceback(broken)
         ran = kernel.run(CHECK_5, "c5")
         assert ran.text.startswith("Not checked") and "SyntaxError" in ran.text
+        kernel.run("what_to_say = [2 3]", "a5")  # Python: "invalid syntax. Perhaps you forgot a comma?"
+        ran = kernel.run(CHECK_5, "c5")
+        assert "Perhaps you forgot a comma? " in ran.text and "?." not in ran.text, ran.text
 
 
 class TestPlainErrors:
@@ -341,3 +353,33 @@ class TestPlainErrors:
         ran = kernel.run(CHECK_1)
         assert not ran.errors
         assert "falls_rate has no value yet" in ran.text and "Run All Above Selected Cell" in ran.text
+
+
+class TestCourseKernels:
+    """The kernels of ``qitools course`` and the hub load the short error display at every start.
+
+    Before the first cell (``checks.begin``) has run, in a fresh or restarted kernel, a check cell
+    run first used to show Python's full ``NameError: name 'checks' is not defined`` traceback.
+    """
+
+    def test_a_check_cell_run_first_after_a_restart_says_what_to_do(self) -> None:
+        k = Kernel(course=True)
+        try:
+            for when in ("just started", "after a restart"):
+                ran = k.run(CHECK_5)
+                no_traceback(ran)
+                assert not ran.errors, f"{when}: the check cell shows an error output: {ran.errors}"
+                assert ran.text.startswith("Not checked – question 4.5. Python has restarted"), (when, ran.text)
+                assert "Run All Above Selected Cell" in ran.text
+                assert ran.status == "error", "the cell still stops (Run All stops there)"
+                typo = k.run("what_to_say = b")
+                no_traceback(typo)
+                assert [e["ename"] for e in typo.errors] == ["NameError"]
+                assert 'Text answers need quotes: "b".' in typo.shown
+                k.km.restart_kernel(now=True)
+                k.kc.wait_for_ready(timeout=120)
+            assert k.run(SETUP).status == "ok"
+            k.run('what_to_say = "b"')
+            assert k.run(CHECK_5).text.startswith("Right ✓ – question 4.5."), "the course kernel judges as usual"
+        finally:
+            k.close()

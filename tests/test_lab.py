@@ -8,6 +8,10 @@ not protected: the file can still be fetched by its address).
 
 from __future__ import annotations
 
+import os
+
+import sys
+
 from pathlib import Path
 
 import pytest
@@ -49,6 +53,20 @@ class TestArguments:
         assert "--ContentsManager.hide_globs=coach" in args
         assert "--ContentsManager.hide_globs=__pycache__" in args  # Jupyter's own stay hidden
         assert args[-1] == str(tmp_path / INDEX)
+
+    def test_the_servers_python_kernels_load_the_short_error_display(self, tmp_path, monkeypatch):
+        """Every kernel the course server starts (and restarts) loads qitools.checks.kernel before any cell:
+        the course's python3 spec comes first on JUPYTER_PATH, and Jupyter's own spec manager picks it."""
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        from qitools._course_kernels import KERNEL_OPTION, with_course_kernels
+
+        env = with_course_kernels({"JUPYTER_PATH": str(tmp_path / "mine")}, base=tmp_path / "runtime")
+        monkeypatch.setenv("JUPYTER_PATH", env["JUPYTER_PATH"])
+        spec = KernelSpecManager().get_kernel_spec("python3")
+        assert spec.argv[0] == sys.executable and spec.argv[-1] == KERNEL_OPTION, spec.argv
+        assert str(tmp_path / "runtime") in spec.resource_dir
+        assert env["JUPYTER_PATH"].endswith(os.pathsep + str(tmp_path / "mine"))
 
     def test_coach_sees_the_coach_folder(self, tmp_path):
         assert "--ContentsManager.hide_globs=coach" not in lab_arguments(tmp_path, coach=True)
@@ -93,6 +111,16 @@ class TestCommand:
         assert argv[-4:] == ["--ServerApp.port=8899", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1"]
         out = capsys.readouterr().out
         assert "exercises/coach/ is hidden from the file browser; it is not removed" in out
+
+    def test_a_bundled_course_does_not_mention_a_coach_folder(self, monkeypatch, capsys, tmp_path):
+        """A course made by qitools bundle has no exercises/coach/: saying it is hidden (not removed) misled learners."""
+        import jupyterlab.labapp
+
+        monkeypatch.setattr(jupyterlab.labapp, "LabApp", type("FakeLab", (), {"launch_instance": staticmethod(lambda argv: None)}))
+        root, _ = course_root(tmp_path / "course")
+        assert not (root / "exercises" / "coach").exists()
+        assert main(["course", str(root), "--no-browser"]) == 0
+        assert "coach" not in capsys.readouterr().out
 
     def test_unknown_options_still_refused_elsewhere(self, capsys):
         with pytest.raises(SystemExit):

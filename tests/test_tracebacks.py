@@ -137,3 +137,23 @@ class TestWhatACellSets:
     def test_setup_calls_are_not_checks(self):
         assert _answer_names('checks.begin("04_run_charts", QUESTIONS)', None) is None
         assert _answer_names("checks.summary()", None) is None
+
+
+def test_a_misspelt_qitools_name_says_what_it_meant():
+    """Issue 15 audit: ``qi.read_mesure(...)`` said "module 'qitools' has no attribute 'read_mesure'" and that
+    the error "happened inside qitools", with no "did you mean"."""
+    import qitools as qi
+    from qitools._tracebacks import short_error
+
+    assert not hasattr(qi, "read_mesure")
+    try:
+        qi.read_mesure("ward7_export.csv")
+    except AttributeError as e:
+        assert isinstance(e, qi.QIToolsError)
+        lines = short_error(e)
+    assert lines[0] == "QIAttributeError: qitools has no 'read_mesure'. Did you mean read_measure?", lines
+    assert not any("inside qitools" in line for line in lines), lines
+    try:
+        qi.Run_Chart
+    except AttributeError as e:
+        assert str(e).endswith("Did you mean run_chart?")

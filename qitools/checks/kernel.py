@@ -51,7 +51,7 @@ from typing import Any
 
 from .._tracebacks import full_errors_wanted, name_hint, short_error
 
-__all__ = ["install", "uninstall", "installed", "answer_problem", "bound_names", "CellRun"]
+__all__ = ["install", "uninstall", "installed", "answer_problem", "bound_names", "CellRun", "load_ipython_extension"]
 
 
 @dataclass(frozen=True)
@@ -370,7 +370,15 @@ def _missing_in_check_cell(err: NameError) -> str | None:
     tree = _parse(text)
     if tree is None:
         return None
-    for call in _check_calls(tree):
+    calls = list(_check_calls(tree))
+    if name in ("checks", "qi") and calls:
+        qid = _qid_of(calls[0]) or "?"
+        return (
+            f"Not checked – question {qid}. Python has restarted (or the notebook's first cell has not run "
+            f"yet), so {name} is not set up and your answers are not in memory: run the cells from the top "
+            "(Run > Run All Above Selected Cell), then this check again."
+        )
+    for call in calls:
         qid = _qid_of(call) or "?"
         answer, other = _call_names(call)
         if name in answer:
@@ -391,8 +399,9 @@ def _missing_in_check_cell(err: NameError) -> str | None:
 
 def _failed_message(qid: str, run: CellRun) -> str:
     hint = f" {run.hint}" if run.hint else ""
+    stop = "" if (run.error or "").endswith((".", "?", "!", "…")) else "."  # not "forgot a comma?."
     return (
-        f"Not checked – question {qid}. Run the answer cell above first — it stopped with {run.error}.{hint} "
+        f"Not checked – question {qid}. Run the answer cell above first — it stopped with {run.error}{stop}{hint} "
         "(Your earlier answer was not judged, and this was not counted as a try.)"
     )
 
@@ -444,6 +453,16 @@ def install(shell: Any = None) -> bool:
         if func is not None:
             func.__qitools__ = True
     return True
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """IPython's hook (``%load_ext qitools.checks.kernel``, or ``IPKernelApp.extensions``): :func:`install`.
+
+    The kernels of ``qitools course`` and of the hub load it at every start and restart
+    (:mod:`qitools._course_kernels`), so that a check cell run before the first cell of an
+    exercise (after a restart, say) says what to do instead of showing a traceback.
+    """
+    install(ipython)
 
 
 def _ours(shell: Any) -> bool:

@@ -54,6 +54,22 @@ def _wrong(detail: str = "", mistake: str | None = None, score: float = 0.0, mor
     return Verdict("wrong", score, mistake=mistake, detail=detail, more=more)
 
 
+def _series_right(right: int, total: int, function: bool, value: str = "") -> str:
+    """How much of a wrong answer is right: a function's count of test series, or ``value`` for a value.
+
+    A value is judged on the exercise's own data only, so "0 of 1 test series are right" says
+    nothing a learner can use; ``value`` says which part to look at instead (or nothing).
+
+    >>> _series_right(1, 3, True)
+    'Your function gives the right result for 1 of 3 test series.'
+    >>> _series_right(0, 1, False, "The centre line is right; look again at the limits.")
+    'The centre line is right; look again at the limits.'
+    """
+    if function:
+        return f"Your function gives the right result for {right} of {total} test series."
+    return value
+
+
 def _unanswered(detail: str = "") -> Verdict:
     return Verdict("unanswered", 0.0, detail=detail)
 

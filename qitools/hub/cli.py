@@ -158,7 +158,8 @@ def add_hub_parser(sub: argparse._SubParsersAction) -> None:
         "return-feedback",
         help="put each learner's marks and notes from a gradebook into their home (feedback/)",
         description="Write a page of marks and notes for each learner in the gradebook into their own home "
-        "(feedback/feedback-<date>.md), where only they see it.",
+        "(feedback/feedback-<date>.md); the other learners do not get it (on the demo hub their code could still "
+        "read it: the demo does not isolate learners).",
     )
     q.add_argument("--gradebook", required=True, help="the gradebook CSV written by qitools grade")
     with_homes(q)

@@ -420,6 +420,14 @@ def _banner(s: DemoSettings, root: Path, learner_password: str, coach_password: 
     return "\n".join(lines)
 
 
+def _say(text: str) -> None:
+    """Print, unless the terminal has gone (closed window): stopping the hub must not fail on that."""
+    try:
+        print(text, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
 def _descendants(pid: int) -> list[Any]:
     try:
         import psutil
@@ -471,7 +479,10 @@ def run_demo(
     def _stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, _stop)
+    # Ctrl-C, SIGTERM, and SIGHUP (the coach closed the terminal window: the hub, in a session of its
+    # own, would otherwise go on running with the learners' servers and hold the port)
+    stop_on = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    previous = {sig: signal.signal(sig, _stop) for sig in stop_on}
     children: list[Any] = []
     try:
         while hub.poll() is None:
@@ -482,10 +493,11 @@ def run_demo(
                 stopping = True
                 break
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig in stop_on:
+            signal.signal(sig, signal.SIG_IGN if sig != signal.SIGTERM else previous[sig])  # one stop at a time
         children = _descendants(hub.pid) or children
         if hub.poll() is None:
-            print("\nStopping the hub and every learner's server ...", flush=True)
+            _say("\nStopping the hub and every learner's server ...")
             hub.send_signal(signal.SIGTERM)
             try:
                 hub.wait(timeout=60)
@@ -507,6 +519,6 @@ def run_demo(
                 except Exception:
                     pass
     if stopping:
-        print("The hub has stopped. The learners' work is in their home folders.", flush=True)
+        _say("The hub has stopped. The learners' work is in their home folders.")
         return 0
     return hub.returncode or 0

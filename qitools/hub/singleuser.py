@@ -4,8 +4,9 @@ JupyterHub runs ``python -m qitools.hub.singleuser [options]`` (its ``Spawner.cm
 ``jupyterhub-singleuser``: this adds any course file missing from the learner's home
 (:func:`qitools.course.learner_course` with ``add_missing=True``: nothing already there is
 changed, so a learner's saved work is safe and a new module reaches everyone at their next start),
-then hands over to ``jupyterhub-singleuser`` with the same options. It runs as the learner, so the
-files are theirs. The course folder is ``QITOOLS_COURSE_DIR`` if set, otherwise ``HOME``.
+then hands over to ``jupyterhub-singleuser`` with the same options, and with Python kernels that
+show a learner's errors the short way from their first cell (:mod:`qitools._course_kernels`). It
+runs as the learner, so the files are theirs. The course folder is ``QITOOLS_COURSE_DIR`` if set, otherwise ``HOME``.
 
 A problem laying out the course is reported in the server's log and the server starts anyway: a
 learner must never be locked out of their saved work.
@@ -37,7 +38,10 @@ def main(argv: list[str] | None = None) -> None:  # pragma: no cover - replaces 
     """Lay out the course, then become ``jupyterhub-singleuser`` with the given options."""
     print(prepare_home(), file=sys.stderr, flush=True)
     args = list(sys.argv[1:] if argv is None else argv)
-    os.execv(sys.executable, [sys.executable, "-m", "jupyterhub.singleuser", *args])
+    from .._course_kernels import with_course_kernels
+
+    env = with_course_kernels(dict(os.environ))  # kernels that show errors the short way from the first cell
+    os.execve(sys.executable, [sys.executable, "-m", "jupyterhub.singleuser", *args], env)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -183,12 +183,18 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#|!])")
 
 
+_INTRAWORD_UNDERSCORE = re.compile(r"(?<=[A-Za-z0-9])\\_(?=[A-Za-z0-9])")
+
+
 def _text(value: object) -> str:
     """A gradebook cell made safe to show in a Markdown page: no control characters, no markup, no links."""
     text = _CONTROL.sub(" ", str(value if value is not None else "")).strip()
     if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
         text = text[1:]  # a spreadsheet's formula guard
-    return _MARKDOWN.sub(r"\\\1", text.replace("&", "&amp;"))
+    escaped = _MARKDOWN.sub(r"\\\1", text.replace("&", "&amp;"))
+    # an underscore inside a word never starts emphasis (CommonMark): 04_run_charts reads as written
+    # when the page is opened as text (JupyterLab's default for .md), not as 04\\_run\\_charts
+    return _INTRAWORD_UNDERSCORE.sub("_", escaped)
 
 
 def _number(value: str) -> str:
@@ -229,7 +235,7 @@ def feedback_text(row: dict[str, str], header: list[str], *, when: str | None = 
     >>> print(feedback_text(row, header, when="2024-06-02"))  # doctest: +ELLIPSIS
     # Your feedback, alice
     ...
-    - 04\\_run\\_charts: 50% (1 point; your notebook of 2024-06-01)
+    - 04_run_charts: 50% (1 point; your notebook of 2024-06-01)
         - question 4.1: 1 point
         - question 4.2: 0 points
     ...
@@ -241,7 +247,8 @@ def feedback_text(row: dict[str, str], header: list[str], *, when: str | None = 
     lines = [
         f"# Your feedback, {_text(row.get('learner'))}",
         "",
-        f"From your coach's grading of {when or _dt.date.today().isoformat()}. Only you can see this page.",
+        f"From your coach's grading of {when or _dt.date.today().isoformat()}. It is in your own folder: the "
+        "other learners do not get it.",
         "",
         "## Your exercises",
         "",

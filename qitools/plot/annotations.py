@@ -24,6 +24,11 @@ to either side, and takes the first one whose box stays inside the plot area and
 point (no marker of any line or scatter on the axes) and no other text. If the plot area has no such
 place it goes outside the plot area (above it, below the axis labels, or beside it); only if none of
 those is free either does it take the place that covers the fewest points.
+
+**Signal labels** (the rules that fired, written by :func:`qitools.plot.chart.draw_signal_labels`)
+are placed the same way, starting from their own place beside the first point of the signal: they
+stay there when it is free (with no leader line), and otherwise move to the nearest free place, on a
+leader line.
 """
 
 from __future__ import annotations
@@ -310,9 +315,16 @@ def _note_label_class() -> type:
 
         qi_note = True
 
-        def __init__(self, text: str, xy: tuple[float, float], *, above: bool, **kwargs: Any) -> None:
-            super().__init__(text, xy=xy, xytext=(0.0, 24.0 if above else -24.0), textcoords="offset points", **kwargs)
+        def __init__(
+            self, text: str, xy: tuple[float, float], *, above: bool, start: tuple[float, float, str] | None = None,
+            **kwargs: Any,
+        ) -> None:
+            first = (start[0], start[1]) if start else (0.0, 24.0 if above else -24.0)
+            super().__init__(text, xy=xy, xytext=first, textcoords="offset points", **kwargs)
             self.qi_above = above
+            # (dx, dy, ha): the place to keep when it is free (a signal label beside its point), drawn
+            # without the leader line there; None: the nearest free place of the usual candidates
+            self.qi_start = start
             self.qi_placed = False  # set once it has chosen a place (other notes then avoid it)
             self.qi_outside = False  # True when it had to go outside the plot area
             self.qi_covers = 0  # data points its box covers (0 unless no free place existed)
@@ -363,12 +375,16 @@ def _note_label_class() -> type:
             candidates.sort()
             candidates += [(400.0 + i, dx, dy, False) for i, (dx, dy) in
                            enumerate(_outside_offsets(ax, texts, px, py, ppx))]  # fmt: skip
+            if self.qi_start is not None:
+                candidates.insert(0, (-1.0, self.qi_start[0], self.qi_start[1], True))
 
             best: tuple | None = None
-            for cost, dx, dy, in_plot_wanted in candidates:
+            for k, (cost, dx, dy, in_plot_wanted) in enumerate(candidates):
                 if best is not None and best[0][:5] == (0, 0, 0, 0, 0) and cost >= best[0][5]:
                     break  # a free place inside the plot area, nearer than any place left
                 ha = "left" if dx > 0 else "right" if dx < 0 else "center"
+                if k == 0 and self.qi_start is not None:
+                    ha = self.qi_start[2]
                 box = self._try(renderer, dx, dy, ha)
                 dx, box = self._slide_inside(renderer, dx, dy, ha, box, plot_area if in_plot_wanted else figure_area, ppx)
                 n = sum(_circle_hits(box, c) for c in points)
@@ -388,6 +404,9 @@ def _note_label_class() -> type:
             assert best is not None
             score, dx, dy, ha = best
             self._try(renderer, dx, dy, ha)
+            at_start = self.qi_start is not None and (dx, dy, ha) == tuple(self.qi_start)
+            if self.arrow_patch is not None:
+                self.arrow_patch.set_visible(not at_start)  # beside its point: no leader line needed
             self._done(bool(score[3]), int(sum(_circle_hits(self._box(renderer), c) for c in points)))
 
         def _slide_inside(self, renderer: Any, dx: float, dy: float, ha: str, box: Any, area: Any, ppx: float) -> tuple:

@@ -18,6 +18,7 @@ from ..spc.rulesets import RULE_COLUMNS
 from ._axis import XAxis, make_xaxis, set_x_ticks, x_margin
 from .annotations import (
     KIND_COLOURS,
+    _note_label_class,
     add_note,
     annotation_label_layout,
     draw_annotation_marks,
@@ -649,19 +650,24 @@ def draw_signal_labels(ax: Axes, p: Panel, ctx: Context, top: float = 1.0) -> se
             if reach > top:  # it would run into the header: write it below the points
                 above = False
                 y_at = _signal_label_anchor(p, i, b, above)
-        t = ax.annotate(
+        # A label that finds free space when the chart is drawn (as notes do: never over a data point,
+        # another label or off the figure), starting from the place worked out here, beside its first
+        # point; a thin leader line joins it to that point when it has to move away.
+        scale = h_pt / (yhi - ylo) if yhi > ylo else 0.0  # points per unit of y
+        lift = dy + abs(y_at - p.y[i]) * scale  # from the point itself, clearing the run's first few points
+        t = _note_label_class()(
             text,
-            xy=(p.x[i], y_at),
-            xytext=({"left": -4, "right": 4}.get(ha, 0), dy if above else -dy),
-            textcoords="offset points",
-            ha=ha,
-            va="bottom" if above else "top",
+            (p.x[i], p.y[i]),
+            above=above,
+            start=(float({"left": -4, "right": 4}.get(ha, 0)), float(lift if above else -lift), ha),
             fontsize=FONT_SIZES["annotation"],
             color=COLOURS["text"],
+            arrowprops={"arrowstyle": "-", "color": COLOURS["limits"], "linewidth": 0.6, "shrinkA": 1, "shrinkB": 4},
             bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
             zorder=6,
             annotation_clip=False,
         )
+        ax._add_text(t)
         t.set_gid("qi-signal-label")
         labelled.add(i)
     return labelled

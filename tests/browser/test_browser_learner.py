@@ -12,7 +12,8 @@ of the repository (the ``jupyterlab`` fixture). Then, as a learner:
 
 What the learner sees is asserted at each step: no traceback anywhere, no verdict on a stale answer
 (after the typo), the exercise's own first hint after the wrong answer (and the typo does not spend
-the second), "Right ✓" at the end, and the progress table. Screenshots of each step go to the
+the second), "Right ✓" at the end, the progress table, and, after Kernel > Restart Kernel, the check
+cell run first says what to do (no traceback, no error output). Screenshots of each step go to the
 artefacts folder (``learner_*.png``).
 
 The exercise and its question are found from the notebooks, not hard-coded: the first module with
@@ -183,6 +184,23 @@ def type_answer(page: Any, index: int, text: str) -> None:
     assert source == text, f"the answer cell holds {source!r} after typing {text!r}"
 
 
+def restart_kernel(page: Any) -> None:
+    """Kernel > Restart Kernel… and the dialog's Restart button, as a learner does; wait until it is idle again."""
+    page.evaluate(
+        "() => { window.__qiRestarted = false; const ctx = window.jupyterapp.shell.currentWidget.sessionContext;"
+        " ctx.statusChanged.connect((_, s) => { if (s === 'restarting' || s === 'starting') window.__qiRestarted = true; }); }"
+    )
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Kernel$")).click()
+    page.locator(".lm-Menu-item:not(.lm-mod-hidden) .lm-Menu-itemLabel", has_text=re.compile(r"^Restart Kernel…$")).click()
+    page.locator(".jp-Dialog-button.jp-mod-accept", has_text="Restart").click()
+    page.wait_for_function(
+        "() => { const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;"
+        " return window.__qiRestarted && !!k && k.status === 'idle' && !document.querySelector('.jp-Dialog'); }",
+        timeout=KERNEL_MS,
+    )
+    page.wait_for_timeout(1000)  # the restart's last status messages settle
+
+
 def no_traceback(shown: dict, what: str) -> None:
     everything = shown["screen"] + shown["text"] + "".join(e["traceback"] for e in shown["errors"])
     assert "Traceback" not in everything and "most recent call last" not in everything, f"{what}: {everything}"
@@ -316,6 +334,15 @@ class TestLearnersFirstHour:
             row = next(line for line in progress["screen"].splitlines() if line.strip().startswith(ex.qid))
             assert "right ✓" in row and row.split()[-1] == str(tries), row
             cell(page, ex.summary).screenshot(path=str(artifacts / "learner_8_progress.png"))
+
+        # 8. Kernel > Restart Kernel, then the check cell first: what to do, no traceback, no error output
+        restart_kernel(page)
+        restarted = run_cell(page, ex.check)
+        assert not restarted["errors"], f"the check cell shows an error output: {restarted['errors']}"
+        assert restarted["screen"].startswith(f"Not checked – question {ex.qid}. Python has restarted"), restarted
+        assert "Run All Above Selected Cell" in restarted["screen"]
+        no_traceback(restarted, "a check cell run first after a kernel restart")
+        cell(page, ex.check).screenshot(path=str(artifacts / "learner_8b_check_after_restart.png"))
 
         shown = page.inner_text(CURRENT)
         assert "Traceback (most recent call last)" not in shown

@@ -154,11 +154,12 @@ class DemoHub:
             time.sleep(0.2)
         raise AssertionError(f"the hub did not print {pattern!r} within {timeout:.0f} s:\n{self.output()}")
 
-    def stop(self) -> None:
-        """Ctrl-C as a coach would (SIGTERM here): the hub stops the proxy, the servers and their kernels."""
+    def stop(self, how: int = signal.SIGTERM) -> None:
+        """Ctrl-C as a coach would (SIGTERM here; SIGHUP: the terminal window closed): the hub stops the
+        proxy, the servers and their kernels."""
         self.watch.snapshot()
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.process.send_signal(how)
             try:
                 self.process.wait(timeout=120)
             except subprocess.TimeoutExpired:

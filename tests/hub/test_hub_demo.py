@@ -11,7 +11,7 @@ coach would start it, and:
 - alice saves the solution source of one exercise, bob saves his blank copy of it; the coach's
   ``qitools hub collect`` gathers exactly those two notebooks (one sub-folder per learner),
   ``qitools grade`` gives alice 100 % and bob 0 % on it, and ``qitools hub return-feedback`` puts
-  each mark into that learner's home, where only they see it;
+  each mark into that learner's home (not into the other's);
 - once in Chromium (Playwright, Debian's chromium): the login page, then JupyterLab's file browser;
 - when the coach stops the hub (Ctrl-C), every process it started is gone from the process table.
 
@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import shutil
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -197,7 +198,7 @@ class TestCollectGradeFeedback:
             pages = person.listing("feedback")
             assert len(pages) == 1 and pages[0].endswith(".md"), pages
             text = person.read_text(f"feedback/{pages[0]}")
-            assert f"{exercise.replace('_', chr(92) + '_')}: {percent}" in text, text
+            assert f"{exercise}: {percent}" in text, text
             assert f"Your feedback, {person.name}" in text
         assert "alice" not in bob.read_text(f"feedback/{bob.listing('feedback')[0]}")
 
@@ -308,3 +309,29 @@ def test_an_idle_server_is_stopped(proxy_program: Path, tmp_path: Path):
         if leftovers:
             hub.kill_leftovers()
         assert not leftovers, "\n".join(leftovers)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP on this system")
+def test_closing_the_terminal_window_stops_everything(proxy_program: Path, tmp_path: Path):
+    """The coach closes the terminal instead of pressing Ctrl-C (SIGHUP to the qitools command).
+
+    Before the fix the command died at once and JupyterHub, in a session of its own, went on running
+    with the proxy, the learner's server and its kernel, holding the port.
+    """
+    if importlib.util.find_spec("jupyterhub") is None or importlib.util.find_spec("requests") is None:
+        missing('JupyterHub is not installed: pip install -e ".[test]"')
+    folder = tmp_path / "hup-hub"
+    hub = DemoHub(folder, ["dana"], COACH, PASSWORD)
+    try:
+        hub.wait_for_line(r"JupyterHub is now running at")
+        dana = Learner(hub, "dana", PASSWORD)
+        dana.log_in()
+        dana.wait_for_server()
+        assert any("jupyterhub.singleuser" in c for c in hub.watch.commands)
+    finally:
+        hub.stop(signal.SIGHUP)
+        leftovers, using = hub.watch.alive(), processes_using(folder)
+        if leftovers or using:
+            hub.kill_leftovers()
+        assert not leftovers, "still running after the terminal closed:\n" + "\n".join(leftovers)
+        assert not using, "\n".join(using)

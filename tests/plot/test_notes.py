@@ -136,3 +136,48 @@ def test_crowded_chart_puts_the_note_outside_the_plot_area(plt):
     ax = cc.plot(figsize=(5, 2.6))
     (note,) = _check(cc, ax)
     assert note.qi_covers == 0 and note.qi_outside
+
+
+#: exercise 13's staff sickness absence (%): Making Data Count rules, lower is better, target 4%. Before
+#: signal labels found free space, "2 of 3 near limit, shift" covered July 2023's point and "outside
+#: limit, trend, 2 of 3 near limit, shift" ran off the left edge of the figure.
+SICKNESS = [4.6, 4.4, 4.3, 4.2, 4.3, 4.6, 5.0, 5.5, 5.9, 6.1, 5.8, 5.2,
+            4.7, 4.5, 4.3, 4.2, 4.4, 4.7, 5.1, 5.6, 6.0, 6.2, 5.7, 5.0]  # fmt: skip
+
+
+def _check_signal_labels(cc, ax):
+    fig = ax.figure
+    fig.canvas.draw()
+    centres, radius = _points(ax, cc)
+    labels = [t for t in ax.texts if t.get_gid() == "qi-signal-label"]
+    boxes = [_label_box(fig, t) for t in labels]
+    for label, box in zip(labels, boxes, strict=True):
+        hit = _covered(box, centres, radius)
+        assert not len(hit), f"the signal label {label.get_text()!r} covers points {hit.tolist()}"
+        assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1 and fig.bbox.y0 <= box.y0 and box.y1 <= fig.bbox.y1, (
+            f"the signal label {label.get_text()!r} runs off the figure")
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b), "two signal labels overlap"
+    return labels
+
+
+def test_signal_labels_of_exercise_13_cover_no_point(plt):
+    plt.rcParams["figure.dpi"] = 100
+    months = pd.date_range("2023-04-01", periods=24, freq="MS")
+    sick = qi.control_chart(x=months, y=SICKNESS, chart="i", rules="mdc", improvement="decrease", target=4.0)
+    labels = _check_signal_labels(sick, sick.plot(figsize=(8, 3.5), title="Staff sickness absence (%)"))
+    assert len(labels) == 4
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("figsize", [(8, 3.5), (11, 4)])  # the course's sizes (a 6 x 3 chart can be too full)
+def test_signal_labels_of_random_mdc_charts_cover_no_point(plt, seed, figsize):
+    """Random monthly series with a seasonal swing and a step (many signals, long rule names)."""
+    rng = np.random.default_rng(100 + seed)
+    n = int(rng.integers(18, 40))
+    t = np.arange(n)
+    y = (50 + 6 * np.sin(t / 2.0 + seed) + rng.normal(0, 1.5, n) + np.where(t > n // 2, 5, 0)).round(1)
+    cc = qi.control_chart(x=pd.date_range("2022-01-01", periods=n, freq="MS"), y=y, chart="i", rules="mdc",
+                          improvement="increase", target=55)  # fmt: skip
+    _check_signal_labels(cc, cc.plot(figsize=figsize))

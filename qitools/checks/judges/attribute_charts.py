@@ -24,7 +24,7 @@ from ..answers import (
     _parse_date,
     _rounded_equal,
 )
-from ..verdict import Verdict, _BadAnswer, _right, _unanswered, _wrong
+from ..verdict import Verdict, _BadAnswer, _right, _series_right, _unanswered, _wrong
 
 __all__: list[str] = []
 
@@ -90,7 +90,7 @@ def _judge_p_limits(answer: Any, events: Any, n: Any) -> Verdict:
             mistake = mistake or "mean_of_proportions"
     if right == len(cases):
         return _right("Limits are wider where there are fewer patients.")
-    return _wrong(f"{right} of {len(cases)} test series are right.", mistake=mistake, score=right / len(cases))
+    return _wrong(_series_right(right, len(cases), callable(answer)), mistake=mistake, score=right / len(cases))
 
 
 def _centre_is(lo: Sequence[float], hi: Sequence[float], centre: float) -> bool:

@@ -101,6 +101,13 @@ def _judge_choices(
     missing = [k for k in keys if k not in answer]
     if missing:
         return _wrong(f"Missing from your dict: {', '.join(repr(m) for m in missing)} (don't rename the keys).")
+    for item in keys:  # cc.icons["variation"] is a column of a table, not its one value
+        v = answer[item]
+        if hasattr(v, "shape") and getattr(v, "ndim", 0) >= 1:
+            raise _BadAnswer(
+                f"{item!r} holds {_kind(v)} (a column or list of values), not one value: write the value itself, "
+                "in quotes if it is text, as the question shows."
+            )
     wrong_items, mistake = [], None
     for item, key in keys.items():
         v = answer[item]

@@ -26,7 +26,7 @@ from ..answers import (
     _number,
     _numbers,
 )
-from ..verdict import Verdict, _BadAnswer, _right, _unanswered, _wrong
+from ..verdict import Verdict, _BadAnswer, _right, _series_right, _unanswered, _wrong
 
 __all__: list[str] = []
 
@@ -154,9 +154,9 @@ def _judge_runs(kind: str, answer: Any, data: Any, centre: Any = None) -> Verdic
             if all(g == a for g, a in zip(got, alt_values, strict=False)) or any(
                 g == a != e for g, a, e in zip(got, alt_values, expected, strict=False)
             ):
-                return _wrong(f"{right} of {len(cases)} test series are right.", mistake=name,
+                return _wrong(_series_right(right, len(cases), True), mistake=name,
                               score=right / len(cases))  # fmt: skip
-        return _wrong(f"{right} of {len(cases)} test series are right.", score=right / len(cases))
+        return _wrong(_series_right(right, len(cases), True), score=right / len(cases))
     x = _int_answer(answer)
     expected = ref(values, c)
     if x == expected:

@@ -23,7 +23,7 @@ from ..answers import (
     _numbers,
     _rounded_equal,
 )
-from ..verdict import Verdict, _BadAnswer, _right, _unanswered, _wrong
+from ..verdict import Verdict, _BadAnswer, _right, _series_right, _unanswered, _wrong
 
 __all__: list[str] = []
 
@@ -49,7 +49,7 @@ def _judge_moving_ranges(answer: Any, data: Any) -> Verdict:
         return _wrong(mistake="moving_range_padding", score=score)
     if all(_all_close([abs(v) for v in g], e) for g, e in zip(got, expected, strict=False)):
         return _wrong(mistake="signed_moving_ranges", score=score)
-    return _wrong(f"{right} of {len(cases)} test series are right.", score=score)
+    return _wrong(_series_right(right, len(cases), callable(answer)), score=score)
 
 
 def _triple(result: Any, what: str = "(cl, lcl, ucl)") -> tuple[float, float, float]:
@@ -110,7 +110,16 @@ def _judge_xmr_limits(answer: Any, data: Any) -> Verdict:
             mistake = mistake or "three_mr"
     if right == len(cases):
         return _right("Mean ± 2.66 × the average moving range.")
-    return _wrong(f"{right} of {len(cases)} test series are right.", mistake=mistake, score=right / len(cases))
+    value = ""
+    if not callable(answer):
+        cl, lcl, ucl = _xmr_ref(cases[0])
+        g = got[0]
+        if _close(g[0], cl):
+            value = "The centre line is right; look again at the limits."
+        elif _limits_close(g[1:], (lcl, ucl), cl):
+            value = "The limits are right; look again at the centre line."
+    return _wrong(_series_right(right, len(cases), callable(answer), value), mistake=mistake,
+                  score=right / len(cases))  # fmt: skip
 
 
 def _judge_points_outside(answer: Any, labels: Any, values: Any, *, limits: Any = None) -> Verdict:
