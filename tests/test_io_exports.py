@@ -8,7 +8,6 @@ person reads in the file, and the notes that say what was done.
 from __future__ import annotations
 
 import csv
-import datetime
 import warnings
 from pathlib import Path
 

@@ -22,7 +22,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 
 pytest.importorskip("IPython")
