@@ -20,6 +20,11 @@ from .spc.errors import QIValueError
 __all__ = ["ChartSuggestion", "suggest_chart"]
 
 _EXPOSURE = re.compile(r"day|bed|hour|month|year|exposure|patient.?days|occupied|time|population|person", re.I)
+#: y names that say "a measurement", whatever its values (whole minutes are not counts of events)
+_MEASURE_NAME = re.compile(
+    r"median|mean|average|\bavg\b|minutes|\bmins?\b|score|length of stay|\blos\b|temperature|weight|\bage\b",
+    re.I,
+)
 _BETWEEN = re.compile(r"between|since|gap|interval", re.I)
 #: denominators above this (on average) make a p or u chart's limits very tight: check Laney
 _LARGE_N = 1000
@@ -253,7 +258,18 @@ def suggest_chart(
         alts.append("chart='g' for the number of cases between events" if days else "chart='t' for days between")
         return ChartSuggestion(chart, reasons, alts, "rare events")
 
+    if whole and nonneg and _MEASURE_NAME.search(y_name):
+        reasons.append(
+            f"y ({y_name!r}) is named as a measurement (minutes, a median, a score), not a count of events, "
+            "although its values are whole numbers: an individuals (XmR) chart fits"
+        )
+        alts.append("chart='c' if y really counts events (then its name misleads)")
+        return ChartSuggestion("i", reasons, alts, "measurement")
+
     if whole and nonneg:
+        alts.append(
+            "chart='i' if y is a measurement in whole units (minutes, days, a score) rather than a count of events"
+        )
         zero_share = float(np.mean(finite == 0))
         if zero_share > 0.5:
             reasons.append(

@@ -46,6 +46,10 @@ except ImportError:  # pragma: no cover
 
 DATA_DIR = Path(__file__).parent / "data"
 
+#: tests/data holds reference values and fixtures, and the scripts that made some of them (run by hand,
+#: with packages the test extra does not have): never collected (--doctest-modules would import them)
+collect_ignore = ["data"]
+
 RNG_SEED = 20240601
 
 

@@ -82,3 +82,18 @@ class TestSuggestChart:
     def test_repr_reads_as_advice(self):
         text = repr(qi.suggest_chart(y=[4, 6, 3, 5, 7, 4]))
         assert text.startswith("Suggested chart: 'c' (count)") and "Also consider" in text
+
+
+def test_whole_numbers_named_as_a_measurement_get_an_i_chart():
+    """'median minutes' in whole minutes is a measurement, not a count of events (c chart limits would
+    come from a Poisson model that has nothing to do with it)."""
+    df = pd.DataFrame({"median minutes": [34, 41, 38, 29, 45, 37, 40, 36, 39, 42, 35, 38]})
+    s = qi.suggest_chart(df, y="median minutes")
+    assert s.chart == "i"
+    assert "named as a measurement" in " ".join(s.reasons)
+
+
+def test_a_count_without_a_denominator_offers_the_i_chart_for_whole_unit_measurements():
+    s = qi.suggest_chart(pd.DataFrame({"falls": [4, 6, 3, 5, 7, 4, 6, 5, 3, 4, 6, 5]}), y="falls")
+    assert s.chart == "c"
+    assert any("chart='i' if y is a measurement in whole units" in a for a in s.alternatives)

@@ -10,26 +10,32 @@ total row; a second sheet "Notes". sparse.xls: one cell at A1 and one at IV65536
 
 import datetime
 
-import xlwt
 
-book = xlwt.Workbook()
-sheet = book.add_sheet("Falls")
-sheet.write(0, 0, "Inpatient falls - monthly")
-for j, name in enumerate(["Date", "Falls", "Bed days"]):
-    sheet.write(2, j, name)
-month_style = xlwt.easyxf(num_format_str="MMM-YY")
-for i in range(24):
-    y, m = 2022 + (3 + i) // 12, (3 + i) % 12 + 1
-    sheet.write(3 + i, 0, datetime.datetime(y, m, 1), month_style)
-    sheet.write(3 + i, 1, "n/a" if i == 5 else 10 + i % 5)
-    sheet.write(3 + i, 2, 2400 + i)
-sheet.write(27, 0, "Total")
-sheet.write(27, 1, sum(10 + i % 5 for i in range(24) if i != 5))
-book.add_sheet("Notes").write(0, 0, "Synthetic data for the tests")
-book.save("ward_falls.xls")
+def main() -> None:
+    import xlwt  # only here: the test suite never needs it (pytest may import this file)
 
-book = xlwt.Workbook()
-sheet = book.add_sheet("Data")
-sheet.write(0, 0, "Month")
-sheet.write(65535, 255, "x")
-book.save("sparse.xls")
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Falls")
+    sheet.write(0, 0, "Inpatient falls - monthly")
+    for j, name in enumerate(["Date", "Falls", "Bed days"]):
+        sheet.write(2, j, name)
+    month_style = xlwt.easyxf(num_format_str="MMM-YY")
+    for i in range(24):
+        y, m = 2022 + (3 + i) // 12, (3 + i) % 12 + 1
+        sheet.write(3 + i, 0, datetime.datetime(y, m, 1), month_style)
+        sheet.write(3 + i, 1, "n/a" if i == 5 else 10 + i % 5)
+        sheet.write(3 + i, 2, 2400 + i)
+    sheet.write(27, 0, "Total")
+    sheet.write(27, 1, sum(10 + i % 5 for i in range(24) if i != 5))
+    book.add_sheet("Notes").write(0, 0, "Synthetic data for the tests")
+    book.save("ward_falls.xls")
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Data")
+    sheet.write(0, 0, "Month")
+    sheet.write(65535, 255, "x")
+    book.save("sparse.xls")
+
+
+if __name__ == "__main__":
+    main()
