@@ -332,7 +332,8 @@ class TestWardFallsStory:
     """Falls bundle on Ash and Cedar from month 20; six stable wards."""
 
     @pytest.fixture(scope="class")
-    def df(self):
+    @classmethod
+    def df(cls):
         return qi.datasets.load("ward_falls")
 
     def _u(self, df, **kwargs):
@@ -397,7 +398,8 @@ class TestSepsisStory:
     """A stable baseline, a ramp of PDSA cycles, then two steps up."""
 
     @pytest.fixture(scope="class")
-    def df(self):
+    @classmethod
+    def df(cls):
         return qi.datasets.load("sepsis_antibiotics")
 
     def test_baseline_and_ramp_are_random(self, df):
@@ -437,7 +439,8 @@ class TestEdFourHourStory:
     """Over-dispersion: the p chart's false signals, removed by Laney's p'; one improving trust."""
 
     @pytest.fixture(scope="class")
-    def df(self):
+    @classmethod
+    def df(cls):
         df = qi.datasets.load("ed_four_hour")
         return df.assign(within_4h=df["attendances"] - df["breaches"])
 
@@ -481,7 +484,8 @@ class TestCdiffStory:
     """One astronomical month; otherwise a stable process."""
 
     @pytest.fixture(scope="class")
-    def df(self):
+    @classmethod
+    def df(cls):
         return qi.datasets.load("cdiff")
 
     @pytest.mark.parametrize("chart, extra", [("c", {}), ("u", {"n": "bed_days", "multiply": 100_000})])
@@ -503,7 +507,8 @@ class TestPressureUlcerStory:
     """Days between ulcers lengthen after the intervention (t and g charts, limits frozen on the baseline)."""
 
     @pytest.fixture(scope="class")
-    def gaps(self):
+    @classmethod
+    def gaps(cls):
         df = qi.datasets.load("pressure_ulcer_dates")
         assert df["date"].is_monotonic_increasing and df["date"].is_unique
         return df.assign(days=df["date"].diff().dt.days).dropna(subset=["days"]).reset_index(drop=True)
@@ -539,7 +544,8 @@ class TestDoorToNeedleStory:
     """Skewed times; a step down in October 2022; xbar/s stable in parts; the i chart's tail."""
 
     @pytest.fixture(scope="class")
-    def df(self):
+    @classmethod
+    def df(cls):
         return qi.datasets.load("door_to_needle")
 
     @pytest.mark.parametrize("chart", ["xbar", "s"])
@@ -573,7 +579,8 @@ class TestStaffSicknessStory:
     """Seasonal sickness absence (signals only in winter highs and summer lows); stable turnover."""
 
     @pytest.fixture(scope="class")
-    def df(self):
+    @classmethod
+    def df(cls):
         return qi.datasets.load("staff_sickness")
 
     def test_signals_are_seasonal(self, df):
@@ -605,7 +612,8 @@ class TestReadmissionsStory:
     """Five true outliers among 150 trusts: the funnel plot finds them, a league table does not."""
 
     @pytest.fixture(scope="class")
-    def df(self):
+    @classmethod
+    def df(cls):
         return qi.datasets.load("readmissions_by_trust")
 
     def _outliers(self):
@@ -639,7 +647,8 @@ class TestEdTimeInDepartmentStory:
     """A four-hour regime from April 2023: departures bunch just before 4 hours; balancing measures rise."""
 
     @pytest.fixture(scope="class")
-    def df(self):
+    @classmethod
+    def df(cls):
         df = qi.datasets.load("ed_time_in_department")
         start = pd.Timestamp(_facts("ed_time_in_department")["regime_start"])
         return df.assign(after=df["month"] >= start, within_4h=df["minutes"] < 240, patients=1)
@@ -701,7 +710,8 @@ class TestMessyExportStory:
     """The export reads into the clean numbers (Ash + Cedar of ward_falls) from CSV and from Excel."""
 
     @pytest.fixture(scope="class")
-    def expected(self):
+    @classmethod
+    def expected(cls):
         clean = _facts("team_export_messy")["clean_values"]
         return pd.DataFrame(clean).assign(month=lambda d: pd.to_datetime(d["month"]))
 
@@ -738,7 +748,8 @@ class TestPdsaProjectStory:
     """The falls project loads with qitools.pdsa, its measure data is ward_falls, its chart shows the shift."""
 
     @pytest.fixture(scope="class")
-    def project(self):
+    @classmethod
+    def project(cls):
         import qitools.pdsa as pdsa
 
         with warnings.catch_warnings():
@@ -782,7 +793,8 @@ class TestFallsIncidentsStory:
     """A year of falls on one ward: the planted vital few, overall and by shift; harm unrelated to cause."""
 
     @pytest.fixture(scope="class")
-    def df(self):
+    @classmethod
+    def df(cls):
         return qi.datasets.load("falls_incidents")
 
     def test_counts_are_the_planted_ones(self, df):
@@ -847,11 +859,13 @@ class TestCtWaitsStory:
     the monthly median is stable until the community diagnostic centre opens, then signals the fall."""
 
     @pytest.fixture(scope="class")
-    def df(self):
+    @classmethod
+    def df(cls):
         return qi.datasets.load("ct_waits")
 
     @pytest.fixture(scope="class")
-    def baseline(self, df):
+    @classmethod
+    def baseline(cls, df):
         return df[df["month"] < pd.Timestamp(_facts("ct_waits")["change_month"])]
 
     def test_volumes_and_skew(self, df):
@@ -891,7 +905,8 @@ class TestCaesareanSsiStory:
     """Sections between infections: a stable baseline on a g chart, longer gaps after the bundle."""
 
     @pytest.fixture(scope="class")
-    def gaps(self):
+    @classmethod
+    def gaps(cls):
         df = qi.datasets.load("caesarean_ssi")
         assert (df["section"] == np.arange(1, len(df) + 1)).all() and df["date"].is_monotonic_increasing
         assert set(df["infection"]) == {0, 1}

@@ -65,8 +65,9 @@ class TestExercise13:
     name = "13_making_data_count"
 
     @pytest.fixture(scope="class")
-    def data(self):
-        return _run_data_cells(self.name, "four_hour = [", "sickness = [")
+    @classmethod
+    def data(cls):
+        return _run_data_cells(cls.name, "four_hour = [", "sickness = [")
 
     def test_icons_key(self, data):
         hidden = _hidden(self.name)
@@ -122,8 +123,9 @@ class TestExercise14:
     name = "14_comparing_units"
 
     @pytest.fixture(scope="class")
-    def data(self):
-        return _run_data_cells(self.name, "trusts = [", "ed = qi.datasets.load")
+    @classmethod
+    def data(cls):
+        return _run_data_cells(cls.name, "trusts = [", "ed = qi.datasets.load")
 
     def test_trust_g_is_just_beyond_its_95_limit(self, data):
         """Issue 17 item 10: 14.5% against a 95% limit of 14.4% (normal and exact limits agree)."""

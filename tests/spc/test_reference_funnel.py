@@ -57,7 +57,8 @@ class TestSpiegelhalterProportionGrid:
     """Spiegelhalter 2005 (Stat Med 24:1185-1202), eq. 4 and Appendix A.1.1, theta0 = 0.1 and 0.2313."""
 
     @pytest.fixture(scope="class")
-    def grid(self, data_dir):
+    @classmethod
+    def grid(cls, data_dir):
         return pd.read_csv(data_dir / PUB / "spiegelhalter2005_funnel_proportion_limits_grid.csv")
 
     def test_z_values(self, expected):
@@ -130,7 +131,8 @@ class TestMohammedOverdispersion:
     CASE = "spiegelhalter2005_overdispersion_phi_tau2_on_mohammed2013"
 
     @pytest.fixture(scope="class")
-    def ae(self, data_dir):
+    @classmethod
+    def ae(cls, data_dir):
         return pd.read_csv(data_dir / PUB / "spiegelhalter2005_overdispersion_mohammed2013.csv")
 
     def fit(self, ae, **kw):
@@ -207,7 +209,8 @@ class TestFunnelPlotRSHMI:
     """
 
     @pytest.fixture(scope="class")
-    def case(self, data_dir):
+    @classmethod
+    def case(cls, data_dir):
         return _fpr_case(data_dir, "funnel_test6_SR_SHMI")
 
     def fit(self, inp, **kw):
@@ -273,7 +276,8 @@ class TestFunnelPlotRCQC:
     """
 
     @pytest.fixture(scope="class")
-    def case(self, data_dir):
+    @classmethod
+    def case(cls, data_dir):
         return _fpr_case(data_dir, "funnel_test6_SR_CQC")
 
     def fit(self, inp):
@@ -359,7 +363,8 @@ class TestQicharts2HospitalInfections:
     CASE = "qicharts2_hospital_infections_u_funnel_2016H2"
 
     @pytest.fixture(scope="class")
-    def hai(self, data_dir):
+    @classmethod
+    def hai(cls, data_dir):
         return pd.read_csv(data_dir / PUB / "qicharts2_hospital_infections_u_funnel_2016H2.csv")
 
     def fit(self, frame, y="cases", n="risk_days"):
