@@ -375,6 +375,37 @@ class TestHelmValues:
         assert '"qitools[course]"' in text and "jupyterhub==5.5.*" in text
         assert "qitools bundle" in text
 
+    def test_dockerfile_kernels_load_the_check_extension(self, tmp_path):
+        """The IPython config the Dockerfile writes makes a real kernel load qitools.checks.kernel (here
+        read from IPYTHONDIR's profile, the same file name IPython reads from sys.prefix/etc/ipython)."""
+        import re
+        import sys
+
+        from qitools._course_kernels import EXTENSION
+
+        text = (deploy_dir() / "Dockerfile").read_text(encoding="utf-8")
+        (line,) = re.findall(r"printf '(c\.IPKernelApp\.extensions = .*?)\\n' > \"\$prefix/etc/ipython/ipython_kernel_config\.py\"", text)
+        profile = tmp_path / "ipython" / "profile_default"
+        profile.mkdir(parents=True)
+        (profile / "ipython_kernel_config.py").write_text(line + "\n", encoding="utf-8")
+        jupyter_client = pytest.importorskip("jupyter_client")
+        km = jupyter_client.KernelManager(kernel_name="python3")
+        km.kernel_spec.argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]  # no course spec
+        km.start_kernel(env={**os.environ, "IPYTHONDIR": str(tmp_path / "ipython")})
+        try:
+            kc = km.client()
+            kc.start_channels()
+            kc.wait_for_ready(timeout=120)
+            out = []
+            kc.execute_interactive(
+                f"import sys; print({EXTENSION!r} in sys.modules)",
+                output_hook=lambda m: out.append(m["content"].get("text", "")) if m["msg_type"] == "stream" else None,
+                timeout=120,
+            )
+            assert "".join(out).strip() == "True"
+        finally:
+            km.shutdown_kernel(now=True)
+
 
 class TestDeployFiles:
     def test_command_copies_them(self, tmp_path, capsys):
