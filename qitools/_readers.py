@@ -88,6 +88,22 @@ def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:,.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:,.0f} KB"
 
 
+def _sheet_index(sheet: Any, names: list[str], label: str) -> int:
+    """The position of the sheet asked for (None: the first; a number counts from 0; or its name)."""
+    if sheet is None:
+        return 0
+    if isinstance(sheet, (int, np.integer)) and not isinstance(sheet, bool):
+        if not 0 <= int(sheet) < len(names):
+            raise QIValueError(
+                f"sheet={int(sheet)} does not exist: the workbook has {len(names)} sheet"
+                f"{'s' if len(names) != 1 else ''} {names!r} (counting from 0)."
+            )
+        return int(sheet)
+    if sheet in names:
+        return names.index(sheet)
+    raise QIValueError(f"There is no sheet {sheet!r} in {label}. Its sheets are {names!r}.")
+
+
 def _too_big(label: str, found: str) -> QIValueError:
     return QIValueError(
         f"{label} is too big to read: {found}. qitools reads up to {MAX_CELLS:,} cells ({MAX_COLUMNS:,} columns) "
@@ -577,19 +593,7 @@ def read_excel_grid(data: bytes, label: str, sheet: Any, progress: Progress | No
                 f"save it again as .xlsx or CSV."
             )
         names = [name for name, _ in parts]
-        if sheet is None:
-            index = 0
-        elif isinstance(sheet, (int, np.integer)) and not isinstance(sheet, bool):
-            if not 0 <= int(sheet) < len(names):
-                raise QIValueError(
-                    f"sheet={int(sheet)} does not exist: the workbook has {len(names)} sheet"
-                    f"{'s' if len(names) != 1 else ''} {names!r} (counting from 0)."
-                )
-            index = int(sheet)
-        elif sheet in names:
-            index = names.index(sheet)
-        else:
-            raise QIValueError(f"There is no sheet {sheet!r} in {label}. Its sheets are {names!r}.")
+        index = _sheet_index(sheet, names, label)
         chosen, member = parts[index]
         where = f"{label} (sheet {chosen!r})"
         if progress is not None:
@@ -893,20 +897,7 @@ def read_other_excel_grid(data: bytes, label: str, sheet: Any, kind: str, progre
     names = list(extents)
     if not names:
         raise broken
-    if sheet is None:
-        index = 0
-    elif isinstance(sheet, (int, np.integer)) and not isinstance(sheet, bool):
-        if not 0 <= int(sheet) < len(names):
-            raise QIValueError(
-                f"sheet={int(sheet)} does not exist: the workbook has {len(names)} sheet"
-                f"{'s' if len(names) != 1 else ''} {names!r} (counting from 0)."
-            )
-        index = int(sheet)
-    elif sheet in names:
-        index = names.index(sheet)
-    else:
-        raise QIValueError(f"There is no sheet {sheet!r} in {label}. Its sheets are {names!r}.")
-    chosen = names[index]
+    chosen = names[_sheet_index(sheet, names, label)]
     where = f"{label} (sheet {chosen!r})"
     # the reader expands every sheet of the workbook when it opens it: all are checked first
     _check_sheet_extent(where, _Extent(max_row=extents[chosen][0], max_col=extents[chosen][1]))
