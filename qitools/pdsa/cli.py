@@ -440,17 +440,21 @@ def _fishbone(args: argparse.Namespace) -> int:
         values["title"] = args.title
     if args.id is not None:
         values["id"] = args.id
-    record = CauseEffect.from_dict(values)
-    with _open(args) as store:
-        current = store.load(args.project)
-        if record.id is not None and current._find("cause and effect diagram", record.id) is not None:
-            record.stamp = _with_version(current.cause_effect(record.id), args.expect_version).stamp
-        ce = store.put(record, project=args.project)
+    ce = _save_drawing(args, CauseEffect.from_dict(values), "cause and effect diagram", "cause_effect")
     n, k = len(ce.causes()), len(ce.categories)
     return _done(
         f"cause and effect diagram {ce.id} saved (version {ce.version}): {_count(k, 'category', 'categories')}, "
         f"{_count(n, 'cause')}"
     )
+
+
+def _save_drawing(args: argparse.Namespace, record: Any, kind: str, getter: str) -> Any:
+    """Save a fishbone or process map; replacing a saved one checks --expect-version against it."""
+    with _open(args) as store:
+        current = store.load(args.project)
+        if record.id is not None and current._find(kind, record.id) is not None:
+            record.stamp = _with_version(getattr(current, getter)(record.id), args.expect_version).stamp
+        return store.put(record, project=args.project)
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -468,12 +472,7 @@ def _process_map(args: argparse.Namespace) -> int:
         values["title"] = args.title
     if args.id is not None:
         values["id"] = args.id
-    record = ProcessMap.from_dict(values)
-    with _open(args) as store:
-        current = store.load(args.project)
-        if record.id is not None and current._find("process map", record.id) is not None:
-            record.stamp = _with_version(current.process_map(record.id), args.expect_version).stamp
-        pm = store.put(record, project=args.project)
+    pm = _save_drawing(args, ProcessMap.from_dict(values), "process map", "process_map")
     return _done(f"process map {pm.id} saved (version {pm.version}): {_count(len(pm.steps), 'step')}")
 
 
