@@ -23,6 +23,7 @@ matplotlib.use("Agg")
 import matplotlib.dates as mdates  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from _readonly import read_only_runner  # noqa: E402
 
 import qitools as qi  # noqa: E402
 from qitools.cli import main  # noqa: E402
@@ -99,40 +100,6 @@ def store_from_json(path: Path, journal: str | None = None) -> Path:
     with qi.pdsa.open(path, journal=journal) as store:
         store.add_project(project)
     return path
-
-
-def read_only_runner(folder: Path):
-    """Run ``qitools ...`` with ``folder`` read-only: by permissions, or (as root, who ignores them) in a
-    bubblewrap sandbox where the folder is a read-only mount (as tests/pdsa/test_pdsa_sharing.py does)."""
-    import os
-    import shutil
-    import subprocess
-    import sys
-
-    if os.geteuid() != 0:
-
-        def run(*argv: str) -> subprocess.CompletedProcess:
-            os.chmod(folder, 0o555)
-            try:
-                return subprocess.run([sys.executable, "-m", "qitools", *argv], cwd=ROOT, capture_output=True,
-                                      text=True, timeout=300)  # fmt: skip
-            finally:
-                os.chmod(folder, 0o755)
-
-        return run
-    bwrap = shutil.which("bwrap")
-    if bwrap is None:
-        pytest.skip("running as root without bubblewrap (bwrap): cannot make a folder read-only")
-    base = [bwrap, "--bind", "/", "/", "--ro-bind", str(folder), str(folder), "--dev", "/dev", "--proc", "/proc"]
-    probe = subprocess.run([*base, "touch", str(folder / "probe")], capture_output=True, text=True)
-    if probe.returncode == 0 or "Read-only file system" not in probe.stderr:
-        pytest.skip(f"bubblewrap cannot make a read-only mount here: {probe.stderr.strip()}")
-
-    def run(*argv: str) -> subprocess.CompletedProcess:
-        return subprocess.run([*base, sys.executable, "-m", "qitools", *argv], cwd=ROOT, capture_output=True,
-                              text=True, timeout=300)  # fmt: skip
-
-    return run
 
 
 def run(args: list[str], capsys) -> tuple[int, str, str]:

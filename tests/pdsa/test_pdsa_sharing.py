@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _readonly import read_only_runner
 
 import qitools as qi
 from qitools.cli import main
@@ -385,42 +386,7 @@ def test_json_round_trip_keeps_everything(tmp_path):
         assert s.load() == p
 
 
-# -- a store in a read-only folder ---------------------------------------------------------------------
-def _read_only_runner(folder: Path):
-    """Run ``qitools pdsa ...`` with ``folder`` read-only: by permissions, or (as root, who ignores them)
-    in a bubblewrap sandbox where the folder is a read-only mount."""
-    import os
-    import shutil
-    import subprocess
-    import sys
-
-    root = Path(__file__).resolve().parents[2]
-    if os.geteuid() != 0:
-
-        def run(*argv: str) -> subprocess.CompletedProcess:
-            os.chmod(folder, 0o555)
-            try:
-                return subprocess.run([sys.executable, "-m", "qitools", "pdsa", *argv], cwd=root, capture_output=True,
-                                      text=True, timeout=120)  # fmt: skip
-            finally:
-                os.chmod(folder, 0o755)
-
-        return run
-    bwrap = shutil.which("bwrap")
-    if bwrap is None:
-        pytest.skip("running as root without bubblewrap (bwrap): cannot make a folder read-only")
-    base = [bwrap, "--bind", "/", "/", "--ro-bind", str(folder), str(folder), "--dev", "/dev", "--proc", "/proc"]
-    probe = subprocess.run([*base, "touch", str(folder / "probe")], capture_output=True, text=True)
-    if probe.returncode == 0 or "Read-only file system" not in probe.stderr:
-        pytest.skip(f"bubblewrap cannot make a read-only mount here: {probe.stderr.strip()}")
-
-    def run(*argv: str) -> subprocess.CompletedProcess:
-        return subprocess.run([*base, sys.executable, "-m", "qitools", "pdsa", *argv], cwd=root, capture_output=True,
-                              text=True, timeout=120)  # fmt: skip
-
-    return run
-
-
+# -- a store in a read-only folder (tests/_readonly.py) --------------------------------------------------
 @pytest.mark.parametrize("journal", ["wal", "delete"])
 def test_a_store_in_a_read_only_folder_can_be_listed_reported_and_exported(tmp_path, journal):
     folder = tmp_path / "shared"
@@ -433,7 +399,7 @@ def test_a_store_in_a_read_only_folder_can_be_listed_reported_and_exported(tmp_p
         s.put_data("falls.csv", qi.pdsa.example_data())
         s.put(dataclasses.replace(s.load().measure("M1"), dataset="falls.csv"))
     before = path.read_bytes()
-    run = _read_only_runner(folder)
+    run = read_only_runner(folder, "pdsa", timeout=120)
     r = run("list", str(path))
     assert r.returncode == 0 and "Fewer falls on Wards 7 and 8" in r.stdout, r.stderr
     r = run("report", str(path), str(out / "report.html"))
